@@ -1,0 +1,38 @@
+// Resource names of catalog.v1 ("datasets/{id}") and the dataset id rules,
+// shared by server and clients. Thread-safe (pure functions).
+#ifndef CATALOG_PROTOS_API_RESOURCE_NAMES_H_
+#define CATALOG_PROTOS_API_RESOURCE_NAMES_H_
+
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace catalog::api {
+
+inline constexpr absl::string_view kDatasetCollection = "datasets/";
+inline constexpr size_t kMinIdLength = 3;
+inline constexpr size_t kMaxIdLength = 63;
+
+// OK when `id` is a valid dataset slug: 3..63 characters of [a-z0-9-],
+// starting with a letter, not ending with '-'. INVALID_ARGUMENT naming
+// `field` otherwise.
+absl::Status ValidateDatasetId(absl::string_view id, absl::string_view field);
+
+// Accepts "brp-ingezetenen" or "datasets/brp-ingezetenen"; returns the id.
+// INVALID_ARGUMENT naming `field` when the id part is not a valid slug.
+absl::StatusOr<std::string> ParseDatasetName(absl::string_view name,
+                                             absl::string_view field);
+
+// "datasets/{id}".
+std::string DatasetName(absl::string_view id);
+
+// A valid slug derived from free text ("BRP Ingezetenen!" ->
+// "brp-ingezetenen"), truncated to leave room for `reserve` more characters.
+// Falls back to "dataset" when nothing usable remains.
+std::string SlugFromText(absl::string_view text, size_t reserve);
+
+}  // namespace catalog::api
+
+#endif  // CATALOG_PROTOS_API_RESOURCE_NAMES_H_

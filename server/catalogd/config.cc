@@ -1,0 +1,76 @@
+#include "server/catalogd/config.h"
+
+#include <toml++/toml.h>
+
+#include "absl/strings/str_cat.h"
+
+namespace catalog::server {
+namespace {
+
+template <typename T>
+absl::Status Assign(const toml::node& node, const std::string& key, const std::string& path,
+                    T* target) {
+  std::optional<T> value = node.value<T>();
+  if (!value.has_value()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ":", node.source().begin.line, ": ", key, " has the wrong type"));
+  }
+  *target = *value;
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status LoadConfigFile(const std::string& path, ServerOptions* options,
+                            std::string* log_level) {
+  // Debian's toml++ is built with exceptions; they stop here and become a
+  // Status, as errors are values everywhere else.
+  toml::table table;
+  try {
+    table = toml::parse_file(path);
+  } catch (const toml::parse_error& error) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ":", error.source().begin.line, ": ",
+                                                   std::string(error.description())));
+  }
+  for (const auto& [key_view, node] : table) {
+    const std::string key(key_view.str());
+    int64_t number = 0;
+    absl::Status s;
+    if (key == "listen") {
+      s = Assign(node, key, path, &options->listen);
+    } else if (key == "data_dir") {
+      s = Assign(node, key, path, &options->data_dir);
+    } else if (key == "tls_cert") {
+      s = Assign(node, key, path, &options->tls_cert);
+    } else if (key == "tls_key") {
+      s = Assign(node, key, path, &options->tls_key);
+    } else if (key == "client_ca") {
+      s = Assign(node, key, path, &options->client_ca);
+    } else if (key == "insecure_plaintext") {
+      s = Assign(node, key, path, &options->insecure_plaintext);
+    } else if (key == "log_level") {
+      s = Assign(node, key, path, log_level);
+    } else if (key == "max_message_bytes" || key == "max_page_size" || key == "write_threads" ||
+               key == "cert_refresh_seconds") {
+      s = Assign(node, key, path, &number);
+      if (s.ok() && (number <= 0 || number > (1 << 30))) {
+        s = absl::InvalidArgumentError(absl::StrCat(path, ":", node.source().begin.line, ": ",
+                                                    key, " must be a positive number"));
+      }
+      if (s.ok()) {
+        const int value = static_cast<int>(number);
+        if (key == "max_message_bytes") options->max_message_bytes = value;
+        if (key == "max_page_size") options->limits.max_page_size = value;
+        if (key == "write_threads") options->write_threads = value;
+        if (key == "cert_refresh_seconds") options->cert_refresh_seconds = static_cast<unsigned>(value);
+      }
+    } else {
+      s = absl::InvalidArgumentError(
+          absl::StrCat(path, ":", node.source().begin.line, ": unknown key ", key));
+    }
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace catalog::server

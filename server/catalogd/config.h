@@ -1,0 +1,29 @@
+// catalogd's command line and configuration file.
+//
+//   catalogd serve [--config FILE.toml] [--listen ADDR] [--data-dir DIR]
+//                  [--tls-cert F] [--tls-key F] [--client-ca F]
+//                  [--insecure-plaintext] [--log-level LEVEL]
+//   catalogd check --data-dir DIR
+//
+// A TOML file may set the same keys (listen, data_dir, tls_cert, tls_key,
+// client_ca, insecure_plaintext, log_level, max_message_bytes,
+// max_page_size, write_threads, cert_refresh_seconds); flags given on the
+// command line win over the file.
+#ifndef CATALOG_SERVER_CATALOGD_CONFIG_H_
+#define CATALOG_SERVER_CATALOGD_CONFIG_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "server/transport/catalog_server.h"
+
+namespace catalog::server {
+
+// Reads a TOML configuration file into `options`. INVALID_ARGUMENT naming the
+// file, line and key for syntax errors, unknown keys and wrong types.
+absl::Status LoadConfigFile(const std::string& path, ServerOptions* options,
+                            std::string* log_level);
+
+}  // namespace catalog::server
+
+#endif  // CATALOG_SERVER_CATALOGD_CONFIG_H_

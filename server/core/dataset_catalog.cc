@@ -1,0 +1,238 @@
+#include "server/core/dataset_catalog.h"
+
+#include <random>
+
+#include <google/protobuf/util/field_mask_util.h>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "api/resource_names.h"
+#include "server/core/dataset_validation.h"
+#include "server/core/page_token.h"
+
+namespace catalog::server {
+namespace {
+
+using catalog::v1::Dataset;
+using google::protobuf::util::FieldMaskUtil;
+
+// Fields a client may not name in an update mask.
+constexpr absl::string_view kImmutablePaths[] = {"id", "create_time", "update_time", "revision",
+                                                 "etag"};
+
+storage::WriteContext WriteContextFor(const Caller& caller) {
+  return storage::WriteContext{caller.principal, caller.request_id, caller.time};
+}
+
+// Parses an etag; empty means "unconditional" (0).
+absl::StatusOr<int64_t> ParseEtag(const std::string& etag, absl::string_view field) {
+  if (etag.empty()) return 0;
+  int64_t revision = 0;
+  if (!absl::SimpleAtoi(etag, &revision) || revision <= 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": \"", etag, "\" is not an etag of this catalogue"));
+  }
+  return revision;
+}
+
+std::string GeneratedId(const std::string& title) {
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  return absl::StrCat(api::SlugFromText(title, 7), "-",
+                      absl::StrFormat("%06x", random() & 0xffffff));
+}
+
+absl::Status CheckUpdateMask(const google::protobuf::FieldMask& mask) {
+  for (const std::string& path : mask.paths()) {
+    for (absl::string_view immutable : kImmutablePaths) {
+      if (path == immutable) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "update_mask: \"", path, "\" cannot be changed (immutable or output only)"));
+      }
+    }
+    if (!FieldMaskUtil::GetFieldDescriptors(Dataset::descriptor(), path, nullptr)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("update_mask: \"", path, "\" is not a field of Dataset"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+DatasetCatalog::DatasetCatalog(storage::CatalogStore* store, CatalogLimits limits)
+    : store_(store), limits_(limits) {}
+
+absl::StatusOr<size_t> DatasetCatalog::PageSize(int requested) const {
+  if (requested < 0) return absl::InvalidArgumentError("page_size: must not be negative");
+  if (requested > limits_.max_page_size) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("page_size: at most ", limits_.max_page_size));
+  }
+  return static_cast<size_t>(requested == 0 ? limits_.default_page_size : requested);
+}
+
+absl::StatusOr<Dataset> DatasetCatalog::Create(const catalog::v1::CreateDatasetRequest& request,
+                                               const Caller& caller) {
+  Dataset dataset = request.dataset();
+  const bool generated = dataset.id().empty() && !dataset.title().empty();
+  if (generated) dataset.set_id(GeneratedId(dataset.title()));
+  NormalizeDataset(&dataset);
+  if (absl::Status s = ValidateDataset(dataset); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("dataset.", s.message()));
+  }
+  return store_->CreateDataset(std::move(dataset), WriteContextFor(caller));
+}
+
+absl::StatusOr<Dataset> DatasetCatalog::Get(const catalog::v1::GetDatasetRequest& request,
+                                            const Caller& caller) const {
+  absl::StatusOr<std::string> id = api::ParseDatasetName(request.id(), "id");
+  if (!id.ok()) return id.status();
+  if (request.revision() < 0) {
+    return absl::InvalidArgumentError("revision: must not be negative");
+  }
+  if (request.revision() > 0) return store_->GetDatasetAt(*id, request.revision());
+  return store_->GetDataset(*id);
+}
+
+absl::StatusOr<Dataset> DatasetCatalog::Update(const catalog::v1::UpdateDatasetRequest& request,
+                                               const Caller& caller) {
+  absl::StatusOr<std::string> id = api::ParseDatasetName(request.dataset().id(), "dataset.id");
+  if (!id.ok()) return id.status();
+  absl::StatusOr<int64_t> expected = ParseEtag(request.dataset().etag(), "dataset.etag");
+  if (!expected.ok()) return expected.status();
+  if (absl::Status s = CheckUpdateMask(request.update_mask()); !s.ok()) return s;
+
+  absl::StatusOr<Dataset> current = store_->GetDataset(*id);
+  if (!current.ok()) return current.status();
+  if (*expected > 0 && current->revision() != *expected) {
+    return absl::AbortedError(absl::StrCat("dataset ", *id, " was changed since revision ",
+                                           *expected, " (now at ", current->revision(),
+                                           "); read it again and retry"));
+  }
+  Dataset merged;
+  if (request.update_mask().paths().empty()) {
+    merged = request.dataset();
+  } else {
+    merged = *current;
+    FieldMaskUtil::MergeOptions options;
+    options.set_replace_message_fields(true);
+    options.set_replace_repeated_fields(true);
+    FieldMaskUtil::MergeMessageTo(request.dataset(), request.update_mask(), options, &merged);
+  }
+  merged.set_id(*id);
+  NormalizeDataset(&merged);
+  if (absl::Status s = ValidateDataset(merged); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("dataset.", s.message()));
+  }
+  // Conditional on the state the merge was based on: a concurrent change in
+  // between makes this ABORTED rather than silently overwritten.
+  return store_->ReplaceDataset(std::move(merged), current->revision(), WriteContextFor(caller));
+}
+
+absl::StatusOr<catalog::v1::DeleteDatasetResponse> DatasetCatalog::Delete(
+    const catalog::v1::DeleteDatasetRequest& request, const Caller& caller) {
+  absl::StatusOr<std::string> id = api::ParseDatasetName(request.id(), "id");
+  if (!id.ok()) return id.status();
+  absl::StatusOr<int64_t> expected = ParseEtag(request.etag(), "etag");
+  if (!expected.ok()) return expected.status();
+  absl::StatusOr<int64_t> revision = store_->DeleteDataset(*id, *expected, WriteContextFor(caller));
+  if (!revision.ok()) return revision.status();
+  catalog::v1::DeleteDatasetResponse response;
+  response.set_revision(*revision);
+  return response;
+}
+
+absl::StatusOr<catalog::v1::ListDatasetsResponse> DatasetCatalog::List(
+    const catalog::v1::ListDatasetsRequest& request, const Caller& caller) const {
+  absl::StatusOr<size_t> page_size = PageSize(request.page_size());
+  if (!page_size.ok()) return page_size.status();
+  if (absl::Status s = ValidateMessageFields(request.filter(), "filter"); !s.ok()) return s;
+  if (absl::Status s = ValidateMessageFields(request, ""); !s.ok()) return s;
+
+  const uint64_t fingerprint = QueryFingerprint(
+      absl::StrCat(request.filter().SerializeAsString(), "|", request.order_by()));
+  absl::StatusOr<std::string> cursor = DecodePageToken(request.page_token(), fingerprint);
+  if (!cursor.ok()) return cursor.status();
+
+  storage::DatasetQuery query;
+  query.filter = request.filter();
+  query.order = request.order_by();
+  query.limit = *page_size;
+  query.scan_budget = static_cast<size_t>(limits_.list_scan_budget);
+  query.cursor = *std::move(cursor);
+  absl::StatusOr<storage::DatasetPage> page = store_->ListDatasets(query);
+  if (!page.ok()) return page.status();
+
+  catalog::v1::ListDatasetsResponse response;
+  for (Dataset& dataset : page->datasets) *response.add_datasets() = std::move(dataset);
+  response.set_next_page_token(EncodePageToken(fingerprint, page->next_cursor));
+  return response;
+}
+
+absl::StatusOr<catalog::v1::ListDatasetRevisionsResponse> DatasetCatalog::ListRevisions(
+    const catalog::v1::ListDatasetRevisionsRequest& request, const Caller& caller) const {
+  absl::StatusOr<std::string> id = api::ParseDatasetName(request.id(), "id");
+  if (!id.ok()) return id.status();
+  absl::StatusOr<size_t> page_size = PageSize(request.page_size());
+  if (!page_size.ok()) return page_size.status();
+  const uint64_t fingerprint = QueryFingerprint(absl::StrCat("revisions|", *id));
+  absl::StatusOr<std::string> cursor = DecodePageToken(request.page_token(), fingerprint);
+  if (!cursor.ok()) return cursor.status();
+  int64_t before = 0;
+  if (!cursor->empty() && (!absl::SimpleAtoi(*cursor, &before) || before <= 0)) {
+    return absl::InvalidArgumentError("page_token: malformed");
+  }
+  absl::StatusOr<storage::RevisionPage> page = store_->ListRevisions(*id, before, *page_size);
+  if (!page.ok()) return page.status();
+
+  catalog::v1::ListDatasetRevisionsResponse response;
+  for (catalog::v1::DatasetRevision& revision : page->revisions) {
+    *response.add_revisions() = std::move(revision);
+  }
+  if (page->next_before > 0) {
+    response.set_next_page_token(
+        EncodePageToken(fingerprint, absl::StrCat(page->next_before)));
+  }
+  return response;
+}
+
+absl::StatusOr<catalog::v1::UpsertDatasetsResponse> DatasetCatalog::Upsert(
+    const catalog::v1::UpsertDatasetsRequest& request, const Caller& caller) {
+  if (request.datasets_size() > limits_.max_batch_size) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "datasets: at most ", limits_.max_batch_size, " per UpsertDatasets batch, got ",
+        request.datasets_size()));
+  }
+  catalog::v1::UpsertDatasetsResponse response;
+  std::vector<storage::DatasetWrite> writes;
+  std::vector<int> write_item;  // Index of the response item of each write.
+  for (const Dataset& input : request.datasets()) {
+    catalog::v1::UpsertResult* result = response.add_results();
+    result->set_id(input.id());
+    Dataset dataset = input;
+    NormalizeDataset(&dataset);
+    if (absl::Status s = ValidateDataset(dataset); !s.ok()) {
+      result->set_code(static_cast<int32_t>(s.code()));
+      result->set_message(std::string(s.message()));
+      continue;
+    }
+    write_item.push_back(response.results_size() - 1);
+    writes.push_back({std::move(dataset), storage::WriteMode::kUpsert, 0});
+  }
+  std::vector<storage::DatasetWriteResult> stored =
+      store_->WriteDatasets(std::move(writes), WriteContextFor(caller));
+  for (size_t i = 0; i < stored.size(); ++i) {
+    catalog::v1::UpsertResult* result = response.mutable_results(write_item[i]);
+    if (!stored[i].status.ok()) {
+      result->set_code(static_cast<int32_t>(stored[i].status.code()));
+      result->set_message(std::string(stored[i].status.message()));
+      continue;
+    }
+    result->set_created(stored[i].created);
+    result->set_revision(stored[i].stored.revision());
+  }
+  return response;
+}
+
+}  // namespace catalog::server

@@ -1,0 +1,40 @@
+// The rules a dataset must meet to be stored. One place, used by every write
+// path (create, update, bulk upsert).
+#ifndef CATALOG_SERVER_CORE_DATASET_VALIDATION_H_
+#define CATALOG_SERVER_CORE_DATASET_VALIDATION_H_
+
+#include <google/protobuf/message.h>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "catalog/v1/dataset.pb.h"
+
+namespace catalog::server {
+
+// Clears the output-only fields (times, revision, etag, redaction marks) and
+// normalizes what has one canonical form (tags lower-case and trimmed,
+// unspecified status -> COMPLETED, unspecified origin -> INTERNAL).
+void NormalizeDataset(catalog::v1::Dataset* dataset);
+
+// OK when the dataset is complete and consistent; otherwise
+// INVALID_ARGUMENT whose message starts with the path of the field at fault
+// ("hosting.kind: required"). Checks: id slug; required fields; every enum a
+// known value; lengths; OINs, country codes, ISO 8601 durations; unique schema
+// field names, quality-norm dimensions and tags; contradictions
+// (basisregistratie fields on a non-basisregistratie, personal-data details
+// or personal schema fields without contains_personal_data, personal data
+// without legal basis, external origin without providing organisation).
+// Public cloud outside the EEA without a processor agreement is allowed: it
+// is a compliance finding, not an invalid entry.
+absl::Status ValidateDataset(const catalog::v1::Dataset& dataset);
+
+// The generic part of the rules, for any API message (e.g. a list filter):
+// every enum value known (and not UNSPECIFIED inside repeated fields),
+// strings and repeated fields within their limits. Paths in errors start
+// with `prefix`.
+absl::Status ValidateMessageFields(const google::protobuf::Message& message,
+                                   absl::string_view prefix);
+
+}  // namespace catalog::server
+
+#endif  // CATALOG_SERVER_CORE_DATASET_VALIDATION_H_

@@ -1,0 +1,653 @@
+#include "storage/catalog_store.h"
+
+#include <algorithm>
+#include <array>
+#include <functional>
+#include <limits>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+
+#include <google/protobuf/util/time_util.h>
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include "absl/strings/match.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "storage/column_families.h"
+#include "storage/dataset_indexes.h"
+#include "storage/key_codec.h"
+#include "storage/proto/records.pb.h"
+#include "storage/rocks_status.h"
+
+namespace catalog::storage {
+namespace {
+
+using catalog::v1::Dataset;
+using google::protobuf::util::TimeUtil;
+
+// Number of lock stripes for per-dataset write locks. Writers of different
+// datasets collide only when their ids hash to the same stripe.
+constexpr size_t kLockStripes = 4096;
+
+int64_t ToMicros(absl::Time t) { return absl::ToUnixMicros(t); }
+
+google::protobuf::Timestamp ToTimestamp(absl::Time t) {
+  return TimeUtil::MicrosecondsToTimestamp(ToMicros(t));
+}
+
+catalog::v1::ChangeKind ToApiKind(ChangeKind kind) {
+  switch (kind) {
+    case CHANGE_KIND_CREATE:
+      return catalog::v1::CHANGE_KIND_CREATE;
+    case CHANGE_KIND_UPDATE:
+      return catalog::v1::CHANGE_KIND_UPDATE;
+    case CHANGE_KIND_DELETE:
+      return catalog::v1::CHANGE_KIND_DELETE;
+    default:
+      return catalog::v1::CHANGE_KIND_UNSPECIFIED;
+  }
+}
+
+// An RAII owner of a RocksDB snapshot.
+class ScopedSnapshot {
+ public:
+  explicit ScopedSnapshot(rocksdb::DB* db) : db_(db), snapshot_(db->GetSnapshot()) {}
+  ~ScopedSnapshot() { db_->ReleaseSnapshot(snapshot_); }
+  ScopedSnapshot(const ScopedSnapshot&) = delete;
+  ScopedSnapshot& operator=(const ScopedSnapshot&) = delete;
+
+  rocksdb::ReadOptions Options() const {
+    rocksdb::ReadOptions options;
+    options.snapshot = snapshot_;
+    return options;
+  }
+
+ private:
+  rocksdb::DB* db_;
+  const rocksdb::Snapshot* snapshot_;
+};
+
+// Sorted difference a - b of two sorted vectors.
+std::vector<std::string> Minus(const std::vector<std::string>& a,
+                               const std::vector<std::string>& b) {
+  std::vector<std::string> out;
+  std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+  return out;
+}
+
+}  // namespace
+
+struct CatalogStore::Impl {
+  StoreOptions options;
+  rocksdb::DB* db = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;  // Indexed by Cf.
+  std::atomic<uint64_t> last_revision{0};
+  std::array<std::mutex, kLockStripes> stripes;
+
+  rocksdb::ColumnFamilyHandle* cf(Cf id) const {
+    return handles[static_cast<size_t>(id)];
+  }
+
+  rocksdb::WriteOptions WriteOpts() const {
+    rocksdb::WriteOptions w;
+    w.sync = options.sync_writes;
+    return w;
+  }
+
+  // Locks the stripes of `ids` in ascending order (no deadlock between
+  // batches) and holds them for the lifetime of the returned locks.
+  std::vector<std::unique_lock<std::mutex>> LockIds(
+      const std::vector<std::string_view>& ids) {
+    std::vector<size_t> wanted;
+    wanted.reserve(ids.size());
+    for (std::string_view id : ids) {
+      wanted.push_back(std::hash<std::string_view>{}(id) % kLockStripes);
+    }
+    std::sort(wanted.begin(), wanted.end());
+    wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+    std::vector<std::unique_lock<std::mutex>> locks;
+    locks.reserve(wanted.size());
+    for (size_t stripe : wanted) locks.emplace_back(stripes[stripe]);
+    return locks;
+  }
+
+  // The committed dataset, or nullopt when absent.
+  absl::StatusOr<std::optional<Dataset>> ReadCurrent(
+      const rocksdb::ReadOptions& read, std::string_view id) const {
+    std::string value;
+    rocksdb::Status s = db->Get(read, cf(Cf::kDatasets), DatasetKey(id), &value);
+    if (s.IsNotFound()) return std::optional<Dataset>();
+    if (!s.ok()) return FromRocksStatus(s, "reading dataset");
+    Dataset dataset;
+    if (!dataset.ParseFromString(value)) {
+      return absl::DataLossError(absl::StrCat("dataset record ", std::string(id), " is corrupt"));
+    }
+    return std::optional<Dataset>(std::move(dataset));
+  }
+
+  // Adds one dataset change to `batch`: the record (or its deletion), the
+  // index entries that differ, the revision-history entry and the change-log
+  // entry. `before` is null for a create, `after` null for a delete.
+  void AddDatasetChange(rocksdb::WriteBatch* batch, const Dataset* before,
+                        const Dataset* after, uint64_t revision,
+                        const WriteContext& context) const {
+    const Dataset& subject = after != nullptr ? *after : *before;
+    const std::string& id = subject.id();
+    const std::vector<std::string> old_keys =
+        before != nullptr ? DatasetIndexKeys(*before) : std::vector<std::string>();
+    const std::vector<std::string> new_keys =
+        after != nullptr ? DatasetIndexKeys(*after) : std::vector<std::string>();
+    for (const std::string& key : Minus(old_keys, new_keys)) {
+      batch->Delete(cf(Cf::kIndexes), key);
+    }
+    for (const std::string& key : Minus(new_keys, old_keys)) {
+      batch->Put(cf(Cf::kIndexes), key, rocksdb::Slice());
+    }
+    if (after != nullptr) {
+      batch->Put(cf(Cf::kDatasets), DatasetKey(id), after->SerializeAsString());
+    } else {
+      batch->Delete(cf(Cf::kDatasets), DatasetKey(id));
+    }
+
+    const ChangeKind kind = before == nullptr  ? CHANGE_KIND_CREATE
+                            : after == nullptr ? CHANGE_KIND_DELETE
+                                               : CHANGE_KIND_UPDATE;
+    DatasetRevisionRecord record;
+    record.set_revision(revision);
+    record.set_change_time_micros(ToMicros(context.time));
+    record.set_kind(kind);
+    record.set_principal(context.principal);
+    *record.mutable_dataset() = subject;
+    batch->Put(cf(Cf::kDatasetRevisions), DatasetRevisionKey(id, revision),
+               record.SerializeAsString());
+
+    ChangeLogEntry entry;
+    entry.set_revision(revision);
+    entry.set_change_time_micros(ToMicros(context.time));
+    entry.set_kind(kind);
+    entry.set_resource(absl::StrCat("datasets/", id));
+    entry.set_principal(context.principal);
+    entry.set_request_id(context.request_id);
+    batch->Put(cf(Cf::kChangeLog), ChangeLogKey(revision), entry.SerializeAsString());
+  }
+
+  uint64_t NextRevision() { return last_revision.fetch_add(1) + 1; }
+
+  absl::Status CheckFormatVersion() {
+    std::string value;
+    rocksdb::Status s = db->Get(rocksdb::ReadOptions(), cf(Cf::kMeta),
+                                kMetaFormatVersion, &value);
+    if (s.ok()) {
+      std::string_view in = value;
+      uint32_t version = 0;
+      if (!ConsumeUint32(&in, &version) || !in.empty()) {
+        return absl::DataLossError("format_version record is corrupt");
+      }
+      if (version != kFormatVersion) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "data directory ", options.path, " has format version ", version,
+            "; this catalogd reads format version ", kFormatVersion));
+      }
+      return absl::OkStatus();
+    }
+    if (!s.IsNotFound()) return FromRocksStatus(s, "reading format version");
+    // A new store: only an empty one may be stamped.
+    std::unique_ptr<rocksdb::Iterator> it(
+        db->NewIterator(rocksdb::ReadOptions(), cf(Cf::kDatasets)));
+    it->SeekToFirst();
+    if (it->Valid()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "data directory ", options.path, " holds data but no format version"));
+    }
+    std::string encoded;
+    AppendUint32(&encoded, kFormatVersion);
+    rocksdb::WriteOptions w;
+    w.sync = true;
+    return FromRocksStatus(db->Put(w, cf(Cf::kMeta), kMetaFormatVersion, encoded),
+                           "writing format version");
+  }
+
+  absl::Status LoadLastRevision() {
+    std::unique_ptr<rocksdb::Iterator> it(
+        db->NewIterator(rocksdb::ReadOptions(), cf(Cf::kChangeLog)));
+    it->SeekToLast();
+    if (!it->status().ok()) return FromRocksStatus(it->status(), "reading change log");
+    if (!it->Valid()) return absl::OkStatus();
+    uint64_t revision = 0;
+    if (!ParseChangeLogKey(it->key().ToStringView(), &revision)) {
+      return absl::DataLossError("change log key is corrupt");
+    }
+    last_revision.store(revision);
+    return absl::OkStatus();
+  }
+
+  absl::Status CloseDb() {
+    if (db == nullptr) return absl::OkStatus();
+    absl::Status result = FromRocksStatus(db->FlushWAL(/*sync=*/true), "syncing WAL");
+    for (rocksdb::ColumnFamilyHandle* handle : handles) {
+      rocksdb::Status s = db->DestroyColumnFamilyHandle(handle);
+      if (result.ok() && !s.ok()) result = FromRocksStatus(s, "closing column family");
+    }
+    handles.clear();
+    rocksdb::Status s = db->Close();
+    if (result.ok() && !s.ok()) result = FromRocksStatus(s, "closing store");
+    delete db;
+    db = nullptr;
+    return result;
+  }
+};
+
+CatalogStore::CatalogStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+CatalogStore::~CatalogStore() {
+  if (impl_ != nullptr) impl_->CloseDb().IgnoreError();
+}
+
+absl::StatusOr<std::unique_ptr<CatalogStore>> CatalogStore::Open(
+    const StoreOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+
+  rocksdb::Options db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.max_background_jobs = 4;
+  db_options.bytes_per_sync = 1 << 20;
+  db_options.keep_log_file_num = 5;
+
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.cache_index_and_filter_blocks = true;
+  rocksdb::ColumnFamilyOptions cf_options;
+  cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  cf_options.compression = rocksdb::kLZ4Compression;
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const ColumnFamilySpec& spec : kColumnFamilies) {
+    descriptors.emplace_back(std::string(spec.name), cf_options);
+  }
+  rocksdb::Status s = rocksdb::DB::Open(db_options, options.path, descriptors,
+                                        &impl->handles, &impl->db);
+  if (!s.ok()) {
+    if (s.IsInvalidArgument() && absl::StrContains(s.ToString(), "column famil")) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "data directory ", options.path,
+          " has column families this catalogd does not know (written by a "
+          "newer version?): ",
+          s.ToString()));
+    }
+    return FromRocksStatus(s, absl::StrCat("opening ", options.path));
+  }
+  if (absl::Status st = impl->CheckFormatVersion(); !st.ok()) {
+    impl->CloseDb().IgnoreError();
+    return st;
+  }
+  if (absl::Status st = impl->LoadLastRevision(); !st.ok()) {
+    impl->CloseDb().IgnoreError();
+    return st;
+  }
+  return std::unique_ptr<CatalogStore>(new CatalogStore(std::move(impl)));
+}
+
+absl::Status CatalogStore::Close() { return impl_->CloseDb(); }
+
+int64_t CatalogStore::LatestRevision() const {
+  return static_cast<int64_t>(impl_->last_revision.load());
+}
+
+std::vector<DatasetWriteResult> CatalogStore::WriteDatasets(
+    std::vector<DatasetWrite> writes, const WriteContext& context) {
+  std::vector<DatasetWriteResult> results(writes.size());
+  std::vector<std::string_view> ids;
+  ids.reserve(writes.size());
+  for (const DatasetWrite& w : writes) ids.push_back(w.dataset.id());
+  auto locks = impl_->LockIds(ids);
+
+  // State of the ids touched by this batch, as the batch goes along.
+  std::unordered_map<std::string, std::optional<Dataset>> overlay;
+  rocksdb::WriteBatch batch;
+  const rocksdb::ReadOptions read;
+  for (size_t i = 0; i < writes.size(); ++i) {
+    DatasetWrite& w = writes[i];
+    const std::string& id = w.dataset.id();
+    auto found = overlay.find(id);
+    if (found == overlay.end()) {
+      absl::StatusOr<std::optional<Dataset>> current = impl_->ReadCurrent(read, id);
+      if (!current.ok()) {
+        results[i].status = current.status();
+        continue;
+      }
+      found = overlay.emplace(id, *std::move(current)).first;
+    }
+    const std::optional<Dataset>& before = found->second;
+    if (before.has_value() && w.mode == WriteMode::kCreate) {
+      results[i].status = absl::AlreadyExistsError(
+          absl::StrCat("dataset ", id, " already exists"));
+      continue;
+    }
+    if (!before.has_value() && w.mode == WriteMode::kReplace) {
+      results[i].status = absl::NotFoundError(absl::StrCat("dataset ", id, " not found"));
+      continue;
+    }
+    if (w.expected_revision > 0 &&
+        (!before.has_value() || before->revision() != w.expected_revision)) {
+      results[i].status = absl::AbortedError(absl::StrCat(
+          "dataset ", id, " was changed since revision ", w.expected_revision,
+          before.has_value() ? absl::StrCat(" (now at ", before->revision(), ")") : "",
+          "; read it again and retry"));
+      continue;
+    }
+    const uint64_t revision = impl_->NextRevision();
+    Dataset& after = w.dataset;
+    *after.mutable_create_time() =
+        before.has_value() ? before->create_time() : ToTimestamp(context.time);
+    *after.mutable_update_time() = ToTimestamp(context.time);
+    after.set_revision(static_cast<int64_t>(revision));
+    after.set_etag(absl::StrCat(revision));
+    impl_->AddDatasetChange(&batch, before.has_value() ? &*before : nullptr, &after,
+                            revision, context);
+    results[i].created = !before.has_value();
+    results[i].stored = after;
+    found->second = std::move(after);
+  }
+  if (batch.Count() > 0) {
+    rocksdb::Status s = impl_->db->Write(impl_->WriteOpts(), &batch);
+    if (!s.ok()) {
+      absl::Status error = FromRocksStatus(s, "committing datasets");
+      for (DatasetWriteResult& r : results) {
+        if (r.status.ok()) r = DatasetWriteResult{error, Dataset(), false};
+      }
+    }
+  }
+  return results;
+}
+
+absl::StatusOr<Dataset> CatalogStore::CreateDataset(Dataset dataset,
+                                                    const WriteContext& context) {
+  std::vector<DatasetWrite> writes(1);
+  writes[0] = {std::move(dataset), WriteMode::kCreate, 0};
+  DatasetWriteResult result = std::move(WriteDatasets(std::move(writes), context)[0]);
+  if (!result.status.ok()) return result.status;
+  return std::move(result.stored);
+}
+
+absl::StatusOr<Dataset> CatalogStore::ReplaceDataset(Dataset dataset,
+                                                     int64_t expected_revision,
+                                                     const WriteContext& context) {
+  std::vector<DatasetWrite> writes(1);
+  writes[0] = {std::move(dataset), WriteMode::kReplace, expected_revision};
+  DatasetWriteResult result = std::move(WriteDatasets(std::move(writes), context)[0]);
+  if (!result.status.ok()) return result.status;
+  return std::move(result.stored);
+}
+
+absl::StatusOr<int64_t> CatalogStore::DeleteDataset(const std::string& id,
+                                                    int64_t expected_revision,
+                                                    const WriteContext& context) {
+  auto locks = impl_->LockIds({id});
+  absl::StatusOr<std::optional<Dataset>> current =
+      impl_->ReadCurrent(rocksdb::ReadOptions(), id);
+  if (!current.ok()) return current.status();
+  if (!current->has_value()) {
+    return absl::NotFoundError(absl::StrCat("dataset ", id, " not found"));
+  }
+  const Dataset& before = **current;
+  if (expected_revision > 0 && before.revision() != expected_revision) {
+    return absl::AbortedError(absl::StrCat("dataset ", id, " was changed since revision ",
+                                           expected_revision, " (now at ",
+                                           before.revision(), "); read it again and retry"));
+  }
+  const uint64_t revision = impl_->NextRevision();
+  rocksdb::WriteBatch batch;
+  impl_->AddDatasetChange(&batch, &before, nullptr, revision, context);
+  rocksdb::Status s = impl_->db->Write(impl_->WriteOpts(), &batch);
+  if (!s.ok()) return FromRocksStatus(s, "committing deletion");
+  return static_cast<int64_t>(revision);
+}
+
+absl::StatusOr<Dataset> CatalogStore::GetDataset(const std::string& id) const {
+  absl::StatusOr<std::optional<Dataset>> current =
+      impl_->ReadCurrent(rocksdb::ReadOptions(), id);
+  if (!current.ok()) return current.status();
+  if (!current->has_value()) {
+    return absl::NotFoundError(absl::StrCat("dataset ", id, " not found"));
+  }
+  return **std::move(current);
+}
+
+absl::StatusOr<Dataset> CatalogStore::GetDatasetAt(const std::string& id,
+                                                   int64_t revision) const {
+  const std::string prefix = DatasetRevisionPrefix(id);
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(Cf::kDatasetRevisions)));
+  it->SeekForPrev(DatasetRevisionKey(id, static_cast<uint64_t>(revision)));
+  if (!it->status().ok()) return FromRocksStatus(it->status(), "reading revisions");
+  if (it->Valid() && it->key().starts_with(prefix)) {
+    DatasetRevisionRecord record;
+    if (!record.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError(absl::StrCat("revision record of ", id, " is corrupt"));
+    }
+    if (record.kind() != CHANGE_KIND_DELETE) return std::move(*record.mutable_dataset());
+  }
+  return absl::NotFoundError(
+      absl::StrCat("dataset ", id, " not found at revision ", revision));
+}
+
+absl::StatusOr<RevisionPage> CatalogStore::ListRevisions(const std::string& id,
+                                                         int64_t before,
+                                                         size_t limit) const {
+  const std::string prefix = DatasetRevisionPrefix(id);
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(Cf::kDatasetRevisions)));
+  const uint64_t start =
+      before > 0 ? static_cast<uint64_t>(before) - 1 : std::numeric_limits<uint64_t>::max();
+  it->SeekForPrev(DatasetRevisionKey(id, start));
+  RevisionPage page;
+  for (; it->Valid() && it->key().starts_with(prefix); it->Prev()) {
+    if (page.revisions.size() == limit) {
+      page.next_before = page.revisions.back().revision();
+      break;
+    }
+    DatasetRevisionRecord record;
+    if (!record.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError(absl::StrCat("revision record of ", id, " is corrupt"));
+    }
+    catalog::v1::DatasetRevision& out = page.revisions.emplace_back();
+    out.set_revision(static_cast<int64_t>(record.revision()));
+    *out.mutable_change_time() =
+        TimeUtil::MicrosecondsToTimestamp(record.change_time_micros());
+    out.set_kind(ToApiKind(record.kind()));
+    out.set_principal(record.principal());
+    *out.mutable_dataset() = std::move(*record.mutable_dataset());
+  }
+  if (!it->status().ok()) return FromRocksStatus(it->status(), "reading revisions");
+  if (page.revisions.empty() && before == 0) {
+    return absl::NotFoundError(absl::StrCat("dataset ", id, " not found"));
+  }
+  return page;
+}
+
+absl::StatusOr<DatasetPage> CatalogStore::ListDatasets(const DatasetQuery& query) const {
+  // Plan: which key range drives the scan, in which direction.
+  Cf driving = Cf::kDatasets;
+  std::string lower;
+  bool reverse = false;
+  bool from_index = false;
+  switch (query.order) {
+    case catalog::v1::DATASET_ORDER_UPDATE_TIME_DESC:
+    case catalog::v1::DATASET_ORDER_UPDATE_TIME_ASC:
+      driving = Cf::kIndexes;
+      lower = IndexPrefix(static_cast<uint8_t>(DatasetIndex::kRevision));
+      reverse = query.order == catalog::v1::DATASET_ORDER_UPDATE_TIME_DESC;
+      from_index = true;
+      break;
+    default:
+      lower = BestIndexPrefix(query.filter);
+      if (!lower.empty()) {
+        driving = Cf::kIndexes;
+        from_index = true;
+      }
+      break;
+  }
+  const std::string upper = lower.empty() ? std::string() : PrefixSuccessor(lower);
+  if (!query.cursor.empty() &&
+      (query.cursor < lower || (!upper.empty() && query.cursor >= upper))) {
+    return absl::InvalidArgumentError("page_token does not belong to this query");
+  }
+
+  ScopedSnapshot snapshot(impl_->db);
+  rocksdb::ReadOptions read = snapshot.Options();
+  rocksdb::Slice lower_slice(lower), upper_slice(upper);
+  if (!lower.empty()) read.iterate_lower_bound = &lower_slice;
+  if (!upper.empty()) read.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(read, impl_->cf(driving)));
+
+  const rocksdb::ReadOptions record_read = snapshot.Options();
+  auto advance = [&] { reverse ? it->Prev() : it->Next(); };
+  if (query.cursor.empty()) {
+    reverse ? it->SeekToLast() : it->SeekToFirst();
+  } else {
+    reverse ? it->SeekForPrev(query.cursor) : it->Seek(query.cursor);
+    if (it->Valid() && it->key() == rocksdb::Slice(query.cursor)) advance();
+  }
+
+  DatasetPage page;
+  size_t scanned = 0;
+  std::string last_key;
+  for (; it->Valid(); advance()) {
+    if (page.datasets.size() >= query.limit || scanned >= query.scan_budget) {
+      page.next_cursor = last_key;
+      break;
+    }
+    ++scanned;
+    last_key = it->key().ToString();
+    Dataset dataset;
+    if (from_index) {
+      uint8_t index_id = 0;
+      std::string_view value;
+      std::string id;
+      const auto index = static_cast<DatasetIndex>(static_cast<uint8_t>(last_key[0]));
+      if (!ParseIndexKey(last_key, ValueKindOf(index), &index_id, &value, &id)) {
+        return absl::DataLossError("index key is corrupt");
+      }
+      absl::StatusOr<std::optional<Dataset>> record = impl_->ReadCurrent(record_read, id);
+      if (!record.ok()) return record.status();
+      if (!record->has_value()) {
+        return absl::DataLossError(absl::StrCat("index entry for missing dataset ", id));
+      }
+      dataset = **std::move(record);
+    } else if (!dataset.ParseFromArray(it->value().data(),
+                                       static_cast<int>(it->value().size()))) {
+      return absl::DataLossError("dataset record is corrupt");
+    }
+    if (!MatchesFilter(query.filter, dataset)) continue;
+    if (query.visible && !query.visible(dataset)) continue;
+    page.datasets.push_back(std::move(dataset));
+  }
+  if (!it->status().ok()) return FromRocksStatus(it->status(), "listing datasets");
+  return page;
+}
+
+absl::StatusOr<CheckReport> CatalogStore::Check() const {
+  CheckReport report;
+  ScopedSnapshot snapshot(impl_->db);
+  const rocksdb::ReadOptions read = snapshot.Options();
+  auto problem = [&](std::string text) {
+    if (report.problems.size() < 1000) report.problems.push_back(std::move(text));
+  };
+
+  // 1. Every dataset: its index entries exist, its newest revision entry and
+  //    its change-log entry match it.
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(read, impl_->cf(Cf::kDatasets)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    ++report.datasets;
+    std::string key_id;
+    Dataset dataset;
+    if (!ParseDatasetKey(it->key().ToStringView(), &key_id) ||
+        !dataset.ParseFromArray(it->value().data(), static_cast<int>(it->value().size())) ||
+        dataset.id() != key_id) {
+      problem(absl::StrCat("dataset record with key ", absl::CHexEscape(it->key().ToString()),
+                           " is corrupt or has another id"));
+      continue;
+    }
+    std::string ignored;
+    for (const std::string& key : DatasetIndexKeys(dataset)) {
+      rocksdb::Status s = impl_->db->Get(read, impl_->cf(Cf::kIndexes), key, &ignored);
+      if (!s.ok()) {
+        problem(absl::StrCat("dataset ", key_id, ": index entry missing (index ",
+                             static_cast<int>(static_cast<uint8_t>(key[0])), ")"));
+      }
+    }
+    absl::StatusOr<RevisionPage> newest = ListRevisions(key_id, 0, 1);
+    if (!newest.ok() || newest->revisions.empty() ||
+        newest->revisions[0].revision() != dataset.revision() ||
+        newest->revisions[0].kind() == catalog::v1::CHANGE_KIND_DELETE) {
+      problem(absl::StrCat("dataset ", key_id, ": newest revision entry does not match revision ",
+                           dataset.revision()));
+    }
+    std::string entry_value;
+    ChangeLogEntry entry;
+    rocksdb::Status s = impl_->db->Get(
+        read, impl_->cf(Cf::kChangeLog),
+        ChangeLogKey(static_cast<uint64_t>(dataset.revision())), &entry_value);
+    if (!s.ok() || !entry.ParseFromString(entry_value) ||
+        entry.resource() != absl::StrCat("datasets/", key_id)) {
+      problem(absl::StrCat("dataset ", key_id, ": change-log entry for revision ",
+                           dataset.revision(), " missing or for another resource"));
+    }
+  }
+  if (!it->status().ok()) return FromRocksStatus(it->status(), "checking datasets");
+
+  // 2. Every index entry points at a dataset that has exactly that entry.
+  it.reset(impl_->db->NewIterator(read, impl_->cf(Cf::kIndexes)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    ++report.index_entries;
+    const std::string key = it->key().ToString();
+    const auto index = static_cast<DatasetIndex>(static_cast<uint8_t>(key[0]));
+    const bool known = std::find(std::begin(kAllDatasetIndexes), std::end(kAllDatasetIndexes),
+                                 index) != std::end(kAllDatasetIndexes);
+    uint8_t index_id = 0;
+    std::string_view value;
+    std::string id;
+    if (!known || !ParseIndexKey(key, ValueKindOf(index), &index_id, &value, &id)) {
+      problem(absl::StrCat("index entry ", absl::CHexEscape(key), " is malformed"));
+      continue;
+    }
+    absl::StatusOr<std::optional<Dataset>> record = impl_->ReadCurrent(read, id);
+    if (!record.ok() || !record->has_value()) {
+      problem(absl::StrCat("index ", static_cast<int>(index_id), ": entry for missing dataset ", id));
+      continue;
+    }
+    const std::vector<std::string> expected = DatasetIndexKeys(**record);
+    if (!std::binary_search(expected.begin(), expected.end(), key)) {
+      problem(absl::StrCat("index ", static_cast<int>(index_id),
+                           ": stale entry for dataset ", id));
+    }
+  }
+  if (!it->status().ok()) return FromRocksStatus(it->status(), "checking indexes");
+
+  // 3. Counts, and the change log is not ahead of the revision counter.
+  it.reset(impl_->db->NewIterator(read, impl_->cf(Cf::kDatasetRevisions)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) ++report.revisions;
+  it.reset(impl_->db->NewIterator(read, impl_->cf(Cf::kChangeLog)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) ++report.change_log_entries;
+  if (report.revisions != report.change_log_entries) {
+    problem(absl::StrCat(report.revisions, " revision entries but ",
+                         report.change_log_entries, " change-log entries"));
+  }
+  return report;
+}
+
+rocksdb::DB* CatalogStore::RawDbForTesting() const { return impl_->db; }
+
+rocksdb::ColumnFamilyHandle* CatalogStore::RawColumnFamilyForTesting(int cf) const {
+  return impl_->handles.at(static_cast<size_t>(cf));
+}
+
+}  // namespace catalog::storage

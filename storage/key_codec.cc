@@ -1,0 +1,181 @@
+#include "storage/key_codec.h"
+
+namespace catalog::storage {
+namespace {
+
+constexpr char kEscape = '\x00';
+constexpr char kEscapedZero = '\xff';
+constexpr char kTerminator = '\x01';
+
+template <typename T>
+void AppendBigEndian(std::string* out, T value) {
+  for (int shift = (sizeof(T) - 1) * 8; shift >= 0; shift -= 8) {
+    out->push_back(static_cast<char>((value >> shift) & 0xff));
+  }
+}
+
+template <typename T>
+bool ConsumeBigEndian(std::string_view* in, T* value) {
+  if (in->size() < sizeof(T)) return false;
+  T result = 0;
+  for (size_t i = 0; i < sizeof(T); ++i) {
+    result = static_cast<T>((result << 8) | static_cast<uint8_t>((*in)[i]));
+  }
+  in->remove_prefix(sizeof(T));
+  *value = result;
+  return true;
+}
+
+}  // namespace
+
+void AppendUint8(std::string* out, uint8_t value) { AppendBigEndian(out, value); }
+void AppendUint32(std::string* out, uint32_t value) { AppendBigEndian(out, value); }
+void AppendUint64(std::string* out, uint64_t value) { AppendBigEndian(out, value); }
+
+bool ConsumeUint8(std::string_view* in, uint8_t* value) { return ConsumeBigEndian(in, value); }
+bool ConsumeUint32(std::string_view* in, uint32_t* value) { return ConsumeBigEndian(in, value); }
+bool ConsumeUint64(std::string_view* in, uint64_t* value) { return ConsumeBigEndian(in, value); }
+
+void AppendOrderedString(std::string* out, std::string_view value) {
+  for (char c : value) {
+    out->push_back(c);
+    if (c == kEscape) out->push_back(kEscapedZero);
+  }
+  out->push_back(kEscape);
+  out->push_back(kTerminator);
+}
+
+bool ConsumeOrderedString(std::string_view* in, std::string* value) {
+  std::string result;
+  for (size_t i = 0; i < in->size(); ++i) {
+    char c = (*in)[i];
+    if (c != kEscape) {
+      result.push_back(c);
+      continue;
+    }
+    if (i + 1 >= in->size()) return false;
+    char next = (*in)[i + 1];
+    if (next == kTerminator) {
+      in->remove_prefix(i + 2);
+      *value = std::move(result);
+      return true;
+    }
+    if (next != kEscapedZero) return false;
+    result.push_back(kEscape);
+    ++i;
+  }
+  return false;  // No terminator.
+}
+
+std::string DatasetKey(std::string_view id) {
+  std::string key;
+  AppendOrderedString(&key, id);
+  return key;
+}
+
+bool ParseDatasetKey(std::string_view key, std::string* id) {
+  return ConsumeOrderedString(&key, id) && key.empty();
+}
+
+std::string DatasetRevisionKey(std::string_view id, uint64_t revision) {
+  std::string key = DatasetRevisionPrefix(id);
+  AppendUint64(&key, revision);
+  return key;
+}
+
+std::string DatasetRevisionPrefix(std::string_view id) { return DatasetKey(id); }
+
+bool ParseDatasetRevisionKey(std::string_view key, std::string* id,
+                             uint64_t* revision) {
+  return ConsumeOrderedString(&key, id) && ConsumeUint64(&key, revision) &&
+         key.empty();
+}
+
+std::string ChangeLogKey(uint64_t revision) {
+  std::string key;
+  AppendUint64(&key, revision);
+  return key;
+}
+
+bool ParseChangeLogKey(std::string_view key, uint64_t* revision) {
+  return ConsumeUint64(&key, revision) && key.empty();
+}
+
+std::string IndexPrefix(uint8_t index_id) {
+  std::string key;
+  AppendUint8(&key, index_id);
+  return key;
+}
+
+std::string IndexValuePrefix(uint8_t index_id, std::string_view encoded_value) {
+  std::string key = IndexPrefix(index_id);
+  key.append(encoded_value);
+  return key;
+}
+
+std::string IndexKey(uint8_t index_id, std::string_view encoded_value,
+                     std::string_view dataset_id) {
+  std::string key = IndexValuePrefix(index_id, encoded_value);
+  AppendOrderedString(&key, dataset_id);
+  return key;
+}
+
+bool ParseIndexKey(std::string_view key, IndexValueKind kind, uint8_t* index_id,
+                   std::string_view* encoded_value, std::string* dataset_id) {
+  if (!ConsumeUint8(&key, index_id)) return false;
+  std::string_view value_start = key;
+  bool value_ok = false;
+  switch (kind) {
+    case IndexValueKind::kString: {
+      std::string ignored;
+      value_ok = ConsumeOrderedString(&key, &ignored);
+      break;
+    }
+    case IndexValueKind::kUint32: {
+      uint32_t ignored;
+      value_ok = ConsumeUint32(&key, &ignored);
+      break;
+    }
+    case IndexValueKind::kUint64: {
+      uint64_t ignored;
+      value_ok = ConsumeUint64(&key, &ignored);
+      break;
+    }
+  }
+  if (!value_ok) return false;
+  *encoded_value = value_start.substr(0, value_start.size() - key.size());
+  return ConsumeOrderedString(&key, dataset_id) && key.empty();
+}
+
+std::string IndexStringValue(std::string_view value) {
+  std::string out;
+  AppendOrderedString(&out, value);
+  return out;
+}
+
+std::string IndexUint32Value(uint32_t value) {
+  std::string out;
+  AppendUint32(&out, value);
+  return out;
+}
+
+std::string IndexUint64Value(uint64_t value) {
+  std::string out;
+  AppendUint64(&out, value);
+  return out;
+}
+
+std::string PrefixSuccessor(std::string_view prefix) {
+  std::string result(prefix);
+  while (!result.empty()) {
+    unsigned char last = static_cast<unsigned char>(result.back());
+    if (last != 0xff) {
+      result.back() = static_cast<char>(last + 1);
+      return result;
+    }
+    result.pop_back();
+  }
+  return result;
+}
+
+}  // namespace catalog::storage

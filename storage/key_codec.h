@@ -1,0 +1,78 @@
+// Key codec: the only place where RocksDB keys are built and parsed.
+//
+// Encodings are order-preserving, so that RocksDB's bytewise order of keys is
+// the logical order of their parts:
+//   - unsigned integers are fixed-width big-endian;
+//   - strings are "memcomparable": every 0x00 byte is escaped as 0x00 0xFF
+//     and the string ends with 0x00 0x01, so a string sorts before any longer
+//     string it is a prefix of, and composite keys never run into each other.
+// Every function is pure and thread-safe. Decoders consume from the front of
+// a string_view and return false on malformed input (never crash).
+//
+// DO NOT CHANGE these encodings or the key layouts below: they are embedded in
+// the on-disk data. Bump kFormatVersion (column_families.h) if you must.
+#ifndef CATALOG_STORAGE_KEY_CODEC_H_
+#define CATALOG_STORAGE_KEY_CODEC_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace catalog::storage {
+
+// ---- Primitive encodings ----
+
+void AppendUint8(std::string* out, uint8_t value);
+void AppendUint32(std::string* out, uint32_t value);
+void AppendUint64(std::string* out, uint64_t value);
+void AppendOrderedString(std::string* out, std::string_view value);
+
+bool ConsumeUint8(std::string_view* in, uint8_t* value);
+bool ConsumeUint32(std::string_view* in, uint32_t* value);
+bool ConsumeUint64(std::string_view* in, uint64_t* value);
+bool ConsumeOrderedString(std::string_view* in, std::string* value);
+
+// ---- Key layouts, one per column family ----
+
+// datasets: ordered(id).
+std::string DatasetKey(std::string_view id);
+bool ParseDatasetKey(std::string_view key, std::string* id);
+
+// dataset_revisions: ordered(id) | u64(revision).
+std::string DatasetRevisionKey(std::string_view id, uint64_t revision);
+// Prefix of all revisions of one dataset.
+std::string DatasetRevisionPrefix(std::string_view id);
+bool ParseDatasetRevisionKey(std::string_view key, std::string* id,
+                             uint64_t* revision);
+
+// change_log: u64(revision).
+std::string ChangeLogKey(uint64_t revision);
+bool ParseChangeLogKey(std::string_view key, uint64_t* revision);
+
+// indexes: u8(index id) | value (already order-encoded by the caller through
+// the Index*Value helpers) | ordered(dataset id). The value is empty.
+std::string IndexKey(uint8_t index_id, std::string_view encoded_value,
+                     std::string_view dataset_id);
+// Prefix of all entries of one index with one value.
+std::string IndexValuePrefix(uint8_t index_id, std::string_view encoded_value);
+// Prefix of all entries of one index.
+std::string IndexPrefix(uint8_t index_id);
+// How an index encodes its values; fixed per index (see dataset_indexes.h).
+enum class IndexValueKind { kString, kUint32, kUint64 };
+
+// Splits an index key into its parts. The value stays encoded.
+bool ParseIndexKey(std::string_view key, IndexValueKind kind, uint8_t* index_id,
+                   std::string_view* encoded_value, std::string* dataset_id);
+
+// Encoded index values.
+std::string IndexStringValue(std::string_view value);
+std::string IndexUint32Value(uint32_t value);
+std::string IndexUint64Value(uint64_t value);
+
+// The smallest key greater than every key starting with `prefix` (for an
+// iterate_upper_bound). Empty if there is none (prefix all 0xFF).
+std::string PrefixSuccessor(std::string_view prefix);
+
+}  // namespace catalog::storage
+
+#endif  // CATALOG_STORAGE_KEY_CODEC_H_
