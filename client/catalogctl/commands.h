@@ -1,0 +1,147 @@
+// catalogctl: a registry of subcommands over the client library.
+//
+// Each command group (dataset_commands.cc, demo_commands.cc, ...) has one
+// Register function that adds its subcommands with CommandRegistry::Add.
+// A command's flags are parsed by CLI11 into an options struct owned by the
+// handler; after a successful parse main() runs the one selected handler
+// with a CommandContext, and turns the status it returns into a message on
+// stderr and the exit code (client::ExitCodeFor).
+#ifndef CATALOG_CLIENT_CATALOGCTL_COMMANDS_H_
+#define CATALOG_CLIENT_CATALOGCTL_COMMANDS_H_
+
+#include <google/protobuf/message.h>
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <iosfwd>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "api/enum_text.h"
+#include "client/lib/catalog_client.h"
+#include "client/lib/connection.h"
+#include "client/lib/status.h"
+
+namespace catalog::catalogctl {
+
+enum class OutputFormat { kTable, kJson };
+
+// Flags that apply to every command.
+struct GlobalOptions {
+  client::ConnectionOptions connection;
+  double timeout_seconds = 30;
+  std::string output = "table";
+};
+
+// What a handler needs: the global options, the connection (made on first
+// use), and the output streams. Not thread-safe.
+class CommandContext {
+ public:
+  CommandContext(const GlobalOptions& globals, std::ostream& out,
+                 std::ostream& err);
+
+  OutputFormat output() const { return output_; }
+  const client::ConnectionOptions& connection() const { return connection_; }
+  std::ostream& out() { return out_; }
+  std::ostream& err() { return err_; }
+
+  // The client, connected on the first call. Errors as client::Connect.
+  absl::StatusOr<client::CatalogClient*> Client();
+
+  // The one place results are printed. With -o json: `message` as proto3
+  // JSON; otherwise `human()`.
+  absl::Status Print(const google::protobuf::Message& message,
+                     const std::function<std::string()>& human);
+  // As above for results that are not one proto message.
+  absl::Status Print(const nlohmann::ordered_json& json,
+                     const std::function<std::string()>& human);
+
+ private:
+  client::ConnectionOptions connection_;
+  OutputFormat output_;
+  std::ostream& out_;
+  std::ostream& err_;
+  std::unique_ptr<client::CatalogClient> client_;
+};
+
+using Handler = std::function<absl::Status(CommandContext&)>;
+
+// Holds the subcommands and remembers which one the command line chose.
+class CommandRegistry {
+ public:
+  CommandRegistry() = default;
+  CommandRegistry(const CommandRegistry&) = delete;
+  CommandRegistry& operator=(const CommandRegistry&) = delete;
+
+  // Adds a group of subcommands ("dataset") that needs one of them.
+  CLI::App* AddGroup(CLI::App& parent, const std::string& name,
+                     const std::string& description);
+
+  // Adds subcommand `name` to `parent`; `handler` runs when it is chosen.
+  // Bind the command's flags to the returned App.
+  CLI::App* Add(CLI::App& parent, const std::string& name,
+                const std::string& description, Handler handler);
+
+  // The chosen handler after a successful parse, or null.
+  const Handler* selected() const { return selected_; }
+
+ private:
+  std::vector<std::unique_ptr<Handler>> handlers_;
+  const Handler* selected_ = nullptr;
+};
+
+// The command groups. To add one, write its Register function and list it
+// in kCommandGroups (main.cc).
+void RegisterDatasetCommands(CLI::App& app, CommandRegistry& registry);
+void RegisterDemoCommands(CLI::App& app, CommandRegistry& registry);
+
+// ---- Helpers shared by the handlers ----
+
+// `lhs = *expr;` when the StatusOr `expr` is OK, else returns its status.
+#define CATALOGCTL_ASSIGN_OR_RETURN(lhs, expr)                                \
+  CATALOGCTL_ASSIGN_OR_RETURN_IMPL_(CATALOGCTL_CONCAT_(status_or_, __LINE__), \
+                                    lhs, expr)
+#define CATALOGCTL_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
+  auto tmp = (expr);                                      \
+  if (!tmp.ok()) return tmp.status();                     \
+  lhs = *std::move(tmp)
+#define CATALOGCTL_CONCAT_(a, b) CATALOGCTL_CONCAT_INNER_(a, b)
+#define CATALOGCTL_CONCAT_INNER_(a, b) a##b
+
+// Returns the status of `expr` when it is not OK.
+#define CATALOGCTL_RETURN_IF_ERROR(expr) \
+  do {                                   \
+    absl::Status status_ = (expr);       \
+    if (!status_.ok()) return status_;   \
+  } while (false)
+
+// An enum flag value ("vertrouwelijk", "CONFIDENTIALITY_VERTROUWELIJK") as
+// E; a usage error naming `flag` when it is not one of E's values.
+template <typename E>
+absl::StatusOr<E> ParseEnumFlag(absl::string_view text,
+                                absl::string_view flag) {
+  absl::StatusOr<E> value = catalog::api::ParseEnum<E>(text, flag);
+  if (!value.ok()) return client::MarkUsageError(value.status());
+  return value;
+}
+
+// "true"/"false" (also yes/no, ja/nee, 1/0); a usage error naming `flag`
+// otherwise.
+absl::StatusOr<bool> ParseBoolFlag(absl::string_view text,
+                                   absl::string_view flag);
+
+// A dataset id or name ("brp" or "datasets/brp") from the command line; a
+// usage error when it is not a valid id.
+absl::StatusOr<std::string> ParseIdArgument(absl::string_view text);
+
+// OK when no item of a finished bulk load failed; otherwise INVALID_ARGUMENT
+// (exit code 3) saying how many failed.
+absl::Status FailedItemsStatus(const client::BulkLoadResult& result);
+
+}  // namespace catalog::catalogctl
+
+#endif  // CATALOG_CLIENT_CATALOGCTL_COMMANDS_H_

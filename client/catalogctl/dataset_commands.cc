@@ -1,0 +1,421 @@
+// catalogctl dataset create|get|list|update|delete|history|load.
+#include <google/protobuf/util/field_mask_util.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "client/catalogctl/commands.h"
+#include "client/lib/bulk_loader.h"
+#include "client/lib/catalog_client.h"
+#include "client/lib/json_input.h"
+#include "client/lib/output.h"
+
+namespace catalog::catalogctl {
+namespace {
+
+namespace v1 = ::catalog::v1;
+using google::protobuf::util::FieldMaskUtil;
+
+// ---- Printing and paging shared by the commands ----
+
+absl::Status PrintDataset(CommandContext& ctx, const v1::Dataset& dataset) {
+  return ctx.Print(dataset,
+                   [&] { return client::FormatDatasetDetail(dataset); });
+}
+
+// A list response as JSON with its list and token always present, so that
+// scripts need not special-case an empty page or the last page.
+absl::StatusOr<nlohmann::ordered_json> ListJson(
+    const google::protobuf::Message& response, const std::string& list_key) {
+  CATALOGCTL_ASSIGN_OR_RETURN(nlohmann::ordered_json json,
+                              client::ToJsonValue(response));
+  if (!json.contains(list_key))
+    json[list_key] = nlohmann::ordered_json::array();
+  if (!json.contains("nextPageToken")) json["nextPageToken"] = "";
+  return json;
+}
+
+// Prints a (merged) list response; in table mode the token of a next page,
+// if any, goes to stderr so that stdout stays the table.
+template <typename Response>
+absl::Status PrintPage(CommandContext& ctx, const Response& response,
+                       const std::string& list_key,
+                       const std::function<std::string()>& table) {
+  CATALOGCTL_ASSIGN_OR_RETURN(nlohmann::ordered_json json,
+                              ListJson(response, list_key));
+  CATALOGCTL_RETURN_IF_ERROR(ctx.Print(json, table));
+  if (ctx.output() == OutputFormat::kTable &&
+      !response.next_page_token().empty()) {
+    ctx.err() << "more follow: repeat with --page-token "
+              << response.next_page_token() << " (or use --all)\n";
+  }
+  return absl::OkStatus();
+}
+
+// ---- create ----
+
+struct CreateOptions {
+  std::string file;
+};
+
+absl::Status RunCreate(CommandContext& ctx, const CreateOptions& o) {
+  v1::CreateDatasetRequest request;
+  CATALOGCTL_ASSIGN_OR_RETURN(*request.mutable_dataset(),
+                              client::ReadDatasetFile(o.file));
+  CATALOGCTL_ASSIGN_OR_RETURN(client::CatalogClient * client, ctx.Client());
+  CATALOGCTL_ASSIGN_OR_RETURN(v1::Dataset created,
+                              client->CreateDataset(request));
+  return PrintDataset(ctx, created);
+}
+
+// ---- get ----
+
+struct GetOptions {
+  std::string id;
+  int64_t revision = 0;
+};
+
+absl::Status RunGet(CommandContext& ctx, const GetOptions& o) {
+  v1::GetDatasetRequest request;
+  CATALOGCTL_ASSIGN_OR_RETURN(*request.mutable_id(), ParseIdArgument(o.id));
+  request.set_revision(o.revision);
+  CATALOGCTL_ASSIGN_OR_RETURN(client::CatalogClient * client, ctx.Client());
+  CATALOGCTL_ASSIGN_OR_RETURN(v1::Dataset dataset, client->GetDataset(request));
+  return PrintDataset(ctx, dataset);
+}
+
+// ---- list ----
+
+struct ListOptions {
+  std::string domain, registration_type, basisregistratie, hosting_kind,
+      provider, inside_eea, min_confidentiality, owner, tag, personal_data;
+  std::string order = "id";
+  int page_size = 0;
+  std::string page_token;
+  bool all = false;
+};
+
+// Sets `*field` from enum flag `text` unless it is empty.
+template <typename E>
+absl::Status SetEnumFilter(const std::string& text, absl::string_view flag,
+                           E* field) {
+  if (text.empty()) return absl::OkStatus();
+  CATALOGCTL_ASSIGN_OR_RETURN(*field, ParseEnumFlag<E>(text, flag));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::ListDatasetsRequest> BuildListRequest(const ListOptions& o) {
+  v1::ListDatasetsRequest request;
+  request.set_page_size(o.page_size);
+  request.set_page_token(o.page_token);
+  if (o.order == "updated") {
+    request.set_order_by(v1::DATASET_ORDER_UPDATE_TIME_DESC);
+  } else if (o.order == "updated-asc") {
+    request.set_order_by(v1::DATASET_ORDER_UPDATE_TIME_ASC);
+  } else {
+    request.set_order_by(v1::DATASET_ORDER_ID);
+  }
+
+  v1::DatasetFilter& f = *request.mutable_filter();
+  f.set_domain(o.domain);
+  f.set_provider(o.provider);
+  f.set_owner(o.owner);
+  f.set_tag(o.tag);
+  v1::RegistrationType registration_type{};
+  v1::Basisregistratie basisregistratie{};
+  v1::HostingKind hosting_kind{};
+  v1::Confidentiality min_confidentiality{};
+  CATALOGCTL_RETURN_IF_ERROR(SetEnumFilter(
+      o.registration_type, "--registration-type", &registration_type));
+  CATALOGCTL_RETURN_IF_ERROR(SetEnumFilter(
+      o.basisregistratie, "--basisregistratie", &basisregistratie));
+  CATALOGCTL_RETURN_IF_ERROR(
+      SetEnumFilter(o.hosting_kind, "--hosting-kind", &hosting_kind));
+  CATALOGCTL_RETURN_IF_ERROR(SetEnumFilter(
+      o.min_confidentiality, "--min-confidentiality", &min_confidentiality));
+  f.set_registration_type(registration_type);
+  f.set_basisregistratie(basisregistratie);
+  f.set_hosting_kind(hosting_kind);
+  f.set_min_confidentiality(min_confidentiality);
+  if (!o.inside_eea.empty()) {
+    CATALOGCTL_ASSIGN_OR_RETURN(bool inside,
+                                ParseBoolFlag(o.inside_eea, "--inside-eea"));
+    f.set_inside_eea(inside);
+  }
+  if (!o.personal_data.empty()) {
+    CATALOGCTL_ASSIGN_OR_RETURN(
+        bool personal, ParseBoolFlag(o.personal_data, "--personal-data"));
+    f.set_contains_personal_data(personal);
+  }
+  return request;
+}
+
+absl::Status RunList(CommandContext& ctx, const ListOptions& o) {
+  CATALOGCTL_ASSIGN_OR_RETURN(v1::ListDatasetsRequest request,
+                              BuildListRequest(o));
+  CATALOGCTL_ASSIGN_OR_RETURN(client::CatalogClient * client, ctx.Client());
+  CATALOGCTL_ASSIGN_OR_RETURN(
+      v1::ListDatasetsResponse response,
+      (client::FetchPages<v1::ListDatasetsRequest, v1::ListDatasetsResponse>(
+          request, o.all, [client](const v1::ListDatasetsRequest& r) {
+            return client->ListDatasets(r);
+          })));
+  return PrintPage(ctx, response, "datasets", [&] {
+    return client::FormatDatasetTable(response.datasets());
+  });
+}
+
+// ---- update ----
+
+struct UpdateOptions {
+  std::string id;
+  std::string file;
+  std::string mask;
+  std::string etag;
+};
+
+// "personalData.legalBasis" -> "personal_data.legal_basis".
+std::string SnakeCase(absl::string_view path) {
+  std::string snake;
+  for (char c : path) {
+    if (absl::ascii_isupper(static_cast<unsigned char>(c))) {
+      snake.push_back('_');
+      snake.push_back(absl::ascii_tolower(static_cast<unsigned char>(c)));
+    } else {
+      snake.push_back(c);
+    }
+  }
+  return snake;
+}
+
+// "title, hosting.provider" as a FieldMask of Dataset. Paths may be written
+// as in the proto (snake_case) or as in JSON (lowerCamelCase).
+absl::Status ParseMask(absl::string_view text,
+                       google::protobuf::FieldMask* mask) {
+  for (absl::string_view part : absl::StrSplit(text, ',')) {
+    part = absl::StripAsciiWhitespace(part);
+    if (part.empty()) continue;
+    std::string path = SnakeCase(part);
+    if (!FieldMaskUtil::GetFieldDescriptors(v1::Dataset::descriptor(), path,
+                                            nullptr)) {
+      return client::UsageError(absl::StrCat(
+          "--mask: \"", part,
+          "\" is not a field of Dataset (write paths "
+          "like title,hosting.provider,personal_data.legal_basis)"));
+    }
+    mask->add_paths(std::move(path));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RunUpdate(CommandContext& ctx, const UpdateOptions& o) {
+  v1::UpdateDatasetRequest request;
+  CATALOGCTL_ASSIGN_OR_RETURN(*request.mutable_dataset(),
+                              client::ReadDatasetFile(o.file));
+  CATALOGCTL_ASSIGN_OR_RETURN(*request.mutable_dataset()->mutable_id(),
+                              ParseIdArgument(o.id));
+  if (!o.etag.empty()) request.mutable_dataset()->set_etag(o.etag);
+  CATALOGCTL_RETURN_IF_ERROR(ParseMask(o.mask, request.mutable_update_mask()));
+  CATALOGCTL_ASSIGN_OR_RETURN(client::CatalogClient * client, ctx.Client());
+  CATALOGCTL_ASSIGN_OR_RETURN(v1::Dataset updated,
+                              client->UpdateDataset(request));
+  return PrintDataset(ctx, updated);
+}
+
+// ---- delete ----
+
+struct DeleteOptions {
+  std::string id;
+  std::string etag;
+};
+
+absl::Status RunDelete(CommandContext& ctx, const DeleteOptions& o) {
+  v1::DeleteDatasetRequest request;
+  CATALOGCTL_ASSIGN_OR_RETURN(*request.mutable_id(), ParseIdArgument(o.id));
+  request.set_etag(o.etag);
+  CATALOGCTL_ASSIGN_OR_RETURN(client::CatalogClient * client, ctx.Client());
+  CATALOGCTL_ASSIGN_OR_RETURN(v1::DeleteDatasetResponse response,
+                              client->DeleteDataset(request));
+  return ctx.Print(response, [&] {
+    return absl::StrCat("deleted ", request.id(), " (revision ",
+                        response.revision(), ")\n");
+  });
+}
+
+// ---- history ----
+
+struct HistoryOptions {
+  std::string id;
+  int page_size = 0;
+  std::string page_token;
+  bool all = false;
+};
+
+absl::Status RunHistory(CommandContext& ctx, const HistoryOptions& o) {
+  v1::ListDatasetRevisionsRequest request;
+  CATALOGCTL_ASSIGN_OR_RETURN(*request.mutable_id(), ParseIdArgument(o.id));
+  request.set_page_size(o.page_size);
+  request.set_page_token(o.page_token);
+  CATALOGCTL_ASSIGN_OR_RETURN(client::CatalogClient * client, ctx.Client());
+  CATALOGCTL_ASSIGN_OR_RETURN(
+      v1::ListDatasetRevisionsResponse response,
+      (client::FetchPages<v1::ListDatasetRevisionsRequest,
+                          v1::ListDatasetRevisionsResponse>(
+          request, o.all, [client](const v1::ListDatasetRevisionsRequest& r) {
+            return client->ListDatasetRevisions(r);
+          })));
+  return PrintPage(ctx, response, "revisions", [&] {
+    return client::FormatRevisionTable(response.revisions());
+  });
+}
+
+// ---- load ----
+
+struct LoadOptions {
+  std::string file;
+  int batch = 500;
+};
+
+absl::Status RunLoad(CommandContext& ctx, const LoadOptions& o) {
+  CATALOGCTL_ASSIGN_OR_RETURN(std::unique_ptr<client::JsonlDatasetReader> in,
+                              client::JsonlDatasetReader::Open(o.file));
+  CATALOGCTL_ASSIGN_OR_RETURN(client::CatalogClient * client, ctx.Client());
+  // A bad line ends the input: what was read before it is stored, and the
+  // error is reported after the counts.
+  absl::Status input_status;
+  CATALOGCTL_ASSIGN_OR_RETURN(client::BulkLoadResult result,
+                              client->BulkLoad(
+                                  [&](v1::Dataset* dataset) {
+                                    absl::StatusOr<bool> more =
+                                        in->Next(dataset);
+                                    if (!more.ok())
+                                      input_status = more.status();
+                                    return more.ok() && *more;
+                                  },
+                                  o.batch));
+  CATALOGCTL_ASSIGN_OR_RETURN(nlohmann::ordered_json json,
+                              client::BulkLoadResultToJson(result));
+  CATALOGCTL_RETURN_IF_ERROR(
+      ctx.Print(json, [&] { return client::FormatBulkLoadResult(result); }));
+  if (!input_status.ok()) {
+    return client::AddContext(input_status, "load stopped");
+  }
+  return FailedItemsStatus(result);
+}
+
+// Binds the positional dataset id.
+void AddIdArgument(CLI::App* command, std::string* id) {
+  command->add_option("ID", *id, "dataset id, e.g. brp-ingezetenen")
+      ->required();
+}
+
+}  // namespace
+
+void RegisterDatasetCommands(CLI::App& app, CommandRegistry& registry) {
+  CLI::App* group = registry.AddGroup(app, "dataset",
+                                      "Create, read, change and list datasets");
+
+  {
+    auto o = std::make_shared<CreateOptions>();
+    CLI::App* c = registry.Add(
+        *group, "create", "Create a dataset from proto3 JSON; prints it",
+        [o](CommandContext& ctx) { return RunCreate(ctx, *o); });
+    c->add_option("-f,--file", o->file, "JSON file of a Dataset, - for stdin")
+        ->required();
+  }
+  {
+    auto o = std::make_shared<GetOptions>();
+    CLI::App* c =
+        registry.Add(*group, "get", "Show one dataset",
+                     [o](CommandContext& ctx) { return RunGet(ctx, *o); });
+    AddIdArgument(c, &o->id);
+    c->add_option("--revision", o->revision,
+                  "show the dataset as it was at this catalogue revision")
+        ->check(CLI::NonNegativeNumber);
+  }
+  {
+    auto o = std::make_shared<ListOptions>();
+    CLI::App* c =
+        registry.Add(*group, "list", "List datasets, filtered",
+                     [o](CommandContext& ctx) { return RunList(ctx, *o); });
+    c->add_option("--domain", o->domain, "domain (taakveld), exact");
+    c->add_option("--registration-type", o->registration_type,
+                  "basisregistratie|kernregistratie|sectorregistratie|overig");
+    c->add_option("--basisregistratie", o->basisregistratie,
+                  "brp, bag, bgt, woz, hr, brk, ...");
+    c->add_option("--hosting-kind", o->hosting_kind,
+                  "on_premises|government_cloud|public_cloud|saas");
+    c->add_option("--provider", o->provider, "hosting provider, exact");
+    c->add_option("--inside-eea", o->inside_eea, "true|false");
+    c->add_option("--min-confidentiality", o->min_confidentiality,
+                  "at least this marking, e.g. vertrouwelijk");
+    c->add_option("--owner", o->owner, "owner (roles.owner), exact");
+    c->add_option("--tag", o->tag, "has this tag");
+    c->add_option("--personal-data", o->personal_data, "true|false");
+    c->add_option("--order", o->order, "id|updated|updated-asc")
+        ->check(CLI::IsMember({"id", "updated", "updated-asc"}))
+        ->capture_default_str();
+    c->add_option("--page-size", o->page_size,
+                  "datasets per page (0: the server's default)")
+        ->check(CLI::NonNegativeNumber);
+    c->add_option("--page-token", o->page_token,
+                  "continue after the page that returned this token");
+    c->add_flag("--all", o->all, "fetch and print every page");
+  }
+  {
+    auto o = std::make_shared<UpdateOptions>();
+    CLI::App* c = registry.Add(
+        *group, "update",
+        "Change a dataset: the fields in the file, limited to --mask",
+        [o](CommandContext& ctx) { return RunUpdate(ctx, *o); });
+    AddIdArgument(c, &o->id);
+    c->add_option("-f,--file", o->file,
+                  "JSON file with the new values, - for stdin")
+        ->required();
+    c->add_option("--mask", o->mask,
+                  "fields to change, e.g. title,hosting.provider (default: "
+                  "all)");
+    c->add_option("--etag", o->etag,
+                  "change only if the dataset is still at this etag");
+  }
+  {
+    auto o = std::make_shared<DeleteOptions>();
+    CLI::App* c =
+        registry.Add(*group, "delete", "Delete a dataset (its history stays)",
+                     [o](CommandContext& ctx) { return RunDelete(ctx, *o); });
+    AddIdArgument(c, &o->id);
+    c->add_option("--etag", o->etag,
+                  "delete only if the dataset is still at this etag");
+  }
+  {
+    auto o = std::make_shared<HistoryOptions>();
+    CLI::App* c = registry.Add(
+        *group, "history", "List the revisions of a dataset, newest first",
+        [o](CommandContext& ctx) { return RunHistory(ctx, *o); });
+    AddIdArgument(c, &o->id);
+    c->add_option("--page-size", o->page_size,
+                  "revisions per page (0: the server's default)")
+        ->check(CLI::NonNegativeNumber);
+    c->add_option("--page-token", o->page_token,
+                  "continue after the page that returned this token");
+    c->add_flag("--all", o->all, "fetch and print every page");
+  }
+  {
+    auto o = std::make_shared<LoadOptions>();
+    CLI::App* c = registry.Add(
+        *group, "load",
+        "Create or replace many datasets from JSONL (one Dataset per line)",
+        [o](CommandContext& ctx) { return RunLoad(ctx, *o); });
+    c->add_option("-f,--file", o->file, "JSONL file, - for stdin")->required();
+    c->add_option("--batch", o->batch, "datasets per request")
+        ->check(CLI::Range(1, client::kMaxBatchSize))
+        ->capture_default_str();
+  }
+}
+
+}  // namespace catalog::catalogctl

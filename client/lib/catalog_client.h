@@ -1,0 +1,106 @@
+// CatalogClient: the CatalogService calls as functions returning
+// absl::StatusOr, over one channel. Every unary call gets a fresh context
+// (deadline and purpose from ConnectionOptions) and its gRPC status
+// converted in one place.
+//
+// Thread-safe: calls may be made from any number of threads.
+#ifndef CATALOG_CLIENT_LIB_CATALOG_CLIENT_H_
+#define CATALOG_CLIENT_LIB_CATALOG_CLIENT_H_
+
+#include <grpcpp/channel.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "absl/status/statusor.h"
+#include "catalog/v1/catalog_service.grpc.pb.h"
+#include "client/lib/bulk_loader.h"
+#include "client/lib/connection.h"
+#include "client/lib/status.h"
+
+namespace catalog::client {
+
+class CatalogClient {
+ public:
+  // Connects as Connect() does (errors likewise; no call is made yet).
+  static absl::StatusOr<std::unique_ptr<CatalogClient>> Create(
+      const ConnectionOptions& options);
+
+  CatalogClient(std::shared_ptr<grpc::Channel> channel,
+                ConnectionOptions options);
+
+  CatalogClient(const CatalogClient&) = delete;
+  CatalogClient& operator=(const CatalogClient&) = delete;
+
+  // The RPCs of CatalogService. Errors are the server's (see
+  // catalog_service.proto) or the transport's (UNAVAILABLE,
+  // DEADLINE_EXCEEDED, UNAUTHENTICATED), marked with the server address for
+  // DescribeError.
+  absl::StatusOr<catalog::v1::Dataset> CreateDataset(
+      const catalog::v1::CreateDatasetRequest& request);
+  absl::StatusOr<catalog::v1::Dataset> GetDataset(
+      const catalog::v1::GetDatasetRequest& request);
+  absl::StatusOr<catalog::v1::Dataset> UpdateDataset(
+      const catalog::v1::UpdateDatasetRequest& request);
+  absl::StatusOr<catalog::v1::DeleteDatasetResponse> DeleteDataset(
+      const catalog::v1::DeleteDatasetRequest& request);
+  absl::StatusOr<catalog::v1::ListDatasetsResponse> ListDatasets(
+      const catalog::v1::ListDatasetsRequest& request);
+  absl::StatusOr<catalog::v1::ListDatasetRevisionsResponse>
+  ListDatasetRevisions(const catalog::v1::ListDatasetRevisionsRequest& request);
+
+  // BulkLoad() over this client's stub; see bulk_loader.h.
+  absl::StatusOr<BulkLoadResult> BulkLoad(
+      const std::function<bool(catalog::v1::Dataset*)>& next,
+      int batch_size = 500);
+
+  const ConnectionOptions& options() const { return options_; }
+  catalog::v1::CatalogService::Stub& stub() { return *stub_; }
+
+ private:
+  // Runs one unary call: `rpc(context, response)` with a fresh context.
+  template <typename Response, typename Rpc>
+  absl::StatusOr<Response> Call(Rpc rpc) {
+    std::unique_ptr<grpc::ClientContext> context = NewContext(options_);
+    Response response;
+    absl::Status status = FromGrpcStatus(rpc(context.get(), &response));
+    if (!status.ok()) return WithServer(std::move(status), options_.server);
+    return response;
+  }
+
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<catalog::v1::CatalogService::Stub> stub_;
+  ConnectionOptions options_;
+};
+
+// Fetches one page with `fetch`, or every page when `all` (following
+// next_page_token until it is empty), and returns them merged into one
+// response whose next_page_token is that of the last page fetched. Works for
+// any List request/response pair with page_token/next_page_token.
+// INTERNAL when the server repeats a page token (it would loop forever).
+template <typename Request, typename Response>
+absl::StatusOr<Response> FetchPages(
+    Request request, bool all,
+    const std::function<absl::StatusOr<Response>(const Request&)>& fetch) {
+  Response merged;
+  while (true) {
+    absl::StatusOr<Response> page = fetch(request);
+    if (!page.ok()) return page.status();
+    std::string token = page->next_page_token();
+    merged.MergeFrom(*page);
+    merged.set_next_page_token(token);
+    if (!all || token.empty()) break;
+    if (token == request.page_token()) {
+      return absl::InternalError(
+          "the server returned the same page token twice");
+    }
+    request.set_page_token(std::move(token));
+  }
+  return merged;
+}
+
+}  // namespace catalog::client
+
+#endif  // CATALOG_CLIENT_LIB_CATALOG_CLIENT_H_

@@ -1,0 +1,142 @@
+#include "client/lib/json_input.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <system_error>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace catalog::client {
+namespace {
+
+// Opens `path` for reading: NOT_FOUND when it does not exist,
+// INVALID_ARGUMENT when it is not a readable file.
+absl::StatusOr<std::unique_ptr<std::ifstream>> OpenFile(
+    const std::string& path) {
+  std::error_code ec;
+  const std::filesystem::file_status st = std::filesystem::status(path, ec);
+  if (!std::filesystem::exists(st)) {
+    return absl::NotFoundError(
+        absl::StrCat("input file \"", path, "\" does not exist"));
+  }
+  if (std::filesystem::is_directory(st)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("input file \"", path, "\" is a directory"));
+  }
+  auto in = std::make_unique<std::ifstream>(path, std::ios::binary);
+  if (!*in) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cannot read input file \"", path, "\": ", std::strerror(errno)));
+  }
+  return in;
+}
+
+// protobuf's JSON syntax errors quote the input and mark the spot with a
+// caret on a line of its own; a JSONL line may be a few kilobytes, so keep
+// one line and say the column instead.
+std::string OneLineJsonError(absl::string_view message) {
+  std::vector<absl::string_view> lines = absl::StrSplit(message, '\n');
+  std::string result(absl::StripAsciiWhitespace(lines.front()));
+  for (absl::string_view line : lines) {
+    const size_t caret = line.find('^');
+    if (caret != absl::string_view::npos &&
+        absl::StripAsciiWhitespace(line) == "^") {
+      absl::StrAppend(&result, " (column ", caret + 1, ")");
+    }
+  }
+  return result;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> ReadInput(const std::string& path) {
+  std::ostringstream content;
+  if (path == kStdinName) {
+    content << std::cin.rdbuf();
+    if (std::cin.bad()) {
+      return absl::InvalidArgumentError("cannot read standard input");
+    }
+    return std::move(content).str();
+  }
+  absl::StatusOr<std::unique_ptr<std::ifstream>> in = OpenFile(path);
+  if (!in.ok()) return in.status();
+  content << (*in)->rdbuf();
+  if ((*in)->bad()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot read input file \"", path, "\""));
+  }
+  return std::move(content).str();
+}
+
+absl::Status ParseDatasetJson(absl::string_view json, absl::string_view source,
+                              catalog::v1::Dataset* dataset) {
+  dataset->Clear();
+  if (absl::StripAsciiWhitespace(json).empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(source, ": empty input, expected a Dataset as JSON"));
+  }
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = false;
+  const auto status = google::protobuf::util::JsonStringToMessage(
+      std::string(json), dataset, options);
+  if (!status.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(source, ": not a valid Dataset: ",
+                     OneLineJsonError(std::string(status.message()))));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<catalog::v1::Dataset> ReadDatasetFile(const std::string& path) {
+  absl::StatusOr<std::string> json = ReadInput(path);
+  if (!json.ok()) return json.status();
+  catalog::v1::Dataset dataset;
+  absl::Status status =
+      ParseDatasetJson(*json, path == kStdinName ? "<stdin>" : path, &dataset);
+  if (!status.ok()) return status;
+  return dataset;
+}
+
+absl::StatusOr<std::unique_ptr<JsonlDatasetReader>> JsonlDatasetReader::Open(
+    const std::string& path) {
+  if (path == kStdinName) {
+    return std::make_unique<JsonlDatasetReader>(&std::cin, "<stdin>");
+  }
+  absl::StatusOr<std::unique_ptr<std::ifstream>> file = OpenFile(path);
+  if (!file.ok()) return file.status();
+  auto reader = std::make_unique<JsonlDatasetReader>(file->get(), path);
+  reader->owned_ = *std::move(file);
+  return reader;
+}
+
+JsonlDatasetReader::JsonlDatasetReader(std::istream* in, std::string name)
+    : in_(in), name_(std::move(name)) {}
+
+JsonlDatasetReader::~JsonlDatasetReader() = default;
+
+absl::StatusOr<bool> JsonlDatasetReader::Next(catalog::v1::Dataset* dataset) {
+  while (std::getline(*in_, line_)) {
+    ++line_number_;
+    if (absl::StripAsciiWhitespace(line_).empty()) continue;
+    absl::Status status = ParseDatasetJson(
+        line_, absl::StrCat(name_, ":", line_number_), dataset);
+    if (!status.ok()) return status;
+    return true;
+  }
+  if (in_->bad()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot read ", name_, " after line ", line_number_));
+  }
+  return false;
+}
+
+}  // namespace catalog::client

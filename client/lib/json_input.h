@@ -1,0 +1,72 @@
+// Reading datasets written as proto3 JSON (the API's JSON mapping: field
+// names in lowerCamelCase or as in the proto, enums by full name), from a
+// file or from stdin ("-"). Unknown fields are errors, so that a typo in a
+// field name is not silently dropped.
+//
+// Not thread-safe per object; different objects may be used concurrently
+// (but only one may read stdin).
+#ifndef CATALOG_CLIENT_LIB_JSON_INPUT_H_
+#define CATALOG_CLIENT_LIB_JSON_INPUT_H_
+
+#include <cstdint>
+#include <istream>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "catalog/v1/dataset.pb.h"
+
+namespace catalog::client {
+
+// The name "-" stands for standard input.
+inline constexpr absl::string_view kStdinName = "-";
+
+// Whole content of `path`, or of stdin for "-". NOT_FOUND when the file does
+// not exist, INVALID_ARGUMENT when it cannot be read.
+absl::StatusOr<std::string> ReadInput(const std::string& path);
+
+// Parses one Dataset from `json` into `*dataset` (cleared first).
+// INVALID_ARGUMENT "<source>: <what is wrong>" on bad JSON or an unknown
+// field; `source` names the input, e.g. "ds.json" or "ds.jsonl:12".
+absl::Status ParseDatasetJson(absl::string_view json, absl::string_view source,
+                              catalog::v1::Dataset* dataset);
+
+// ReadInput + ParseDatasetJson.
+absl::StatusOr<catalog::v1::Dataset> ReadDatasetFile(const std::string& path);
+
+// Reads JSONL: one Dataset per line, blank lines skipped.
+class JsonlDatasetReader {
+ public:
+  // Opens `path` ("-" for stdin). Errors as ReadInput.
+  static absl::StatusOr<std::unique_ptr<JsonlDatasetReader>> Open(
+      const std::string& path);
+
+  // Reads from `in`, which must outlive the reader; `name` is used in
+  // error messages.
+  JsonlDatasetReader(std::istream* in, std::string name);
+  ~JsonlDatasetReader();
+
+  JsonlDatasetReader(const JsonlDatasetReader&) = delete;
+  JsonlDatasetReader& operator=(const JsonlDatasetReader&) = delete;
+
+  // Reads the next dataset into `*dataset`. Returns true when one was read,
+  // false at the end of the input. INVALID_ARGUMENT "<name>:<line>: ..." for
+  // a line that is not a valid Dataset; reading may continue after it.
+  absl::StatusOr<bool> Next(catalog::v1::Dataset* dataset);
+
+  // Number of the last line read (1-based), 0 before the first.
+  int64_t line_number() const { return line_number_; }
+
+ private:
+  std::unique_ptr<std::istream> owned_;  // The file, when opened by Open.
+  std::istream* in_;
+  std::string name_;
+  std::string line_;
+  int64_t line_number_ = 0;
+};
+
+}  // namespace catalog::client
+
+#endif  // CATALOG_CLIENT_LIB_JSON_INPUT_H_

@@ -1,0 +1,100 @@
+// Output of the client: proto3 JSON for scripts, aligned tables and
+// "key: value" blocks for people. Enum values are shown in their short form
+// ("vertrouwelijk"), booleans as ja/nee.
+//
+// All functions are pure and thread-safe.
+#ifndef CATALOG_CLIENT_LIB_OUTPUT_H_
+#define CATALOG_CLIENT_LIB_OUTPUT_H_
+
+#include <google/protobuf/message.h>
+#include <google/protobuf/repeated_ptr_field.h>
+#include <google/protobuf/timestamp.pb.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "catalog/v1/catalog_service.pb.h"
+#include "catalog/v1/dataset.pb.h"
+#include "client/lib/bulk_loader.h"
+
+namespace catalog::client {
+
+// Number of failures FormatBulkLoadResult lists.
+inline constexpr int kFailuresShown = 20;
+// Display width of the TITLE column of FormatDatasetTable.
+inline constexpr size_t kTitleWidth = 40;
+
+// `message` as proto3 JSON (lowerCamelCase names, enums by name, fields
+// with default values left out), indented, ending in a newline. INTERNAL if
+// protobuf cannot print it.
+absl::StatusOr<std::string> ToJson(const google::protobuf::Message& message);
+
+// As ToJson, on one line without whitespace and without a newline (JSONL).
+absl::StatusOr<std::string> ToCompactJson(
+    const google::protobuf::Message& message);
+
+// ToCompactJson parsed into a JSON value, to embed a message in a larger
+// JSON document.
+absl::StatusOr<nlohmann::ordered_json> ToJsonValue(
+    const google::protobuf::Message& message);
+
+// `value` indented like ToJson, ending in a newline.
+std::string FormatJson(const nlohmann::ordered_json& value);
+
+// A table of left-aligned columns separated by two spaces. Widths count
+// UTF-8 code points, so names like "Gemeentelijke Basisadministratie één"
+// line up.
+class TextTable {
+ public:
+  // `indent` spaces start every line.
+  explicit TextTable(std::vector<std::string> header, size_t indent = 0);
+
+  // Adds a row; missing cells are empty, extra cells are dropped.
+  void AddRow(std::vector<std::string> cells);
+
+  // The header and the rows, one line each (each ending in '\n').
+  std::string Render() const;
+
+ private:
+  size_t indent_;
+  std::vector<std::vector<std::string>> rows_;  // rows_[0] is the header.
+};
+
+// `text` cut to at most `width` code points, ending in "..." when cut.
+std::string Truncate(absl::string_view text, size_t width);
+
+// "ja" or "nee".
+std::string JaNee(bool value);
+
+// "2024-05-01T10:00:00Z" (UTC, seconds); empty for an unset timestamp.
+std::string FormatTimestamp(const google::protobuf::Timestamp& time);
+
+// `dataset list`: ID, TITLE, DOMAIN, TYPE, HOSTING, CONFIDENTIALITY,
+// PERSONAL, REVISION.
+std::string FormatDatasetTable(
+    const google::protobuf::RepeatedPtrField<catalog::v1::Dataset>& datasets);
+
+// `dataset get`: "key: value" lines of the important fields, grouped, then
+// the schema fields as a table (NAME, TYPE, PERSONAL, CONFIDENTIALITY).
+std::string FormatDatasetDetail(const catalog::v1::Dataset& dataset);
+
+// `dataset history`: REVISION, TIME, KIND, PRINCIPAL.
+std::string FormatRevisionTable(
+    const google::protobuf::RepeatedPtrField<catalog::v1::DatasetRevision>&
+        revisions);
+
+// "created N, replaced N, failed N" and up to `max_failures` failures (id,
+// code and message), one per line.
+std::string FormatBulkLoadResult(const BulkLoadResult& result,
+                                 int max_failures = kFailuresShown);
+
+// {"created":N,"replaced":N,"failed":N,"failures":[UpsertResult...]}.
+absl::StatusOr<nlohmann::ordered_json> BulkLoadResultToJson(
+    const BulkLoadResult& result);
+
+}  // namespace catalog::client
+
+#endif  // CATALOG_CLIENT_LIB_OUTPUT_H_

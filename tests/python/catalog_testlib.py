@@ -1,0 +1,367 @@
+"""Shared helpers of the Python script tests (client, e2e, crash).
+
+Standard library plus Debian's python3-grpcio and python3-protobuf only. The
+tests run under ctest (tests/CMakeLists.txt, catalog_script_test), which sets:
+
+  CATALOG_TEST_CERTS           ca.pem, server.pem/.key, <principal>.pem/.key
+  CATALOG_TEST_OTHER_CA_CERTS  the same from an unrelated CA
+  CATALOG_BIN_DIR              build/bin with catalogd and catalogctl
+  PYTHONPATH                   build/python: the stubs generated from protos/
+
+Other scripts import this module after putting tests/python on sys.path.
+
+A note on `grpc`: build/python also holds the stubs of grpc/health/v1, in a
+directory named `grpc` without __init__.py. grpcio's regular package `grpc`
+always wins over that namespace directory, so `import grpc` is grpcio, but
+`grpc.health.v1` is then not importable. load_health_pb2() loads the
+generated health_pb2.py by its path, under another module name.
+"""
+
+import importlib.util
+import os
+import queue
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+import grpc  # grpcio (Debian python3-grpcio), never build/python/grpc.
+from google.protobuf import json_format
+
+from catalog.v1 import catalog_service_pb2, catalog_service_pb2_grpc, dataset_pb2
+
+# Seconds allowed for one RPC in the tests (also the channel-ready wait).
+RPC_TIMEOUT = 10.0
+# Seconds allowed for catalogd to print its port.
+START_TIMEOUT = 30.0
+# Seconds allowed for catalogd to exit after SIGTERM (its own grace is 10 s).
+STOP_TIMEOUT = 20.0
+
+PRINCIPALS = ("admin", "steward", "reader", "auditor")
+_READY = re.compile(r"^catalogd listening on port (\d+)\s*$")
+
+
+# ---- Environment ----
+
+def _env_dir(name):
+    value = os.environ.get(name, "")
+    if not value:
+        raise RuntimeError(
+            f"{name} is not set: run this test through ctest (see tests/CMakeLists.txt)")
+    return value
+
+
+def certs_dir():
+    """Directory of the test PKI (CATALOG_TEST_CERTS)."""
+    return _env_dir("CATALOG_TEST_CERTS")
+
+
+def other_ca_certs_dir():
+    """Directory of a second, unrelated PKI (CATALOG_TEST_OTHER_CA_CERTS)."""
+    return _env_dir("CATALOG_TEST_OTHER_CA_CERTS")
+
+
+def bin_dir():
+    return _env_dir("CATALOG_BIN_DIR")
+
+
+def catalogd_path():
+    return os.path.join(bin_dir(), "catalogd")
+
+
+def catalogctl_path():
+    return os.path.join(bin_dir(), "catalogctl")
+
+
+def cert_path(name, directory=None):
+    """Path of `name` ("ca.pem", "steward.key", ...) in the test PKI."""
+    return os.path.join(directory or certs_dir(), name)
+
+
+def keep_temp_dirs():
+    """CATALOG_KEEP_TEST_DIRS=1 keeps data dirs and logs for inspection."""
+    return os.environ.get("CATALOG_KEEP_TEST_DIRS", "") not in ("", "0")
+
+
+def make_temp_dir(prefix):
+    return tempfile.mkdtemp(prefix=f"catalog-{prefix}-")
+
+
+def remove_temp_dir(path):
+    if path and not keep_temp_dirs():
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+# ---- catalogd ----
+
+class CatalogServer:
+    """One catalogd process on 127.0.0.1, port 0, in/over a data directory.
+
+    stdout is read by a thread (the readiness line, then drained); stderr
+    (the logs) goes to a file next to the data directory and is quoted in
+    errors. start() can be called again after stop()/kill() to restart on
+    the same data directory.
+    """
+
+    def __init__(self, work_dir, data_dir=None, extra_args=(), listen="127.0.0.1:0", tls=True):
+        """`tls` False leaves out the certificate flags (give
+        --insecure-plaintext in `extra_args`); `listen` must stay a loopback
+        address unless the test expects catalogd to refuse it."""
+        self.work_dir = work_dir
+        self.data_dir = data_dir or os.path.join(work_dir, "data")
+        self.extra_args = list(extra_args)
+        self.listen = listen
+        self.tls = tls
+        self.process = None
+        self.port = None
+        self.starts = 0
+        self.log_path = None
+
+    @property
+    def address(self):
+        return f"127.0.0.1:{self.port}"
+
+    def command(self):
+        command = [catalogd_path(), "serve", "--listen", self.listen,
+                   "--data-dir", self.data_dir]
+        if self.tls:
+            certs = certs_dir()
+            command += ["--tls-cert", cert_path("server.pem", certs),
+                        "--tls-key", cert_path("server.key", certs),
+                        "--client-ca", cert_path("ca.pem", certs)]
+        return command + self.extra_args
+
+    def start(self, timeout=START_TIMEOUT):
+        """Starts catalogd and waits for "catalogd listening on port N"."""
+        if self.running():
+            raise RuntimeError("catalogd is already running")
+        self.starts += 1
+        self.log_path = os.path.join(self.work_dir, f"catalogd-{self.starts}.log")
+        log = open(self.log_path, "wb")
+        try:
+            self.process = subprocess.Popen(
+                self.command(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                stderr=log, close_fds=True)
+        finally:
+            log.close()
+        lines = queue.Queue()
+        threading.Thread(target=_pump_lines, args=(self.process.stdout, lines),
+                         daemon=True).start()
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self.kill()
+                raise RuntimeError(
+                    f"catalogd printed no port within {timeout} s\n{self.log_tail()}")
+            try:
+                line = lines.get(timeout=min(remaining, 0.5))
+            except queue.Empty:
+                continue
+            if line is None:  # stdout closed: it exited.
+                code = self.process.wait(timeout=STOP_TIMEOUT)
+                self.process = None
+                raise RuntimeError(
+                    f"catalogd exited with {code} before listening\n{self.log_tail()}")
+            match = _READY.match(line)
+            if match:
+                self.port = int(match.group(1))
+                return self.port
+
+    def running(self):
+        return self.process is not None and self.process.poll() is None
+
+    def stop(self, timeout=STOP_TIMEOUT):
+        """SIGTERM, wait; SIGKILL if it does not exit in time. Returns the exit
+        code (negative for a signal), or None when it was not running."""
+        if self.process is None:
+            return None
+        process, self.process = self.process, None
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+        try:
+            return process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=timeout)
+            raise RuntimeError(
+                f"catalogd did not exit within {timeout} s of SIGTERM\n{self.log_tail()}")
+
+    def kill(self):
+        """SIGKILL (a crash), then reap. Returns the exit code."""
+        if self.process is None:
+            return None
+        process, self.process = self.process, None
+        if process.poll() is None:
+            process.kill()
+        return process.wait(timeout=STOP_TIMEOUT)
+
+    def log_tail(self, lines=30):
+        if not self.log_path or not os.path.exists(self.log_path):
+            return "(no catalogd log)"
+        text = _read(self.log_path).decode("utf-8", "replace").splitlines()
+        return "catalogd log (last lines):\n" + "\n".join(text[-lines:])
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        if self.process is not None:
+            try:
+                self.stop()
+            except RuntimeError:
+                pass
+        return False
+
+
+def _pump_lines(stream, lines):
+    try:
+        for raw in iter(stream.readline, b""):
+            lines.put(raw.decode("utf-8", "replace"))
+    finally:
+        lines.put(None)
+        stream.close()
+
+
+def run_check(data_dir, timeout=60):
+    """`catalogd check --data-dir DIR`: CompletedProcess (text)."""
+    return subprocess.run([catalogd_path(), "check", "--data-dir", data_dir],
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+# ---- gRPC ----
+
+def channel_credentials(principal="steward", certs=None, ca=None):
+    """mTLS credentials: the CA of `ca` (a dir, default the test PKI) and the
+    client certificate of `principal` from `certs`; principal None: no
+    client certificate."""
+    certs = certs or certs_dir()
+    root = _read(cert_path("ca.pem", ca or certs_dir()))
+    if principal is None:
+        return grpc.ssl_channel_credentials(root_certificates=root)
+    return grpc.ssl_channel_credentials(
+        root_certificates=root,
+        private_key=_read(cert_path(f"{principal}.key", certs)),
+        certificate_chain=_read(cert_path(f"{principal}.pem", certs)))
+
+
+def secure_channel(port, principal="steward", certs=None, ca=None, wait=True):
+    """A channel to 127.0.0.1:port over mutual TLS as `principal`; with `wait`,
+    blocks until it is connected (RPC_TIMEOUT)."""
+    channel = grpc.secure_channel(
+        f"127.0.0.1:{port}", channel_credentials(principal, certs, ca),
+        options=[("grpc.max_receive_message_length", 32 << 20)])
+    if wait:
+        try:
+            grpc.channel_ready_future(channel).result(timeout=RPC_TIMEOUT)
+        except grpc.FutureTimeoutError:
+            channel.close()
+            raise RuntimeError(f"no mTLS connection to 127.0.0.1:{port} as {principal}")
+    return channel
+
+
+def catalog_stub(channel):
+    return catalog_service_pb2_grpc.CatalogServiceStub(channel)
+
+
+def load_health_pb2():
+    """The generated grpc/health/v1/health_pb2.py from PYTHONPATH, loaded by
+    path (see the module docstring), or None when it is not there."""
+    for entry in sys.path:
+        path = os.path.join(entry or ".", "grpc", "health", "v1", "health_pb2.py")
+        if os.path.isfile(path):
+            spec = importlib.util.spec_from_file_location("catalog_test_health_pb2", path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            return module
+    return None
+
+
+def health_check(channel, health_pb2, service="", timeout=RPC_TIMEOUT):
+    """grpc.health.v1.Health/Check without the generated _grpc module."""
+    check = channel.unary_unary(
+        "/grpc.health.v1.Health/Check",
+        request_serializer=health_pb2.HealthCheckRequest.SerializeToString,
+        response_deserializer=health_pb2.HealthCheckResponse.FromString)
+    return check(health_pb2.HealthCheckRequest(service=service), timeout=timeout)
+
+
+def list_all(stub, request, max_pages=1000, timeout=RPC_TIMEOUT):
+    """Every dataset of a ListDatasets query, following next_page_token."""
+    copy = catalog_service_pb2.ListDatasetsRequest()
+    copy.CopyFrom(request)
+    request = copy
+    datasets = []
+    for _ in range(max_pages):
+        response = stub.ListDatasets(request, timeout=timeout)
+        datasets.extend(response.datasets)
+        if not response.next_page_token:
+            return datasets
+        request.page_token = response.next_page_token
+    raise AssertionError(f"ListDatasets did not end within {max_pages} pages")
+
+
+# ---- Datasets ----
+
+def make_dataset(dataset_id, title=None, domain="Sociaal domein", owner="Afdeling Test",
+                 **fields):
+    """A minimal valid Dataset (sector registration, on premises, intern).
+    `fields` are set on top with json_format, in proto3 JSON names or proto
+    names, e.g. tags=["a"], hosting={"kind": "HOSTING_KIND_SAAS"}."""
+    dataset = dataset_pb2.Dataset(
+        id=dataset_id,
+        title=title if title is not None else f"Dataset {dataset_id}",
+        registration_type=dataset_pb2.REGISTRATION_TYPE_SECTORREGISTRATIE,
+        domain=domain,
+        roles=dataset_pb2.Roles(owner=owner),
+        hosting=dataset_pb2.Hosting(kind=dataset_pb2.HOSTING_KIND_ON_PREMISES),
+        classification=dataset_pb2.Classification(
+            confidentiality=dataset_pb2.CONFIDENTIALITY_INTERN))
+    if fields:
+        json_format.ParseDict(fields, dataset)
+    return dataset
+
+
+def dataset_json(dataset):
+    """A Dataset as proto3 JSON (a dict), as catalogctl reads it."""
+    return json_format.MessageToDict(dataset)
+
+
+def without_bookkeeping(dataset):
+    """A copy without the output-only fields (times, revision, etag)."""
+    copy = dataset_pb2.Dataset()
+    copy.CopyFrom(dataset)
+    for name in ("create_time", "update_time", "revision", "etag"):
+        copy.ClearField(name)
+    return copy
+
+
+def normalized(dataset):
+    """`dataset` as the server stores it: defaults of status and origin, no
+    bookkeeping."""
+    copy = without_bookkeeping(dataset)
+    if copy.status == dataset_pb2.DATASET_STATUS_UNSPECIFIED:
+        copy.status = dataset_pb2.DATASET_STATUS_COMPLETED
+    if copy.origin == dataset_pb2.ORIGIN_UNSPECIFIED:
+        copy.origin = dataset_pb2.ORIGIN_INTERNAL
+    return copy
+
+
+def unique_suffix():
+    """A short suffix that differs per process and call, for ids/domains."""
+    unique_suffix.counter += 1
+    return f"{os.getpid() % 100000:05d}{unique_suffix.counter:03d}"
+
+
+unique_suffix.counter = 0
