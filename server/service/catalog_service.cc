@@ -23,21 +23,23 @@ class UpsertReactor final
   UpsertReactor(grpc::CallbackServerContext* context, DatasetCatalog* catalog,
                 BlockingExecutor* executor)
       : caller_(CallerFrom(*context)), catalog_(catalog), executor_(executor) {
+    reading_ = true;
     StartRead(&request_);
   }
 
   void OnReadDone(bool ok) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    reading_ = false;
     if (!ok) {
-      std::lock_guard<std::mutex> lock(mutex_);
       reads_done_ = true;
       MaybeFinishLocked();
       return;
     }
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (reads_done_) return;  // Failed meanwhile: the batch is dropped.
-      processing_ = true;
+    if (reads_done_) {  // Failed meanwhile: the batch is dropped.
+      MaybeFinishLocked();
+      return;
     }
+    processing_ = true;
     executor_->Submit([this] { ProcessBatch(); });
   }
 
@@ -60,6 +62,8 @@ class UpsertReactor final
   void ProcessBatch() {
     caller_.time = absl::Now();
     absl::StatusOr<UpsertDatasetsResponse> result = catalog_->Upsert(request_, caller_);
+    bool finish = false;
+    bool start_read = false;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       processing_ = false;
@@ -71,12 +75,21 @@ class UpsertReactor final
         WriteNextLocked();
       }
       if (reads_done_) {
-        MaybeFinishLocked();
-        return;
+        finish = ReadyToFinishLocked();
+      } else {
+        reading_ = true;  // Holds off finishing until the read completes.
+        start_read = true;
       }
     }
-    // Outside the lock: the next read may complete on another thread at once.
-    StartRead(&request_);
+    // Outside the lock: this is not a gRPC reaction, so once Finish() is
+    // called gRPC may run OnDone() (delete this) at once on another thread;
+    // nothing may touch the reactor after it. The next read, likewise, may
+    // complete on another thread at once.
+    if (finish) {
+      Finish(*failure_or_ok_);
+    } else if (start_read) {
+      StartRead(&request_);
+    }
   }
 
   void WriteNextLocked() {
@@ -87,10 +100,21 @@ class UpsertReactor final
     StartWrite(&current_);
   }
 
-  void MaybeFinishLocked() {
-    if (finished_ || !reads_done_ || processing_ || writing_ || !pending_.empty()) return;
+  // Whether the stream can finish now; marks it finished. The caller then
+  // calls Finish(*failure_or_ok_).
+  bool ReadyToFinishLocked() {
+    if (finished_ || !reads_done_ || reading_ || processing_ || writing_ || !pending_.empty()) {
+      return false;
+    }
     finished_ = true;
-    Finish(failure_.value_or(grpc::Status::OK));
+    failure_or_ok_ = failure_.value_or(grpc::Status::OK);
+    return true;
+  }
+
+  // From gRPC reactions (OnReadDone, OnWriteDone), which gRPC guarantees to
+  // complete before OnDone, so finishing under the lock is safe there.
+  void MaybeFinishLocked() {
+    if (ReadyToFinishLocked()) Finish(*failure_or_ok_);
   }
 
   Caller caller_;
@@ -101,11 +125,13 @@ class UpsertReactor final
   std::mutex mutex_;
   std::deque<UpsertDatasetsResponse> pending_;  // Guarded by mutex_.
   UpsertDatasetsResponse current_;              // The write in flight.
+  bool reading_ = false;                        // Guarded by mutex_.
   bool processing_ = false;                     // Guarded by mutex_.
   bool writing_ = false;                        // Guarded by mutex_.
   bool reads_done_ = false;                     // Guarded by mutex_.
   bool finished_ = false;                       // Guarded by mutex_.
   std::optional<grpc::Status> failure_;         // Guarded by mutex_.
+  std::optional<grpc::Status> failure_or_ok_;   // Set once, when finishing.
 };
 
 }  // namespace

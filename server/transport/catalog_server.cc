@@ -74,6 +74,9 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen, credentials, &impl->port);
   builder.RegisterService(impl->catalog_service.get());
+  // gRPC enables SO_REUSEPORT by default: a second server could then bind
+  // the same port and receive part of the connections. Refuse instead.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
   impl->server = builder.BuildAndStart();

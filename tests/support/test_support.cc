@@ -12,13 +12,10 @@
 namespace catalog::testing {
 namespace {
 
-std::string RequiredEnv(const char* name) {
+// The environment's value, else the suite's default compiled in by CMake.
+std::string Setting(const char* name, const char* fallback) {
   const char* value = std::getenv(name);
-  if (value == nullptr || *value == '\0') {
-    std::fprintf(stderr, "%s is not set: run the tests through ctest\n", name);
-    std::abort();
-  }
-  return value;
+  return value != nullptr && *value != '\0' ? value : fallback;
 }
 
 }  // namespace
@@ -35,10 +32,14 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ignored);
 }
 
-std::string TestCertsDir() { return RequiredEnv("CATALOG_TEST_CERTS"); }
-std::string OtherCaCertsDir() { return RequiredEnv("CATALOG_TEST_OTHER_CA_CERTS"); }
-std::string SourceDir() { return RequiredEnv("CATALOG_SOURCE_DIR"); }
-std::string BinDir() { return RequiredEnv("CATALOG_BIN_DIR"); }
+std::string TestCertsDir() {
+  return Setting("CATALOG_TEST_CERTS", CATALOG_DEFAULT_TEST_CERTS);
+}
+std::string OtherCaCertsDir() {
+  return Setting("CATALOG_TEST_OTHER_CA_CERTS", CATALOG_DEFAULT_TEST_OTHER_CA_CERTS);
+}
+std::string SourceDir() { return Setting("CATALOG_SOURCE_DIR", CATALOG_DEFAULT_SOURCE_DIR); }
+std::string BinDir() { return Setting("CATALOG_BIN_DIR", CATALOG_DEFAULT_BIN_DIR); }
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -29,8 +29,8 @@ class TempDir {
 };
 
 // Directory of the suite's development certificates (ca.pem, server.pem,
-// <principal>.pem/.key for admin, steward, reader, auditor), from
-// $CATALOG_TEST_CERTS. Aborts the test binary when unset.
+// <principal>.pem/.key for admin, steward, reader, auditor):
+// $CATALOG_TEST_CERTS, else the build's test-certs directory.
 std::string TestCertsDir();
 // A second, unrelated CA with its own client certificates
 // ($CATALOG_TEST_OTHER_CA_CERTS).
