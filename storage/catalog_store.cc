@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include <google/protobuf/util/time_util.h>
+#include <openssl/rand.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
@@ -17,7 +18,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "api/resource_names.h"
+#include "storage/audit_chain.h"
 #include "storage/column_families.h"
+#include "storage/committer.h"
 #include "storage/dataset_indexes.h"
 #include "storage/key_codec.h"
 #include "storage/proto/records.pb.h"
@@ -85,18 +89,13 @@ struct CatalogStore::Impl {
   StoreOptions options;
   rocksdb::DB* db = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;  // Indexed by Cf.
-  std::atomic<uint64_t> last_revision{0};
+  std::unique_ptr<Committer> committer;
   std::array<std::mutex, kLockStripes> stripes;
 
   rocksdb::ColumnFamilyHandle* cf(Cf id) const {
     return handles[static_cast<size_t>(id)];
   }
 
-  rocksdb::WriteOptions WriteOpts() const {
-    rocksdb::WriteOptions w;
-    w.sync = options.sync_writes;
-    return w;
-  }
 
   // Locks the stripes of `ids` in ascending order (no deadlock between
   // batches) and holds them for the lifetime of the returned locks.
@@ -175,7 +174,17 @@ struct CatalogStore::Impl {
     batch->Put(cf(Cf::kChangeLog), ChangeLogKey(revision), entry.SerializeAsString());
   }
 
-  uint64_t NextRevision() { return last_revision.fetch_add(1) + 1; }
+  // Commits a change built by `build` together with the call's audit entry.
+  absl::Status Commit(uint64_t revisions,
+                      std::function<void(uint64_t, rocksdb::WriteBatch*)> build,
+                      const WriteContext& context) {
+    Committer::Request request;
+    request.revisions = revisions;
+    request.build = std::move(build);
+    request.audit = context.audit;
+    request.sync = options.sync_writes;
+    return committer->Commit(std::move(request));
+  }
 
   absl::Status CheckFormatVersion() {
     std::string value;
@@ -211,22 +220,36 @@ struct CatalogStore::Impl {
                            "writing format version");
   }
 
-  absl::Status LoadLastRevision() {
+  // Where the committer resumes: the last change-log revision and the last
+  // audit entry.
+  absl::StatusOr<Committer::Position> LoadPosition() {
+    Committer::Position position;
     std::unique_ptr<rocksdb::Iterator> it(
         db->NewIterator(rocksdb::ReadOptions(), cf(Cf::kChangeLog)));
     it->SeekToLast();
     if (!it->status().ok()) return FromRocksStatus(it->status(), "reading change log");
-    if (!it->Valid()) return absl::OkStatus();
-    uint64_t revision = 0;
-    if (!ParseChangeLogKey(it->key().ToStringView(), &revision)) {
+    if (it->Valid() && !ParseChangeLogKey(it->key().ToStringView(), &position.revision)) {
       return absl::DataLossError("change log key is corrupt");
     }
-    last_revision.store(revision);
-    return absl::OkStatus();
+    it.reset(db->NewIterator(rocksdb::ReadOptions(), cf(Cf::kAudit)));
+    it->SeekToLast();
+    if (!it->status().ok()) return FromRocksStatus(it->status(), "reading audit trail");
+    position.audit_hash = GenesisHash();
+    if (it->Valid()) {
+      AuditEntry last;
+      if (!ParseAuditKey(it->key().ToStringView(), &position.audit_sequence) ||
+          !last.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+        return absl::DataLossError("last audit entry is corrupt");
+      }
+      position.audit_hash = last.hash();
+    }
+    return position;
   }
 
   absl::Status CloseDb() {
     if (db == nullptr) return absl::OkStatus();
+    if (committer != nullptr) committer->Stop();
+    committer.reset();
     absl::Status result = FromRocksStatus(db->FlushWAL(/*sync=*/true), "syncing WAL");
     for (rocksdb::ColumnFamilyHandle* handle : handles) {
       rocksdb::Status s = db->DestroyColumnFamilyHandle(handle);
@@ -287,17 +310,43 @@ absl::StatusOr<std::unique_ptr<CatalogStore>> CatalogStore::Open(
     impl->CloseDb().IgnoreError();
     return st;
   }
-  if (absl::Status st = impl->LoadLastRevision(); !st.ok()) {
+  absl::StatusOr<Committer::Position> position = impl->LoadPosition();
+  if (!position.ok()) {
     impl->CloseDb().IgnoreError();
-    return st;
+    return position.status();
   }
+  impl->committer = std::make_unique<Committer>(impl->db, impl->cf(Cf::kAudit), *position);
   return std::unique_ptr<CatalogStore>(new CatalogStore(std::move(impl)));
 }
 
 absl::Status CatalogStore::Close() { return impl_->CloseDb(); }
 
+absl::StatusOr<std::string> CatalogStore::GetOrCreateSecret(const std::string& name,
+                                                            size_t size) {
+  const std::string key = absl::StrCat(kMetaSecretPrefix, name);
+  std::string value;
+  rocksdb::Status s = impl_->db->Get(rocksdb::ReadOptions(), impl_->cf(Cf::kMeta), key, &value);
+  if (s.ok()) {
+    if (value.size() != size) return absl::DataLossError(absl::StrCat("secret ", name, " is corrupt"));
+    return value;
+  }
+  if (!s.IsNotFound()) return FromRocksStatus(s, "reading a secret");
+  value.resize(size);
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(value.data()), static_cast<int>(size)) != 1) {
+    return absl::InternalError("no random bytes for a secret");
+  }
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  if (absl::Status st = FromRocksStatus(impl_->db->Put(sync, impl_->cf(Cf::kMeta), key, value),
+                                        "storing a secret");
+      !st.ok()) {
+    return st;
+  }
+  return value;
+}
+
 int64_t CatalogStore::LatestRevision() const {
-  return static_cast<int64_t>(impl_->last_revision.load());
+  return static_cast<int64_t>(impl_->committer->last_revision());
 }
 
 std::vector<DatasetWriteResult> CatalogStore::WriteDatasets(
@@ -308,9 +357,16 @@ std::vector<DatasetWriteResult> CatalogStore::WriteDatasets(
   for (const DatasetWrite& w : writes) ids.push_back(w.dataset.id());
   auto locks = impl_->LockIds(ids);
 
-  // State of the ids touched by this batch, as the batch goes along.
+  // Plan under the locks: which writes go ahead, against which state. The
+  // revisions are assigned by the committer, in commit order.
+  struct Planned {
+    size_t result;
+    std::optional<Dataset> before;  // As committed, or as planned earlier in this batch.
+    Dataset after;
+  };
+  std::vector<Planned> planned;
   std::unordered_map<std::string, std::optional<Dataset>> overlay;
-  rocksdb::WriteBatch batch;
+  std::unordered_map<std::string, bool> changed_here;  // Ids written earlier in this batch.
   const rocksdb::ReadOptions read;
   for (size_t i = 0; i < writes.size(); ++i) {
     DatasetWrite& w = writes[i];
@@ -331,37 +387,58 @@ std::vector<DatasetWriteResult> CatalogStore::WriteDatasets(
       continue;
     }
     if (!before.has_value() && w.mode == WriteMode::kReplace) {
-      results[i].status = absl::NotFoundError(absl::StrCat("dataset ", id, " not found"));
+      results[i].status = api::DatasetNotFoundError(id);
       continue;
     }
     if (w.expected_revision > 0 &&
-        (!before.has_value() || before->revision() != w.expected_revision)) {
+        (!before.has_value() || changed_here[id] || before->revision() != w.expected_revision)) {
       results[i].status = absl::AbortedError(absl::StrCat(
           "dataset ", id, " was changed since revision ", w.expected_revision,
-          before.has_value() ? absl::StrCat(" (now at ", before->revision(), ")") : "",
+          before.has_value() && !changed_here[id]
+              ? absl::StrCat(" (now at ", before->revision(), ")")
+              : "",
           "; read it again and retry"));
       continue;
     }
-    const uint64_t revision = impl_->NextRevision();
     Dataset& after = w.dataset;
     *after.mutable_create_time() =
         before.has_value() ? before->create_time() : ToTimestamp(context.time);
     *after.mutable_update_time() = ToTimestamp(context.time);
-    after.set_revision(static_cast<int64_t>(revision));
-    after.set_etag(absl::StrCat(revision));
-    impl_->AddDatasetChange(&batch, before.has_value() ? &*before : nullptr, &after,
-                            revision, context);
     results[i].created = !before.has_value();
-    results[i].stored = after;
+    planned.push_back({i, before, after});
     found->second = std::move(after);
+    changed_here[id] = true;
   }
-  if (batch.Count() > 0) {
-    rocksdb::Status s = impl_->db->Write(impl_->WriteOpts(), &batch);
-    if (!s.ok()) {
-      absl::Status error = FromRocksStatus(s, "committing datasets");
-      for (DatasetWriteResult& r : results) {
-        if (r.status.ok()) r = DatasetWriteResult{error, Dataset(), false};
-      }
+  // Nothing to change: no write at all, not even the audit entry (the
+  // caller audits the failed call with its real outcome).
+  if (planned.empty()) return results;
+
+  const absl::Status committed = impl_->Commit(
+      planned.size(),
+      [&](uint64_t first_revision, rocksdb::WriteBatch* batch) {
+        // Earlier writes of this batch to the same id, as stamped.
+        std::unordered_map<std::string, const Dataset*> stamped;
+        uint64_t revision = first_revision;
+        for (Planned& p : planned) {
+          Dataset& after = p.after;
+          after.set_revision(static_cast<int64_t>(revision));
+          after.set_etag(absl::StrCat(revision));
+          auto earlier = stamped.find(after.id());
+          const Dataset* before = earlier != stamped.end() ? earlier->second
+                                  : p.before.has_value() ? &*p.before
+                                                         : nullptr;
+          impl_->AddDatasetChange(batch, before, &after, revision, context);
+          stamped[after.id()] = &after;
+          ++revision;
+        }
+      },
+      context);
+  for (Planned& p : planned) {
+    DatasetWriteResult& result = results[p.result];
+    if (committed.ok()) {
+      result.stored = std::move(p.after);
+    } else {
+      result = DatasetWriteResult{committed, Dataset(), false};
     }
   }
   return results;
@@ -394,7 +471,7 @@ absl::StatusOr<int64_t> CatalogStore::DeleteDataset(const std::string& id,
       impl_->ReadCurrent(rocksdb::ReadOptions(), id);
   if (!current.ok()) return current.status();
   if (!current->has_value()) {
-    return absl::NotFoundError(absl::StrCat("dataset ", id, " not found"));
+    return api::DatasetNotFoundError(id);
   }
   const Dataset& before = **current;
   if (expected_revision > 0 && before.revision() != expected_revision) {
@@ -402,11 +479,15 @@ absl::StatusOr<int64_t> CatalogStore::DeleteDataset(const std::string& id,
                                            expected_revision, " (now at ",
                                            before.revision(), "); read it again and retry"));
   }
-  const uint64_t revision = impl_->NextRevision();
-  rocksdb::WriteBatch batch;
-  impl_->AddDatasetChange(&batch, &before, nullptr, revision, context);
-  rocksdb::Status s = impl_->db->Write(impl_->WriteOpts(), &batch);
-  if (!s.ok()) return FromRocksStatus(s, "committing deletion");
+  uint64_t revision = 0;
+  absl::Status committed = impl_->Commit(
+      1,
+      [&](uint64_t assigned, rocksdb::WriteBatch* batch) {
+        revision = assigned;
+        impl_->AddDatasetChange(batch, &before, nullptr, revision, context);
+      },
+      context);
+  if (!committed.ok()) return committed;
   return static_cast<int64_t>(revision);
 }
 
@@ -415,7 +496,7 @@ absl::StatusOr<Dataset> CatalogStore::GetDataset(const std::string& id) const {
       impl_->ReadCurrent(rocksdb::ReadOptions(), id);
   if (!current.ok()) return current.status();
   if (!current->has_value()) {
-    return absl::NotFoundError(absl::StrCat("dataset ", id, " not found"));
+    return api::DatasetNotFoundError(id);
   }
   return **std::move(current);
 }
@@ -434,8 +515,7 @@ absl::StatusOr<Dataset> CatalogStore::GetDatasetAt(const std::string& id,
     }
     if (record.kind() != CHANGE_KIND_DELETE) return std::move(*record.mutable_dataset());
   }
-  return absl::NotFoundError(
-      absl::StrCat("dataset ", id, " not found at revision ", revision));
+  return api::DatasetNotFoundError(id);
 }
 
 absl::StatusOr<RevisionPage> CatalogStore::ListRevisions(const std::string& id,
@@ -467,7 +547,7 @@ absl::StatusOr<RevisionPage> CatalogStore::ListRevisions(const std::string& id,
   }
   if (!it->status().ok()) return FromRocksStatus(it->status(), "reading revisions");
   if (page.revisions.empty() && before == 0) {
-    return absl::NotFoundError(absl::StrCat("dataset ", id, " not found"));
+    return api::DatasetNotFoundError(id);
   }
   return page;
 }
@@ -516,11 +596,15 @@ absl::StatusOr<DatasetPage> CatalogStore::ListDatasets(const DatasetQuery& query
     if (it->Valid() && it->key() == rocksdb::Slice(query.cursor)) advance();
   }
 
+  // A full page looks ahead (within the budget) for one more match, so that
+  // the listing ends at the last dataset the caller may see instead of
+  // handing out a token that leads to an empty page.
   DatasetPage page;
   size_t scanned = 0;
-  std::string last_key;
+  std::string last_key;       // Last entry examined.
+  std::string last_returned;  // Entry of the last dataset in the page.
   for (; it->Valid(); advance()) {
-    if (page.datasets.size() >= query.limit || scanned >= query.scan_budget) {
+    if (scanned >= query.scan_budget) {
       page.next_cursor = last_key;
       break;
     }
@@ -547,7 +631,12 @@ absl::StatusOr<DatasetPage> CatalogStore::ListDatasets(const DatasetQuery& query
     }
     if (!MatchesFilter(query.filter, dataset)) continue;
     if (query.visible && !query.visible(dataset)) continue;
+    if (page.datasets.size() >= query.limit) {
+      page.next_cursor = last_returned;
+      break;
+    }
     page.datasets.push_back(std::move(dataset));
+    last_returned = last_key;
   }
   if (!it->status().ok()) return FromRocksStatus(it->status(), "listing datasets");
   return page;
@@ -641,7 +730,132 @@ absl::StatusOr<CheckReport> CatalogStore::Check() const {
     problem(absl::StrCat(report.revisions, " revision entries but ",
                          report.change_log_entries, " change-log entries"));
   }
+
+  // 4. The audit trail's hash chain.
+  absl::StatusOr<AuditVerification> audit = VerifyAuditTrail();
+  if (!audit.ok()) return audit.status();
+  report.audit_entries = audit->entries;
+  if (!audit->ok()) {
+    problem(absl::StrCat("audit trail broken at sequence ", audit->first_broken, ": ",
+                         audit->problem));
+  }
   return report;
+}
+
+absl::Status CatalogStore::AppendAudit(AuditEntry entry, bool wait) {
+  Committer::Request request;
+  request.audit = std::move(entry);
+  request.sync = wait && impl_->options.sync_writes;
+  if (!wait) {
+    impl_->committer->CommitAsync(std::move(request));
+    return absl::OkStatus();
+  }
+  return impl_->committer->Commit(std::move(request));
+}
+
+namespace {
+
+bool MatchesAuditQuery(const AuditQuery& q, const AuditEntry& e) {
+  if (!q.principal.empty() && e.principal() != q.principal) return false;
+  if (q.code >= 0 && e.code() != q.code) return false;
+  if (!q.method.empty() && e.method() != q.method &&
+      !absl::EndsWith(e.method(), absl::StrCat("/", q.method))) {
+    return false;
+  }
+  if (!q.resource.empty() &&
+      std::find(e.resources().begin(), e.resources().end(), q.resource) == e.resources().end()) {
+    return false;
+  }
+  const absl::Time time = absl::FromUnixMicros(e.time_micros());
+  return time >= q.from && time < q.to;
+}
+
+}  // namespace
+
+absl::StatusOr<AuditPage> CatalogStore::ListAudit(const AuditQuery& query) const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(Cf::kAudit)));
+  if (query.after_sequence == 0) {
+    query.descending ? it->SeekToLast() : it->SeekToFirst();
+  } else if (query.descending) {
+    it->SeekForPrev(AuditKey(query.after_sequence - 1));
+  } else {
+    it->Seek(AuditKey(query.after_sequence + 1));
+  }
+  AuditPage page;
+  size_t scanned = 0;
+  for (; it->Valid(); query.descending ? it->Prev() : it->Next()) {
+    uint64_t sequence = 0;
+    if (!ParseAuditKey(it->key().ToStringView(), &sequence)) {
+      return absl::DataLossError("audit key is corrupt");
+    }
+    if (!query.descending && query.up_to_sequence > 0 && sequence > query.up_to_sequence) break;
+    if (page.entries.size() >= query.limit || scanned >= query.scan_budget) {
+      page.next_after = page.entries.empty() || scanned >= query.scan_budget
+                            ? (query.descending ? sequence + 1 : sequence - 1)
+                            : page.entries.back().sequence();
+      break;
+    }
+    ++scanned;
+    AuditEntry entry;
+    if (!entry.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError(absl::StrCat("audit entry ", sequence, " is corrupt"));
+    }
+    if (MatchesAuditQuery(query, entry)) page.entries.push_back(std::move(entry));
+  }
+  if (!it->status().ok()) return FromRocksStatus(it->status(), "reading audit trail");
+  return page;
+}
+
+uint64_t CatalogStore::LatestAuditSequence() const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(Cf::kAudit)));
+  it->SeekToLast();
+  uint64_t sequence = 0;
+  if (it->Valid() && ParseAuditKey(it->key().ToStringView(), &sequence)) return sequence;
+  return 0;
+}
+
+absl::StatusOr<AuditVerification> CatalogStore::VerifyAuditTrail() const {
+  AuditVerification result;
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(Cf::kAudit)));
+  std::string prev_hash = GenesisHash();
+  uint64_t expected = 1;
+  for (it->SeekToFirst(); it->Valid(); it->Next(), ++expected) {
+    ++result.entries;
+    uint64_t sequence = 0;
+    AuditEntry entry;
+    if (!ParseAuditKey(it->key().ToStringView(), &sequence)) {
+      result.first_broken = expected;
+      result.problem = "malformed key";
+      return result;
+    }
+    if (sequence != expected) {
+      result.first_broken = expected;
+      result.problem = absl::StrCat("entry missing (next present is ", sequence, ")");
+      return result;
+    }
+    if (!entry.ParseFromArray(it->value().data(), static_cast<int>(it->value().size())) ||
+        entry.sequence() != sequence) {
+      result.first_broken = sequence;
+      result.problem = "entry is corrupt";
+      return result;
+    }
+    if (entry.prev_hash() != prev_hash) {
+      result.first_broken = sequence;
+      result.problem = "does not chain to the entry before it";
+      return result;
+    }
+    if (AuditEntryHash(prev_hash, entry) != entry.hash()) {
+      result.first_broken = sequence;
+      result.problem = "content does not match its hash (altered)";
+      return result;
+    }
+    prev_hash = entry.hash();
+  }
+  if (!it->status().ok()) return FromRocksStatus(it->status(), "reading audit trail");
+  return result;
 }
 
 rocksdb::DB* CatalogStore::RawDbForTesting() const { return impl_->db; }

@@ -1,11 +1,13 @@
 // CatalogStore: the catalogue's records in an embedded RocksDB.
 //
 // Every mutation is one atomic, synced WriteBatch holding the record, its
-// revision-history entry, its secondary-index changes and its change-log
-// entry with the global revision. A write returns only once it is durable.
-// Concurrent writers to different datasets never wait for each other here:
-// they take per-dataset lock stripes and meet in RocksDB's write group, which
-// commits them with a single WAL sync (group commit).
+// revision-history entry, its secondary-index changes, its change-log entry
+// with the global revision and the audit entry of the call. A write returns
+// only once it is durable. Concurrent writers to different datasets never
+// wait for each other here: they take per-dataset lock stripes and meet in
+// the Committer (committer.h), which commits them with a single WAL sync per
+// group, in the order their revisions and audit sequence numbers were
+// handed out.
 //
 // Reads see a consistent snapshot. Everything is thread-safe: a CatalogStore
 // may be used from any number of threads without external synchronization.
@@ -22,6 +24,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <optional>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -29,6 +32,7 @@
 #include "absl/time/time.h"
 #include "catalog/v1/catalog_service.pb.h"
 #include "catalog/v1/dataset.pb.h"
+#include "storage/proto/records.pb.h"
 
 namespace rocksdb {
 class DB;
@@ -53,6 +57,9 @@ struct WriteContext {
   std::string principal;
   std::string request_id;
   absl::Time time = absl::Now();
+  // The audit entry of the call, committed in the same write as the change
+  // (its sequence and hashes are set by the store). None: not audited here.
+  std::optional<AuditEntry> audit;
 };
 
 // How a dataset write treats an existing dataset of the same id.
@@ -110,12 +117,55 @@ struct RevisionPage {
   int64_t next_before = 0;
 };
 
+// Which audit entries to list. Empty fields match everything.
+struct AuditQuery {
+  std::string principal;
+  // Entries naming this resource ("datasets/brp-ingezetenen").
+  std::string resource;
+  // Full method name or its last part ("GetDataset").
+  std::string method;
+  // Only entries with this gRPC status code; -1: any.
+  int code = -1;
+  // Time range [from, to); InfinitePast/InfiniteFuture: unbounded.
+  absl::Time from = absl::InfinitePast();
+  absl::Time to = absl::InfiniteFuture();
+  // Newest first when true.
+  bool descending = true;
+  // Resume after this sequence (exclusive); 0: from the start or end.
+  uint64_t after_sequence = 0;
+  // Ascending listings stop after this sequence (0: no bound), so that a
+  // client paging oldest-first reaches an end although every call, its own
+  // included, appends to the trail.
+  uint64_t up_to_sequence = 0;
+  size_t limit = 100;
+  // Entries examined per call at most; the page ends early when reached.
+  size_t scan_budget = 50000;
+};
+
+struct AuditPage {
+  std::vector<AuditEntry> entries;
+  // Sequence to resume after; 0 at the end.
+  uint64_t next_after = 0;
+};
+
+struct AuditVerification {
+  // Entries checked.
+  int64_t entries = 0;
+  // First sequence whose entry is missing, malformed or does not chain to
+  // the one before; 0 when the whole trail verifies.
+  uint64_t first_broken = 0;
+  // What is wrong with it.
+  std::string problem;
+  bool ok() const { return first_broken == 0; }
+};
+
 // Result of an integrity check.
 struct CheckReport {
   int64_t datasets = 0;
   int64_t index_entries = 0;
   int64_t revisions = 0;
   int64_t change_log_entries = 0;
+  int64_t audit_entries = 0;
   // One line per problem found; empty means consistent.
   std::vector<std::string> problems;
   bool ok() const { return problems.empty(); }
@@ -176,13 +226,35 @@ class CatalogStore {
   // that was not produced by this query.
   absl::StatusOr<DatasetPage> ListDatasets(const DatasetQuery& query) const;
 
+  // A secret of `size` random bytes kept in the store under `name` (e.g. the
+  // key that seals page tokens), created on first use. Not exported or
+  // logged anywhere.
+  absl::StatusOr<std::string> GetOrCreateSecret(const std::string& name, size_t size);
+
   // The newest revision committed so far (0 for an empty catalogue).
   int64_t LatestRevision() const;
+
+  // ---- Audit trail ----
+
+  // Appends an audit entry for a call that changed nothing (reads, denied or
+  // failed calls). With `wait`, returns once written; otherwise queues it
+  // (it is written in order, durable with the next synced write).
+  absl::Status AppendAudit(AuditEntry entry, bool wait);
+
+  // Entries matching the query, one page at a time.
+  absl::StatusOr<AuditPage> ListAudit(const AuditQuery& query) const;
+
+  // Sequence of the newest audit entry written so far (0: none).
+  uint64_t LatestAuditSequence() const;
+
+  // Recomputes the hash chain over the whole trail.
+  absl::StatusOr<AuditVerification> VerifyAuditTrail() const;
 
   // ---- Maintenance ----
 
   // Verifies every secondary-index entry against the records (both
-  // directions), every dataset against its revision history and change log.
+  // directions), every dataset against its revision history and change log,
+  // and the audit trail's hash chain.
   absl::StatusOr<CheckReport> Check() const;
 
   // Test-only access for corruption tests; not for production code.

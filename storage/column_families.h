@@ -54,6 +54,8 @@ inline constexpr std::array<ColumnFamilySpec, 12> kColumnFamilies = {{
 
 // Keys of the meta column family.
 inline constexpr std::string_view kMetaFormatVersion = "format_version";
+// Prefix of store secrets ("secret/page-tokens").
+inline constexpr char kMetaSecretPrefix[] = "secret/";
 
 }  // namespace catalog::storage
 

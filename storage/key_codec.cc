@@ -101,6 +101,12 @@ bool ParseChangeLogKey(std::string_view key, uint64_t* revision) {
   return ConsumeUint64(&key, revision) && key.empty();
 }
 
+std::string AuditKey(uint64_t sequence) { return ChangeLogKey(sequence); }
+
+bool ParseAuditKey(std::string_view key, uint64_t* sequence) {
+  return ParseChangeLogKey(key, sequence);
+}
+
 std::string IndexPrefix(uint8_t index_id) {
   std::string key;
   AppendUint8(&key, index_id);

@@ -49,6 +49,10 @@ bool ParseDatasetRevisionKey(std::string_view key, std::string* id,
 std::string ChangeLogKey(uint64_t revision);
 bool ParseChangeLogKey(std::string_view key, uint64_t* revision);
 
+// audit: u64(sequence).
+std::string AuditKey(uint64_t sequence);
+bool ParseAuditKey(std::string_view key, uint64_t* sequence);
+
 // indexes: u8(index id) | value (already order-encoded by the caller through
 // the Index*Value helpers) | ordered(dataset id). The value is empty.
 std::string IndexKey(uint8_t index_id, std::string_view encoded_value,

@@ -59,7 +59,7 @@ class CatalogStoreTest : public ::testing::Test {
 
   TempDir dir_;
   std::unique_ptr<CatalogStore> store_;
-  WriteContext context_{"steward", "req-1", absl::FromUnixSeconds(1700000000)};
+  WriteContext context_{"steward", "req-1", absl::FromUnixSeconds(1700000000), std::nullopt};
 };
 
 TEST_F(CatalogStoreTest, CreateThenGetRoundTripsWithBookkeeping) {

@@ -1,0 +1,106 @@
+// Committer: forms write groups and commits them in order, one synced
+// RocksDB write per group.
+//
+// Why not RocksDB's own group commit alone: the audit trail is a hash chain,
+// and the catalogue revision a clock that change feeds resume from. Both
+// need the order on disk to equal the order in which sequence numbers were
+// handed out, which independent concurrent DB::Write calls do not promise
+// (a later writer can land in an earlier group). Here one thread takes every
+// request queued since its last write, assigns revisions and audit sequence
+// numbers in queue order, builds one WriteBatch and writes it with a single
+// WAL sync. While it syncs, the next group queues up: concurrent writers
+// share syncs exactly as in RocksDB's group commit, and no lock is held
+// across the sync. If a write fails, nothing of the group was written and
+// the counters are rolled back, so revisions and the trail have no gaps.
+//
+// Thread-safe. Stop() commits what is queued and joins the thread.
+#ifndef CATALOG_STORAGE_COMMITTER_H_
+#define CATALOG_STORAGE_COMMITTER_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <future>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include "absl/status/status.h"
+#include "storage/proto/records.pb.h"
+
+namespace catalog::storage {
+
+class Committer {
+ public:
+  // The counters a store resumes from.
+  struct Position {
+    uint64_t revision = 0;        // Last committed catalogue revision.
+    uint64_t audit_sequence = 0;  // Last committed audit entry.
+    std::string audit_hash;       // Its hash (GenesisHash() when none).
+  };
+
+  struct Request {
+    // Catalogue revisions this request needs (one per changed record).
+    uint64_t revisions = 0;
+    // Adds the request's records to `batch`, given the first of its
+    // revisions. Runs on the committer thread, in commit order; must not
+    // block. May be empty.
+    std::function<void(uint64_t first_revision, rocksdb::WriteBatch* batch)> build;
+    // Audit entry committed in the same write; sequence, prev_hash and hash
+    // are filled in here.
+    std::optional<AuditEntry> audit;
+    // Wait for the WAL sync (durable). Unsynced requests become durable with
+    // the next synced group, and are never reordered before earlier ones.
+    bool sync = true;
+  };
+
+  Committer(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* audit_cf, Position start);
+  Committer(const Committer&) = delete;
+  Committer& operator=(const Committer&) = delete;
+  ~Committer();
+
+  // Commits `request` and returns once it is written (and synced when
+  // request.sync). The write's status: OK, or the RocksDB error mapped.
+  absl::Status Commit(Request request);
+
+  // Queues `request` and returns (audit entries of reads); waits only while
+  // the queue is full.
+  void CommitAsync(Request request);
+
+  // The last committed revision.
+  uint64_t last_revision() const { return last_revision_.load(); }
+
+  // Commits everything queued, then stops. Later requests fail UNAVAILABLE.
+  void Stop();
+
+ private:
+  struct Queued {
+    Request request;
+    std::promise<absl::Status>* done = nullptr;  // Null for CommitAsync.
+  };
+
+  void Run();
+  absl::Status WriteGroup(std::deque<Queued>& group);
+
+  rocksdb::DB* db_;
+  rocksdb::ColumnFamilyHandle* audit_cf_;
+  Position position_;  // Only the committer thread touches it.
+  std::atomic<uint64_t> last_revision_;
+
+  std::mutex mutex_;
+  std::condition_variable ready_;  // Work queued, or stopping.
+  std::condition_variable space_;  // The queue has room again.
+  std::deque<Queued> queue_;  // Guarded by mutex_.
+  bool stopping_ = false;     // Guarded by mutex_.
+  std::thread thread_;
+};
+
+}  // namespace catalog::storage
+
+#endif  // CATALOG_STORAGE_COMMITTER_H_
