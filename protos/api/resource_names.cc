@@ -39,6 +39,10 @@ absl::StatusOr<std::string> ParseDatasetName(absl::string_view name,
   return std::string(id);
 }
 
+absl::Status DatasetNotFoundError(absl::string_view id) {
+  return absl::NotFoundError(absl::StrCat("dataset ", id, " not found"));
+}
+
 std::string DatasetName(absl::string_view id) {
   return absl::StrCat(kDatasetCollection, id);
 }

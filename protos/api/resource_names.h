@@ -25,6 +25,10 @@ absl::Status ValidateDatasetId(absl::string_view id, absl::string_view field);
 absl::StatusOr<std::string> ParseDatasetName(absl::string_view name,
                                              absl::string_view field);
 
+// NOT_FOUND for a dataset: the one message used for missing and for hidden
+// datasets alike, so that the two cannot be told apart.
+absl::Status DatasetNotFoundError(absl::string_view id);
+
 // "datasets/{id}".
 std::string DatasetName(absl::string_view id);
 

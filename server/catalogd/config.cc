@@ -44,6 +44,10 @@ absl::Status LoadConfigFile(const std::string& path, ServerOptions* options,
       s = Assign(node, key, path, &options->tls_cert);
     } else if (key == "tls_key") {
       s = Assign(node, key, path, &options->tls_key);
+    } else if (key == "crl") {
+      s = Assign(node, key, path, &options->crl_file);
+    } else if (key == "policy") {
+      s = Assign(node, key, path, &options->policy_file);
     } else if (key == "client_ca") {
       s = Assign(node, key, path, &options->client_ca);
     } else if (key == "insecure_plaintext") {

@@ -2,11 +2,11 @@
 //
 //   catalogd serve [--config FILE.toml] [--listen ADDR] [--data-dir DIR]
 //                  [--tls-cert F] [--tls-key F] [--client-ca F]
-//                  [--insecure-plaintext] [--log-level LEVEL]
+//                  [--policy FILE.toml] [--insecure-plaintext] [--log-level LEVEL]
 //   catalogd check --data-dir DIR
 //
 // A TOML file may set the same keys (listen, data_dir, tls_cert, tls_key,
-// client_ca, insecure_plaintext, log_level, max_message_bytes,
+// client_ca, policy, insecure_plaintext, log_level, max_message_bytes,
 // max_page_size, write_threads, cert_refresh_seconds); flags given on the
 // command line win over the file.
 #ifndef CATALOG_SERVER_CATALOGD_CONFIG_H_

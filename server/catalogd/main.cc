@@ -36,13 +36,14 @@ int Fail(const absl::Status& status) {
   return 1;
 }
 
-// Blocks the termination signals in every thread (the mask is inherited by
+// Blocks the termination signals and SIGHUP in every thread (the mask is inherited by
 // threads started later) and waits for one of them on this thread.
 sigset_t BlockTerminationSignals() {
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   return signals;
 }
@@ -56,7 +57,9 @@ int Serve(const ServerOptions& options) {
   std::printf("catalogd listening on port %d\n", (*server)->port());
   std::fflush(stdout);
   int signal = 0;
-  sigwait(&signals, &signal);
+  while (sigwait(&signals, &signal) == 0 && signal == SIGHUP) {
+    (*server)->ReloadPolicy().IgnoreError();  // Logged; the old policy stays.
+  }
   spdlog::info("msg=\"shutting down\" signal={}", signal);
   absl::Status closed = (*server)->Shutdown(absl::Seconds(10));
   return closed.ok() ? 0 : Fail(closed);
@@ -73,7 +76,8 @@ int Check(const std::string& data_dir) {
   if (!report.ok()) return Fail(report.status());
   std::cout << "datasets: " << report->datasets << "\nindex entries: " << report->index_entries
             << "\nrevisions: " << report->revisions
-            << "\nchange-log entries: " << report->change_log_entries << "\n";
+            << "\nchange-log entries: " << report->change_log_entries
+            << "\naudit entries: " << report->audit_entries << "\n";
   for (const std::string& problem : report->problems) std::cout << "PROBLEM: " << problem << "\n";
   std::cout << (report->ok() ? "check passed" : "check FAILED") << std::endl;
   if (!closed.ok()) return Fail(closed);
@@ -97,6 +101,10 @@ int main(int argc, char** argv) {
   CLI::Option* key = serve->add_option("--tls-key", options.tls_key, "server private key (PEM)");
   CLI::Option* ca = serve->add_option("--client-ca", options.client_ca,
                                       "CA bundle for client certificates (PEM)");
+  CLI::Option* crl = serve->add_option("--crl", options.crl_file,
+                                       "certificate revocation list of the client CA (PEM)");
+  CLI::Option* policy = serve->add_option("--policy", options.policy_file,
+                                          "access policy (TOML); reloaded on SIGHUP and change");
   CLI::Option* plaintext = serve->add_flag(
       "--insecure-plaintext", options.insecure_plaintext,
       "development only: no TLS, no client certificates; loopback addresses only");
@@ -133,6 +141,8 @@ int main(int argc, char** argv) {
     if (key->count() == 0) options.tls_key = from_file.tls_key;
     if (ca->count() == 0) options.client_ca = from_file.client_ca;
     if (plaintext->count() == 0) options.insecure_plaintext = from_file.insecure_plaintext;
+    if (policy->count() == 0) options.policy_file = from_file.policy_file;
+    if (crl->count() == 0) options.crl_file = from_file.crl_file;
     if (level->count() == 0) log_level = file_level;
     options.max_message_bytes = from_file.max_message_bytes;
     options.limits = from_file.limits;

@@ -1,6 +1,7 @@
 #include "server/core/dataset_catalog.h"
 
 #include <random>
+#include <unordered_map>
 
 #include <google/protobuf/util/field_mask_util.h>
 
@@ -8,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "api/resource_names.h"
+#include "server/core/access.h"
 #include "server/core/dataset_validation.h"
 #include "server/core/page_token.h"
 
@@ -21,8 +23,16 @@ using google::protobuf::util::FieldMaskUtil;
 constexpr absl::string_view kImmutablePaths[] = {"id", "create_time", "update_time", "revision",
                                                  "etag"};
 
-storage::WriteContext WriteContextFor(const Caller& caller) {
-  return storage::WriteContext{caller.principal, caller.request_id, caller.time};
+// Records the dataset a call concerns, for its audit entry.
+void Concerns(const Caller& caller, absl::string_view id) {
+  caller.audit->resources.push_back(api::DatasetName(id));
+}
+
+// Marks the call's audit entry as committed with its change.
+template <typename T>
+T Committed(const Caller& caller, T result) {
+  if (result.ok()) caller.audit->committed = true;
+  return result;
 }
 
 // Parses an etag; empty means "unconditional" (0).
@@ -60,8 +70,19 @@ absl::Status CheckUpdateMask(const google::protobuf::FieldMask& mask) {
 
 }  // namespace
 
-DatasetCatalog::DatasetCatalog(storage::CatalogStore* store, CatalogLimits limits)
-    : store_(store), limits_(limits) {}
+DatasetCatalog::DatasetCatalog(storage::CatalogStore* store, CatalogLimits limits,
+                                const PageTokens* tokens)
+    : store_(store), limits_(limits), tokens_(tokens) {}
+
+absl::Status DatasetCatalog::CheckHistoryVisible(const Caller& caller,
+                                                 const std::string& id) const {
+  absl::StatusOr<storage::RevisionPage> newest = store_->ListRevisions(id, 0, 1);
+  if (!newest.ok()) return newest.status();
+  if (newest->revisions.empty() || !Visible(caller.grant, newest->revisions[0].dataset())) {
+    return api::DatasetNotFoundError(id);
+  }
+  return absl::OkStatus();
+}
 
 absl::StatusOr<size_t> DatasetCatalog::PageSize(int requested) const {
   if (requested < 0) return absl::InvalidArgumentError("page_size: must not be negative");
@@ -78,33 +99,47 @@ absl::StatusOr<Dataset> DatasetCatalog::Create(const catalog::v1::CreateDatasetR
   const bool generated = dataset.id().empty() && !dataset.title().empty();
   if (generated) dataset.set_id(GeneratedId(dataset.title()));
   NormalizeDataset(&dataset);
+  Concerns(caller, dataset.id());
   if (absl::Status s = ValidateDataset(dataset); !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("dataset.", s.message()));
   }
-  return store_->CreateDataset(std::move(dataset), WriteContextFor(caller));
+  if (absl::Status s = CheckWrite(caller, nullptr, dataset); !s.ok()) return s;
+  absl::StatusOr<Dataset> created =
+      Committed(caller, store_->CreateDataset(std::move(dataset), AuditedWrite(caller)));
+  if (!created.ok()) return created.status();
+  return ForCaller(caller, *std::move(created));
 }
 
 absl::StatusOr<Dataset> DatasetCatalog::Get(const catalog::v1::GetDatasetRequest& request,
                                             const Caller& caller) const {
   absl::StatusOr<std::string> id = api::ParseDatasetName(request.id(), "id");
   if (!id.ok()) return id.status();
+  Concerns(caller, *id);
   if (request.revision() < 0) {
     return absl::InvalidArgumentError("revision: must not be negative");
   }
-  if (request.revision() > 0) return store_->GetDatasetAt(*id, request.revision());
-  return store_->GetDataset(*id);
+  if (request.revision() > 0) {
+    if (absl::Status s = CheckHistoryVisible(caller, *id); !s.ok()) return s;
+  }
+  absl::StatusOr<Dataset> dataset = request.revision() > 0
+                                        ? store_->GetDatasetAt(*id, request.revision())
+                                        : store_->GetDataset(*id);
+  if (!dataset.ok()) return dataset.status();
+  return ForCaller(caller, *std::move(dataset));
 }
 
 absl::StatusOr<Dataset> DatasetCatalog::Update(const catalog::v1::UpdateDatasetRequest& request,
                                                const Caller& caller) {
   absl::StatusOr<std::string> id = api::ParseDatasetName(request.dataset().id(), "dataset.id");
   if (!id.ok()) return id.status();
+  Concerns(caller, *id);
   absl::StatusOr<int64_t> expected = ParseEtag(request.dataset().etag(), "dataset.etag");
   if (!expected.ok()) return expected.status();
   if (absl::Status s = CheckUpdateMask(request.update_mask()); !s.ok()) return s;
 
   absl::StatusOr<Dataset> current = store_->GetDataset(*id);
   if (!current.ok()) return current.status();
+  if (!Visible(caller.grant, *current)) return api::DatasetNotFoundError(*id);
   if (*expected > 0 && current->revision() != *expected) {
     return absl::AbortedError(absl::StrCat("dataset ", *id, " was changed since revision ",
                                            *expected, " (now at ", current->revision(),
@@ -121,22 +156,38 @@ absl::StatusOr<Dataset> DatasetCatalog::Update(const catalog::v1::UpdateDatasetR
     FieldMaskUtil::MergeMessageTo(request.dataset(), request.update_mask(), options, &merged);
   }
   merged.set_id(*id);
+  PreserveHiddenFields(caller.grant, *current, &merged);
   NormalizeDataset(&merged);
   if (absl::Status s = ValidateDataset(merged); !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("dataset.", s.message()));
   }
+  if (absl::Status s = CheckWrite(caller, &*current, merged); !s.ok()) return s;
   // Conditional on the state the merge was based on: a concurrent change in
   // between makes this ABORTED rather than silently overwritten.
-  return store_->ReplaceDataset(std::move(merged), current->revision(), WriteContextFor(caller));
+  absl::StatusOr<Dataset> updated = Committed(
+      caller, store_->ReplaceDataset(std::move(merged), current->revision(), AuditedWrite(caller)));
+  if (!updated.ok()) return updated.status();
+  return ForCaller(caller, *std::move(updated));
 }
 
 absl::StatusOr<catalog::v1::DeleteDatasetResponse> DatasetCatalog::Delete(
     const catalog::v1::DeleteDatasetRequest& request, const Caller& caller) {
   absl::StatusOr<std::string> id = api::ParseDatasetName(request.id(), "id");
   if (!id.ok()) return id.status();
+  Concerns(caller, *id);
   absl::StatusOr<int64_t> expected = ParseEtag(request.etag(), "etag");
   if (!expected.ok()) return expected.status();
-  absl::StatusOr<int64_t> revision = store_->DeleteDataset(*id, *expected, WriteContextFor(caller));
+  absl::StatusOr<Dataset> current = store_->GetDataset(*id);
+  if (!current.ok()) return current.status();
+  if (!Visible(caller.grant, *current)) return api::DatasetNotFoundError(*id);
+  if (absl::Status s = CheckDelete(caller, *current); !s.ok()) return s;
+  if (*expected > 0 && *expected != current->revision()) {
+    return absl::AbortedError(absl::StrCat("dataset ", *id, " was changed since revision ",
+                                           *expected, " (now at ", current->revision(),
+                                           "); read it again and retry"));
+  }
+  absl::StatusOr<int64_t> revision = Committed(
+      caller, store_->DeleteDataset(*id, current->revision(), AuditedWrite(caller)));
   if (!revision.ok()) return revision.status();
   catalog::v1::DeleteDatasetResponse response;
   response.set_revision(*revision);
@@ -152,7 +203,7 @@ absl::StatusOr<catalog::v1::ListDatasetsResponse> DatasetCatalog::List(
 
   const uint64_t fingerprint = QueryFingerprint(
       absl::StrCat(request.filter().SerializeAsString(), "|", request.order_by()));
-  absl::StatusOr<std::string> cursor = DecodePageToken(request.page_token(), fingerprint);
+  absl::StatusOr<std::string> cursor = tokens_->Decode(request.page_token(), fingerprint);
   if (!cursor.ok()) return cursor.status();
 
   storage::DatasetQuery query;
@@ -161,12 +212,17 @@ absl::StatusOr<catalog::v1::ListDatasetsResponse> DatasetCatalog::List(
   query.limit = *page_size;
   query.scan_budget = static_cast<size_t>(limits_.list_scan_budget);
   query.cursor = *std::move(cursor);
+  query.visible = [&grant = caller.grant](const Dataset& d) { return Visible(grant, d); };
   absl::StatusOr<storage::DatasetPage> page = store_->ListDatasets(query);
   if (!page.ok()) return page.status();
 
   catalog::v1::ListDatasetsResponse response;
-  for (Dataset& dataset : page->datasets) *response.add_datasets() = std::move(dataset);
-  response.set_next_page_token(EncodePageToken(fingerprint, page->next_cursor));
+  for (Dataset& dataset : page->datasets) {
+    absl::StatusOr<Dataset> visible = ForCaller(caller, std::move(dataset));
+    if (!visible.ok()) return visible.status();
+    *response.add_datasets() = *std::move(visible);
+  }
+  response.set_next_page_token(tokens_->Encode(fingerprint, page->next_cursor));
   return response;
 }
 
@@ -174,25 +230,31 @@ absl::StatusOr<catalog::v1::ListDatasetRevisionsResponse> DatasetCatalog::ListRe
     const catalog::v1::ListDatasetRevisionsRequest& request, const Caller& caller) const {
   absl::StatusOr<std::string> id = api::ParseDatasetName(request.id(), "id");
   if (!id.ok()) return id.status();
+  Concerns(caller, *id);
   absl::StatusOr<size_t> page_size = PageSize(request.page_size());
   if (!page_size.ok()) return page_size.status();
   const uint64_t fingerprint = QueryFingerprint(absl::StrCat("revisions|", *id));
-  absl::StatusOr<std::string> cursor = DecodePageToken(request.page_token(), fingerprint);
+  absl::StatusOr<std::string> cursor = tokens_->Decode(request.page_token(), fingerprint);
   if (!cursor.ok()) return cursor.status();
   int64_t before = 0;
   if (!cursor->empty() && (!absl::SimpleAtoi(*cursor, &before) || before <= 0)) {
     return absl::InvalidArgumentError("page_token: malformed");
   }
+  if (absl::Status s = CheckHistoryVisible(caller, *id); !s.ok()) return s;
   absl::StatusOr<storage::RevisionPage> page = store_->ListRevisions(*id, before, *page_size);
   if (!page.ok()) return page.status();
 
   catalog::v1::ListDatasetRevisionsResponse response;
   for (catalog::v1::DatasetRevision& revision : page->revisions) {
+    if (!Visible(caller.grant, revision.dataset())) continue;
+    absl::StatusOr<Dataset> visible = ForCaller(caller, std::move(*revision.mutable_dataset()));
+    if (!visible.ok()) return visible.status();
+    *revision.mutable_dataset() = *std::move(visible);
     *response.add_revisions() = std::move(revision);
   }
   if (page->next_before > 0) {
     response.set_next_page_token(
-        EncodePageToken(fingerprint, absl::StrCat(page->next_before)));
+        tokens_->Encode(fingerprint, absl::StrCat(page->next_before)));
   }
   return response;
 }
@@ -207,21 +269,27 @@ absl::StatusOr<catalog::v1::UpsertDatasetsResponse> DatasetCatalog::Upsert(
   catalog::v1::UpsertDatasetsResponse response;
   std::vector<storage::DatasetWrite> writes;
   std::vector<int> write_item;  // Index of the response item of each write.
+  std::unordered_map<std::string, Dataset> planned_here;  // Earlier items, by id.
   for (const Dataset& input : request.datasets()) {
     catalog::v1::UpsertResult* result = response.add_results();
     result->set_id(input.id());
+    if (!input.id().empty()) Concerns(caller, input.id());
     Dataset dataset = input;
     NormalizeDataset(&dataset);
-    if (absl::Status s = ValidateDataset(dataset); !s.ok()) {
-      result->set_code(static_cast<int32_t>(s.code()));
-      result->set_message(std::string(s.message()));
+    auto earlier = planned_here.find(dataset.id());
+    absl::StatusOr<storage::DatasetWrite> write = PlanUpsert(
+        caller, std::move(dataset), earlier != planned_here.end() ? &earlier->second : nullptr);
+    if (!write.ok()) {
+      result->set_code(static_cast<int32_t>(write.status().code()));
+      result->set_message(std::string(write.status().message()));
       continue;
     }
+    planned_here[write->dataset.id()] = write->dataset;
     write_item.push_back(response.results_size() - 1);
-    writes.push_back({std::move(dataset), storage::WriteMode::kUpsert, 0});
+    writes.push_back(*std::move(write));
   }
   std::vector<storage::DatasetWriteResult> stored =
-      store_->WriteDatasets(std::move(writes), WriteContextFor(caller));
+      store_->WriteDatasets(std::move(writes), AuditedWrite(caller));
   for (size_t i = 0; i < stored.size(); ++i) {
     catalog::v1::UpsertResult* result = response.mutable_results(write_item[i]);
     if (!stored[i].status.ok()) {
@@ -229,10 +297,37 @@ absl::StatusOr<catalog::v1::UpsertDatasetsResponse> DatasetCatalog::Upsert(
       result->set_message(std::string(stored[i].status.message()));
       continue;
     }
+    caller.audit->committed = true;
     result->set_created(stored[i].created);
     result->set_revision(stored[i].stored.revision());
   }
   return response;
+}
+
+absl::StatusOr<storage::DatasetWrite> DatasetCatalog::PlanUpsert(
+    const Caller& caller, Dataset dataset, const Dataset* earlier_in_batch) const {
+  if (absl::Status s = ValidateDataset(dataset); !s.ok()) return s;
+  if (earlier_in_batch != nullptr) {
+    // Replaces the batch's earlier item, which was checked against the store.
+    if (absl::Status s = CheckWrite(caller, earlier_in_batch, dataset); !s.ok()) return s;
+    return storage::DatasetWrite{std::move(dataset), storage::WriteMode::kUpsert, 0};
+  }
+  absl::StatusOr<Dataset> current = store_->GetDataset(dataset.id());
+  if (!current.ok() && !absl::IsNotFound(current.status())) return current.status();
+  if (!current.ok()) {
+    if (absl::Status s = CheckWrite(caller, nullptr, dataset); !s.ok()) return s;
+    return storage::DatasetWrite{std::move(dataset), storage::WriteMode::kCreate, 0};
+  }
+  // A dataset the caller cannot see answers like a taken id on create, so
+  // that bulk results reveal no more than CreateDataset does.
+  if (!Visible(caller.grant, *current)) {
+    return absl::AlreadyExistsError(absl::StrCat("dataset ", dataset.id(), " already exists"));
+  }
+  PreserveHiddenFields(caller.grant, *current, &dataset);
+  if (absl::Status s = CheckWrite(caller, &*current, dataset); !s.ok()) return s;
+  // Conditional on the state checked: a concurrent change makes it ABORTED.
+  return storage::DatasetWrite{std::move(dataset), storage::WriteMode::kReplace,
+                               current->revision()};
 }
 
 }  // namespace catalog::server

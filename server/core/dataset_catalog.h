@@ -1,7 +1,9 @@
 // DatasetCatalog: the domain operations on datasets, between the thin gRPC
-// handlers and the store. Normalizes and validates input, applies field
-// masks and etags, pages listings, and turns bulk batches into per-item
-// results. Knows the API messages, not gRPC.
+// handlers and the store. Normalizes and validates input, applies the
+// data-dependent access rules (access.h: clearance, redaction, purpose,
+// domains, classification rights), field masks and etags, pages listings,
+// and turns bulk batches into per-item results. Mutations carry the call's
+// audit entry into their atomic write. Knows the API messages, not gRPC.
 //
 // Thread-safe: every method may be called concurrently.
 #ifndef CATALOG_SERVER_CORE_DATASET_CATALOG_H_
@@ -10,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "catalog/v1/catalog_service.pb.h"
 #include "server/core/caller.h"
+#include "server/core/page_token.h"
 #include "storage/catalog_store.h"
 
 namespace catalog::server {
@@ -27,8 +30,8 @@ struct CatalogLimits {
 
 class DatasetCatalog {
  public:
-  // `store` must outlive this object.
-  DatasetCatalog(storage::CatalogStore* store, CatalogLimits limits);
+  // `store` and `tokens` must outlive this object.
+  DatasetCatalog(storage::CatalogStore* store, CatalogLimits limits, const PageTokens* tokens);
 
   // INVALID_ARGUMENT (naming the field), ALREADY_EXISTS.
   absl::StatusOr<catalog::v1::Dataset> Create(const catalog::v1::CreateDatasetRequest& request,
@@ -55,9 +58,18 @@ class DatasetCatalog {
 
  private:
   absl::StatusOr<size_t> PageSize(int requested) const;
+  // A dataset's history (and any earlier revision) is visible when its
+  // newest state is; NOT_FOUND, as for a missing dataset, otherwise.
+  absl::Status CheckHistoryVisible(const Caller& caller, const std::string& id) const;
+  // Validates and checks one bulk item against the current state: a create
+  // when absent, a conditional replace when present.
+  absl::StatusOr<storage::DatasetWrite> PlanUpsert(
+      const Caller& caller, catalog::v1::Dataset dataset,
+      const catalog::v1::Dataset* earlier_in_batch) const;
 
   storage::CatalogStore* store_;
   CatalogLimits limits_;
+  const PageTokens* tokens_;
 };
 
 }  // namespace catalog::server

@@ -1,8 +1,12 @@
-// Page tokens: opaque to clients, bound to the query that produced them.
+// Page tokens: opaque to clients, bound to the query that produced them, and
+// sealed so that they reveal nothing.
 //
-// A token is base64url(version | fingerprint of the query | position). A
-// token used with another query, or altered, is INVALID_ARGUMENT. Tokens stay
-// valid across server restarts (the fingerprint is a stable hash).
+// A token is base64url(version | nonce | AES-256-GCM(fingerprint of the query
+// | position) | tag). The position may be a storage key of a dataset the
+// caller cannot see (a page can end on one when the scan budget runs out);
+// sealing keeps it secret, and the tag makes an altered token, or one used
+// with another query, INVALID_ARGUMENT. The key is kept in the store, so
+// tokens stay valid across restarts. Thread-safe (const).
 #ifndef CATALOG_SERVER_CORE_PAGE_TOKEN_H_
 #define CATALOG_SERVER_CORE_PAGE_TOKEN_H_
 
@@ -17,12 +21,23 @@ namespace catalog::server {
 // A stable 64-bit hash (FNV-1a) of the bytes that define a query.
 uint64_t QueryFingerprint(absl::string_view query_bytes);
 
-// Encodes a position; an empty position gives an empty token (the end).
-std::string EncodePageToken(uint64_t fingerprint, absl::string_view position);
+class PageTokens {
+ public:
+  static constexpr size_t kKeySize = 32;
 
-// Decodes a token made by EncodePageToken with the same fingerprint. An empty
-// token gives an empty position (the start).
-absl::StatusOr<std::string> DecodePageToken(absl::string_view token, uint64_t fingerprint);
+  // `key`: kKeySize secret bytes.
+  explicit PageTokens(std::string key);
+
+  // Seals a position; an empty position gives an empty token (the end).
+  std::string Encode(uint64_t fingerprint, absl::string_view position) const;
+
+  // Opens a token made by Encode with the same fingerprint and key. An empty
+  // token gives an empty position (the start). INVALID_ARGUMENT otherwise.
+  absl::StatusOr<std::string> Decode(absl::string_view token, uint64_t fingerprint) const;
+
+ private:
+  std::string key_;
+};
 
 }  // namespace catalog::server
 

@@ -1,11 +1,18 @@
-// Builds the core's Caller from a gRPC call: the principal from the verified
-// client certificate, the peer, the request id and the stated purpose.
+// Builds the core's Caller from a gRPC call (identity from the verified
+// client certificate, the policy's grant, the peer, request id and purpose)
+// and records the audit entry of a finished call.
 #ifndef CATALOG_SERVER_SERVICE_CALLER_CONTEXT_H_
 #define CATALOG_SERVER_SERVICE_CALLER_CONTEXT_H_
 
+#include <google/protobuf/message.h>
 #include <grpcpp/server_context.h>
 
+#include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "server/core/caller.h"
+#include "server/security/policy.h"
+#include "server/service/blocking_executor.h"
+#include "storage/catalog_store.h"
 
 namespace catalog::server {
 
@@ -17,7 +24,27 @@ inline constexpr char kAnonymousPrincipal[] = "anonymous";
 inline constexpr char kRequestIdHeader[] = "x-request-id";
 inline constexpr char kPurposeHeader[] = "x-purpose";
 
-Caller CallerFrom(const grpc::ServerContextBase& context);
+// What every handler needs besides its core object.
+struct ServiceDeps {
+  const PolicyStore* policy;
+  storage::CatalogStore* store;  // For the audit trail.
+  BlockingExecutor* executor;
+  // Streams whose client set no (or a later) deadline are cancelled after
+  // this long, so that no stream holds server resources indefinitely.
+  absl::Duration default_stream_deadline = absl::Minutes(30);
+};
+
+Caller CallerFrom(const grpc::ServerContextBase& context, const char* method,
+                  const PolicyStore& policy);
+
+// The dataset resource names a request message refers to ("id",
+// "dataset.id", "datasets[].id"), for the audit entry of a call refused
+// before the core saw it.
+std::vector<std::string> ResourcesOf(const google::protobuf::Message& request);
+
+// Appends the audit entry of a finished call with its outcome, unless the
+// entry was already committed together with the call's change.
+void AuditCall(storage::CatalogStore& store, const Caller& caller, const absl::Status& outcome);
 
 }  // namespace catalog::server
 

@@ -1,9 +1,13 @@
 #include "server/service/catalog_service.h"
 
+#include <chrono>
 #include <deque>
+
+#include <grpcpp/alarm.h>
 #include <mutex>
 #include <optional>
 
+#include "server/security/authorization.h"
 #include "server/service/unary.h"
 
 namespace catalog::server {
@@ -21,8 +25,18 @@ class UpsertReactor final
     : public grpc::ServerBidiReactor<UpsertDatasetsRequest, UpsertDatasetsResponse> {
  public:
   UpsertReactor(grpc::CallbackServerContext* context, DatasetCatalog* catalog,
-                BlockingExecutor* executor)
-      : caller_(CallerFrom(*context)), catalog_(catalog), executor_(executor) {
+                const ServiceDeps& deps)
+      : caller_(CallerFrom(*context, method::kUpsertDatasets, *deps.policy)),
+        catalog_(catalog),
+        deps_(deps) {
+    const absl::Status allowed = Authorize(caller_.method, caller_.grant, caller_.principal);
+    if (!allowed.ok()) {
+      AuditCall(*deps_.store, caller_, allowed);
+      finished_ = true;
+      Finish(ToGrpcStatus(allowed));
+      return;
+    }
+    ArmDeadline(context);
     reading_ = true;
     StartRead(&request_);
   }
@@ -40,7 +54,7 @@ class UpsertReactor final
       return;
     }
     processing_ = true;
-    executor_->Submit([this] { ProcessBatch(); });
+    deps_.executor->Submit([this] { ProcessBatch(); });
   }
 
   void OnWriteDone(bool ok) override {
@@ -56,12 +70,21 @@ class UpsertReactor final
     MaybeFinishLocked();
   }
 
-  void OnDone() override { delete this; }
+  void OnDone() override {
+    {
+      std::lock_guard<std::mutex> lock(watchdog_->mutex);
+      watchdog_->context = nullptr;
+    }
+    delete this;
+  }
 
  private:
   void ProcessBatch() {
+    // Each batch is a change of its own, with its own audit entry.
     caller_.time = absl::Now();
+    caller_.audit = std::make_shared<CallAudit>();
     absl::StatusOr<UpsertDatasetsResponse> result = catalog_->Upsert(request_, caller_);
+    AuditCall(*deps_.store, caller_, result.status());
     bool finish = false;
     bool start_read = false;
     {
@@ -92,6 +115,22 @@ class UpsertReactor final
     }
   }
 
+  // Cancels the call at the server's default stream deadline when the client
+  // set none (or a later one). The alarm's callback may run after OnDone, so
+  // it reaches the context only through the shared watchdog, which OnDone
+  // clears.
+  void ArmDeadline(grpc::CallbackServerContext* context) {
+    const auto limit = std::chrono::system_clock::now() +
+                       absl::ToChronoMilliseconds(deps_.default_stream_deadline);
+    if (context->deadline() <= limit) return;
+    watchdog_->context = context;
+    alarm_.Set(limit, [watchdog = watchdog_](bool fired) {
+      if (!fired) return;
+      std::lock_guard<std::mutex> lock(watchdog->mutex);
+      if (watchdog->context != nullptr) watchdog->context->TryCancel();
+    });
+  }
+
   void WriteNextLocked() {
     if (writing_ || pending_.empty()) return;
     writing_ = true;
@@ -117,9 +156,16 @@ class UpsertReactor final
     if (ReadyToFinishLocked()) Finish(*failure_or_ok_);
   }
 
+  struct Watchdog {
+    std::mutex mutex;
+    grpc::CallbackServerContext* context = nullptr;  // Guarded by mutex.
+  };
+
   Caller caller_;
   DatasetCatalog* catalog_;
-  BlockingExecutor* executor_;
+  const ServiceDeps& deps_;
+  std::shared_ptr<Watchdog> watchdog_ = std::make_shared<Watchdog>();
+  grpc::Alarm alarm_;
   UpsertDatasetsRequest request_;  // Owned by the read in flight or ProcessBatch.
 
   std::mutex mutex_;
@@ -139,35 +185,35 @@ class UpsertReactor final
 grpc::ServerUnaryReactor* CatalogServiceImpl::CreateDataset(
     grpc::CallbackServerContext* context, const catalog::v1::CreateDatasetRequest* request,
     catalog::v1::Dataset* response) {
-  return RunBlocking(context, response, executor_,
+  return RunBlocking(deps_, context, method::kCreateDataset, request, response,
                      [this, request](const Caller& c) { return catalog_->Create(*request, c); });
 }
 
 grpc::ServerUnaryReactor* CatalogServiceImpl::GetDataset(
     grpc::CallbackServerContext* context, const catalog::v1::GetDatasetRequest* request,
     catalog::v1::Dataset* response) {
-  return RunInline(context, response,
+  return RunInline(deps_, context, method::kGetDataset, request, response,
                    [this, request](const Caller& c) { return catalog_->Get(*request, c); });
 }
 
 grpc::ServerUnaryReactor* CatalogServiceImpl::UpdateDataset(
     grpc::CallbackServerContext* context, const catalog::v1::UpdateDatasetRequest* request,
     catalog::v1::Dataset* response) {
-  return RunBlocking(context, response, executor_,
+  return RunBlocking(deps_, context, method::kUpdateDataset, request, response,
                      [this, request](const Caller& c) { return catalog_->Update(*request, c); });
 }
 
 grpc::ServerUnaryReactor* CatalogServiceImpl::DeleteDataset(
     grpc::CallbackServerContext* context, const catalog::v1::DeleteDatasetRequest* request,
     catalog::v1::DeleteDatasetResponse* response) {
-  return RunBlocking(context, response, executor_,
+  return RunBlocking(deps_, context, method::kDeleteDataset, request, response,
                      [this, request](const Caller& c) { return catalog_->Delete(*request, c); });
 }
 
 grpc::ServerUnaryReactor* CatalogServiceImpl::ListDatasets(
     grpc::CallbackServerContext* context, const catalog::v1::ListDatasetsRequest* request,
     catalog::v1::ListDatasetsResponse* response) {
-  return RunInline(context, response,
+  return RunInline(deps_, context, method::kListDatasets, request, response,
                    [this, request](const Caller& c) { return catalog_->List(*request, c); });
 }
 
@@ -175,14 +221,15 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::ListDatasetRevisions(
     grpc::CallbackServerContext* context,
     const catalog::v1::ListDatasetRevisionsRequest* request,
     catalog::v1::ListDatasetRevisionsResponse* response) {
-  return RunInline(context, response, [this, request](const Caller& c) {
+  return RunInline(deps_, context, method::kListDatasetRevisions, request, response,
+                   [this, request](const Caller& c) {
     return catalog_->ListRevisions(*request, c);
   });
 }
 
 grpc::ServerBidiReactor<UpsertDatasetsRequest, UpsertDatasetsResponse>*
 CatalogServiceImpl::UpsertDatasets(grpc::CallbackServerContext* context) {
-  return new UpsertReactor(context, catalog_, executor_);
+  return new UpsertReactor(context, catalog_, deps_);
 }
 
 }  // namespace catalog::server

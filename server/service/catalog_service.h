@@ -1,20 +1,19 @@
-// The gRPC face of CatalogService: thin handlers that build the Caller, call
-// DatasetCatalog and map the status. Reads run on gRPC's callback threads;
+// The gRPC face of CatalogService: thin handlers that build the Caller,
+// authorize, call DatasetCatalog, audit and map the status. Reads run on gRPC's callback threads;
 // writes (which wait for a durable sync) run on the BlockingExecutor.
 #ifndef CATALOG_SERVER_SERVICE_CATALOG_SERVICE_H_
 #define CATALOG_SERVER_SERVICE_CATALOG_SERVICE_H_
 
 #include "catalog/v1/catalog_service.grpc.pb.h"
 #include "server/core/dataset_catalog.h"
-#include "server/service/blocking_executor.h"
+#include "server/service/caller_context.h"
 
 namespace catalog::server {
 
 class CatalogServiceImpl final : public catalog::v1::CatalogService::CallbackService {
  public:
-  // `catalog` and `executor` must outlive the service.
-  CatalogServiceImpl(DatasetCatalog* catalog, BlockingExecutor* executor)
-      : catalog_(catalog), executor_(executor) {}
+  // `catalog` and what `deps` points to must outlive the service.
+  CatalogServiceImpl(DatasetCatalog* catalog, ServiceDeps deps) : catalog_(catalog), deps_(deps) {}
 
   grpc::ServerUnaryReactor* CreateDataset(grpc::CallbackServerContext* context,
                                           const catalog::v1::CreateDatasetRequest* request,
@@ -41,7 +40,7 @@ class CatalogServiceImpl final : public catalog::v1::CatalogService::CallbackSer
 
  private:
   DatasetCatalog* catalog_;
-  BlockingExecutor* executor_;
+  ServiceDeps deps_;
 };
 
 }  // namespace catalog::server

@@ -1,43 +1,56 @@
-// Helpers that make every unary handler one line: build the Caller, run the
-// core operation (inline, or on the blocking executor for writes), copy the
-// result into the response, finish with the mapped status.
+// Helpers that make every unary handler one line: build the Caller,
+// authorize the method from the table, run the core operation (inline, or on
+// the blocking executor for writes), copy the result into the response,
+// audit the call and finish with the mapped status.
 #ifndef CATALOG_SERVER_SERVICE_UNARY_H_
 #define CATALOG_SERVER_SERVICE_UNARY_H_
 
 #include <grpcpp/support/server_callback.h>
 
 #include "absl/status/statusor.h"
-#include "server/service/blocking_executor.h"
+#include "server/security/authorization.h"
 #include "server/service/caller_context.h"
 #include "server/service/grpc_status.h"
 
 namespace catalog::server {
 
 template <typename Response, typename Operation>
-void RunAndFinish(grpc::ServerUnaryReactor* reactor, const Caller& caller, Response* response,
-                  Operation& operation) {
-  absl::StatusOr<Response> result = operation(caller);
-  if (result.ok()) *response = *std::move(result);
-  reactor->Finish(ToGrpcStatus(result.status()));
+void RunAndFinish(const ServiceDeps& deps, grpc::ServerUnaryReactor* reactor,
+                  const Caller& caller, const google::protobuf::Message& request,
+                  Response* response, Operation& operation) {
+  absl::Status status = Authorize(caller.method, caller.grant, caller.principal);
+  if (!status.ok()) {
+    caller.audit->resources = ResourcesOf(request);
+  } else {
+    absl::StatusOr<Response> result = operation(caller);
+    status = result.status();
+    if (result.ok()) *response = *std::move(result);
+  }
+  AuditCall(*deps.store, caller, status);
+  reactor->Finish(ToGrpcStatus(status));
 }
 
 // For reads: runs `operation(caller)` on the calling (gRPC) thread.
-template <typename Response, typename Operation>
-grpc::ServerUnaryReactor* RunInline(grpc::CallbackServerContext* context, Response* response,
-                                    Operation operation) {
+template <typename Request, typename Response, typename Operation>
+grpc::ServerUnaryReactor* RunInline(const ServiceDeps& deps, grpc::CallbackServerContext* context,
+                                    const char* method, const Request* request,
+                                    Response* response, Operation operation) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  RunAndFinish(reactor, CallerFrom(*context), response, operation);
+  RunAndFinish(deps, reactor, CallerFrom(*context, method, *deps.policy), *request, response,
+               operation);
   return reactor;
 }
 
 // For writes: runs `operation(caller)` on the blocking executor.
-template <typename Response, typename Operation>
-grpc::ServerUnaryReactor* RunBlocking(grpc::CallbackServerContext* context, Response* response,
-                                      BlockingExecutor* executor, Operation operation) {
+template <typename Request, typename Response, typename Operation>
+grpc::ServerUnaryReactor* RunBlocking(const ServiceDeps& deps,
+                                      grpc::CallbackServerContext* context, const char* method,
+                                      const Request* request, Response* response,
+                                      Operation operation) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  executor->Submit([reactor, caller = CallerFrom(*context), response,
-                    operation = std::move(operation)]() mutable {
-    RunAndFinish(reactor, caller, response, operation);
+  deps.executor->Submit([&deps, reactor, caller = CallerFrom(*context, method, *deps.policy),
+                         request, response, operation = std::move(operation)]() mutable {
+    RunAndFinish(deps, reactor, caller, *request, response, operation);
   });
   return reactor;
 }

@@ -1,5 +1,9 @@
 #include "server/transport/catalog_server.h"
 
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/server_credentials.h>
@@ -8,6 +12,9 @@
 #include <spdlog/spdlog.h>
 
 #include "absl/strings/str_cat.h"
+#include "server/core/audit_queries.h"
+#include "server/security/policy.h"
+#include "server/service/audit_service.h"
 #include "server/service/blocking_executor.h"
 #include "server/service/catalog_service.h"
 #include "server/transport/tls.h"
@@ -19,12 +26,40 @@ struct CatalogServer::Impl {
   // Declaration order is destruction order in reverse: the gRPC server goes
   // first, then the services, the executor and finally the store.
   std::unique_ptr<storage::CatalogStore> store;
+  std::unique_ptr<PolicyStore> policy;
+  std::unique_ptr<PageTokens> page_tokens;
   std::unique_ptr<DatasetCatalog> catalog;
+  std::unique_ptr<AuditQueries> audit_queries;
   std::unique_ptr<BlockingExecutor> executor;
   std::unique_ptr<CatalogServiceImpl> catalog_service;
+  std::unique_ptr<AuditServiceImpl> audit_service;
   std::unique_ptr<grpc::Server> server;
   int port = 0;
   bool shut_down = false;
+
+  // Watches the policy file until shutdown.
+  std::mutex watch_mutex;
+  std::condition_variable watch_wake;
+  bool watch_stop = false;  // Guarded by watch_mutex.
+  std::thread policy_watcher;
+
+  void WatchPolicy(absl::Duration interval) {
+    std::unique_lock<std::mutex> lock(watch_mutex);
+    while (!watch_wake.wait_for(lock, absl::ToChronoMilliseconds(interval),
+                                [this] { return watch_stop; })) {
+      lock.unlock();
+      LogReload(policy->ReloadIfChanged(), "file changed");
+      lock.lock();
+    }
+  }
+
+  static void LogReload(const absl::Status& status, const char* why) {
+    if (!status.ok()) {
+      spdlog::error("msg=\"policy not reloaded; the previous policy stays in force\" why=\"{}\" "
+                    "error=\"{}\"",
+                    why, std::string(status.message()));
+    }
+  }
 };
 
 CatalogServer::CatalogServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -50,13 +85,21 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
     credentials = grpc::InsecureServerCredentials();
   } else {
     absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> tls = MutualTlsCredentials(
-        {options.tls_cert, options.tls_key, options.client_ca, options.cert_refresh_seconds});
+        {options.tls_cert, options.tls_key, options.client_ca, options.crl_file,
+         options.data_dir + "/tls-crl", options.cert_refresh_seconds});
     if (!tls.ok()) return tls.status();
     credentials = *std::move(tls);
   }
   if (options.data_dir.empty()) return absl::InvalidArgumentError("--data-dir is required");
+  if (options.policy_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--policy is required: catalogd denies every call that no policy grant allows");
+  }
 
   auto impl = std::make_unique<Impl>();
+  absl::StatusOr<std::unique_ptr<PolicyStore>> policy = PolicyStore::Open(options.policy_file);
+  if (!policy.ok()) return policy.status();
+  impl->policy = *std::move(policy);
   storage::StoreOptions store_options;
   store_options.path = options.data_dir;
   store_options.sync_writes = options.sync_writes;
@@ -64,16 +107,27 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
       storage::CatalogStore::Open(store_options);
   if (!store.ok()) return store.status();
   impl->store = *std::move(store);
-  impl->catalog = std::make_unique<DatasetCatalog>(impl->store.get(), options.limits);
+  absl::StatusOr<std::string> token_key =
+      impl->store->GetOrCreateSecret("page-tokens", PageTokens::kKeySize);
+  if (!token_key.ok()) return token_key.status();
+  impl->page_tokens = std::make_unique<PageTokens>(*std::move(token_key));
+  impl->catalog = std::make_unique<DatasetCatalog>(impl->store.get(), options.limits,
+                                                   impl->page_tokens.get());
+  impl->audit_queries = std::make_unique<AuditQueries>(impl->store.get(), options.limits,
+                                                       impl->page_tokens.get());
   impl->executor = std::make_unique<BlockingExecutor>(options.write_threads);
-  impl->catalog_service =
-      std::make_unique<CatalogServiceImpl>(impl->catalog.get(), impl->executor.get());
+  const ServiceDeps deps{impl->policy.get(), impl->store.get(), impl->executor.get(),
+                         options.default_stream_deadline};
+  impl->catalog_service = std::make_unique<CatalogServiceImpl>(impl->catalog.get(), deps);
+  impl->audit_service = std::make_unique<AuditServiceImpl>(impl->audit_queries.get(), deps);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen, credentials, &impl->port);
   builder.RegisterService(impl->catalog_service.get());
+  builder.RegisterService(impl->audit_service.get());
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options.max_concurrent_streams);
   // gRPC enables SO_REUSEPORT by default: a second server could then bind
   // the same port and receive part of the connections. Refuse instead.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
@@ -86,15 +140,32 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", options.listen, " (address in use or not local?)"));
   }
-  spdlog::info("msg=\"catalogd serving\" listen={} port={} data_dir={} tls={} revision={}",
+  Impl* raw = impl.get();
+  impl->policy_watcher =
+      std::thread([raw, interval = options.policy_check_interval] { raw->WatchPolicy(interval); });
+  spdlog::info("msg=\"catalogd serving\" listen={} port={} data_dir={} tls={} policy={} revision={}",
                options.listen, impl->port, options.data_dir,
-               options.insecure_plaintext ? "off" : "mutual", impl->store->LatestRevision());
+               options.insecure_plaintext ? "off" : "mutual", options.policy_file,
+               impl->store->LatestRevision());
   return std::unique_ptr<CatalogServer>(new CatalogServer(std::move(impl)));
+}
+
+absl::Status CatalogServer::ReloadPolicy() {
+  absl::Status status = impl_->policy->Reload();
+  Impl::LogReload(status, "reload requested");
+  if (status.ok()) spdlog::info("msg=\"policy reloaded\"");
+  return status;
 }
 
 absl::Status CatalogServer::Shutdown(absl::Duration grace) {
   if (impl_->shut_down) return absl::OkStatus();
   impl_->shut_down = true;
+  {
+    std::lock_guard<std::mutex> lock(impl_->watch_mutex);
+    impl_->watch_stop = true;
+  }
+  impl_->watch_wake.notify_all();
+  if (impl_->policy_watcher.joinable()) impl_->policy_watcher.join();
   impl_->server->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   impl_->server->Wait();
   impl_->executor->Shutdown();

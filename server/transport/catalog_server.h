@@ -28,8 +28,20 @@ struct ServerOptions {
   std::string tls_cert;
   std::string tls_key;
   std::string client_ca;
+  // Optional certificate revocation list (PEM) of the client CA.
+  std::string crl_file;
+  // Access policy file (TOML, see server/security/policy.h). Required:
+  // without a policy every call would be denied.
+  std::string policy_file;
+  // How often the policy file is checked for changes (it is also reloaded on
+  // SIGHUP through ReloadPolicy()).
+  absl::Duration policy_check_interval = absl::Seconds(2);
   // Development only: no TLS at all. Refused unless `listen` is loopback.
   bool insecure_plaintext = false;
+  // Concurrent streams (calls) per client connection.
+  int max_concurrent_streams = 100;
+  // Bulk streams without a client deadline are cancelled after this long.
+  absl::Duration default_stream_deadline = absl::Minutes(30);
   // Largest request or response message.
   int max_message_bytes = 16 << 20;
   // Page and batch limits.
@@ -57,6 +69,10 @@ class CatalogServer {
 
   // The bound port.
   int port() const;
+
+  // Re-reads the policy file (SIGHUP). A bad file is rejected with its error
+  // and the current policy stays in force.
+  absl::Status ReloadPolicy();
 
   // Stops accepting calls, lets those in flight finish within `grace`
   // (cancelling the rest), then closes the store. Idempotent.

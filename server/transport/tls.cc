@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -45,6 +46,33 @@ std::unique_ptr<BIO, BioDeleter> MemoryBio(const std::string& pem) {
   return std::unique_ptr<BIO, BioDeleter>(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
 }
 
+struct CrlDeleter {
+  void operator()(X509_CRL* c) const { X509_CRL_free(c); }
+};
+
+// Checks the CRL and writes it into `dir` as <issuer hash>.r0, the name
+// OpenSSL's directory lookup (which gRPC uses) expects.
+absl::Status InstallCrl(const std::string& path, const std::string& dir) {
+  absl::StatusOr<std::string> pem = ReadPem(path, "--crl");
+  if (!pem.ok()) return pem.status();
+  std::unique_ptr<X509_CRL, CrlDeleter> crl(
+      PEM_read_bio_X509_CRL(MemoryBio(*pem).get(), nullptr, nullptr, nullptr));
+  if (crl == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat("--crl: ", path, " holds no readable CRL"));
+  }
+  std::error_code error;
+  std::filesystem::remove_all(dir, error);
+  std::filesystem::create_directories(dir, error);
+  if (error) return absl::UnavailableError(absl::StrCat("cannot create ", dir, ": ", error.message()));
+  char name[32];
+  std::snprintf(name, sizeof(name), "%08lx.r0",
+                X509_NAME_hash_ex(X509_CRL_get_issuer(crl.get()), nullptr, nullptr, nullptr));
+  std::ofstream out(absl::StrCat(dir, "/", name), std::ios::binary | std::ios::trunc);
+  out << *pem;
+  if (!out.good()) return absl::UnavailableError(absl::StrCat("cannot write the CRL into ", dir));
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MutualTlsCredentials(
@@ -85,6 +113,10 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MutualTlsCredentials(
   options.watch_root_certs();
   options.watch_identity_key_cert_pairs();
   options.set_cert_request_type(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  if (!files.crl.empty()) {
+    if (absl::Status s = InstallCrl(files.crl, files.crl_dir); !s.ok()) return s;
+    options.set_crl_directory(files.crl_dir);
+  }
   return grpc::experimental::TlsServerCredentials(options);
 }
 

@@ -15,6 +15,12 @@ struct TlsFiles {
   std::string cert;       // PEM certificate chain of the server.
   std::string key;        // PEM private key of the server.
   std::string client_ca;  // PEM bundle of CAs whose client certificates are accepted.
+  // Optional PEM certificate revocation list of the client CA: certificates
+  // it revokes are refused. Empty: no CRL.
+  std::string crl;
+  // Where the CRL is placed under its issuer-hash name for gRPC's lookup
+  // (required with `crl`).
+  std::string crl_dir;
   // How often the files are re-read, so that rotated certificates are picked
   // up without a restart.
   unsigned refresh_seconds = 30;

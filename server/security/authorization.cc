@@ -1,0 +1,45 @@
+#include "server/security/authorization.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace catalog::server {
+namespace {
+
+constexpr RoleSet kReaders = kAllRoles;
+constexpr RoleSet kWriters = Bit(Role::kSteward) | Bit(Role::kOwner) | Bit(Role::kAdmin);
+constexpr RoleSet kOwners = Bit(Role::kOwner) | Bit(Role::kAdmin);
+constexpr RoleSet kAuditors = Bit(Role::kAuditor) | Bit(Role::kAdmin);
+
+constexpr MethodRule kTable[] = {
+    {method::kCreateDataset, kWriters},
+    {method::kGetDataset, kReaders},
+    {method::kUpdateDataset, kWriters},
+    {method::kDeleteDataset, kOwners},
+    {method::kListDatasets, kReaders},
+    {method::kListDatasetRevisions, kReaders},
+    {method::kUpsertDatasets, kWriters},
+    {method::kListAuditEvents, kAuditors},
+    {method::kVerifyAuditTrail, kAuditors},
+};
+
+}  // namespace
+
+absl::Span<const MethodRule> AuthorizationTable() { return kTable; }
+
+absl::Status Authorize(absl::string_view method, const Grant& grant,
+                       absl::string_view principal) {
+  if (!grant.known) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "principal \"", principal, "\" is not known to the access policy"));
+  }
+  for (const MethodRule& rule : kTable) {
+    if (method != rule.method) continue;
+    if (grant.HasAny(rule.roles)) return absl::OkStatus();
+    return absl::PermissionDeniedError(absl::StrCat(
+        "principal \"", principal, "\" (", RoleSetText(grant.roles), ") may not call ", method,
+        "; it needs one of: ", RoleSetText(rule.roles)));
+  }
+  return absl::PermissionDeniedError(absl::StrCat(method, " is not allowed for anyone"));
+}
+
+}  // namespace catalog::server

@@ -1,0 +1,43 @@
+// The one authorization table: for each RPC, which roles may call it. It is
+// data, tested row by row (tests/server/authorization_test.cc). Rules that
+// depend on the data (clearance, domains, who may classify) live in
+// server/core/access.h.
+#ifndef CATALOG_SERVER_SECURITY_AUTHORIZATION_H_
+#define CATALOG_SERVER_SECURITY_AUTHORIZATION_H_
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "server/security/policy.h"
+
+namespace catalog::server {
+
+// Full method names of the services catalogd serves.
+namespace method {
+inline constexpr char kCreateDataset[] = "/catalog.v1.CatalogService/CreateDataset";
+inline constexpr char kGetDataset[] = "/catalog.v1.CatalogService/GetDataset";
+inline constexpr char kUpdateDataset[] = "/catalog.v1.CatalogService/UpdateDataset";
+inline constexpr char kDeleteDataset[] = "/catalog.v1.CatalogService/DeleteDataset";
+inline constexpr char kListDatasets[] = "/catalog.v1.CatalogService/ListDatasets";
+inline constexpr char kListDatasetRevisions[] = "/catalog.v1.CatalogService/ListDatasetRevisions";
+inline constexpr char kUpsertDatasets[] = "/catalog.v1.CatalogService/UpsertDatasets";
+inline constexpr char kListAuditEvents[] = "/catalog.v1.AuditService/ListAuditEvents";
+inline constexpr char kVerifyAuditTrail[] = "/catalog.v1.AuditService/VerifyAuditTrail";
+}  // namespace method
+
+struct MethodRule {
+  const char* method;
+  RoleSet roles;
+};
+
+// Every RPC of catalogd's own services, with the roles that may call it.
+absl::Span<const MethodRule> AuthorizationTable();
+
+// OK when `grant` holds a role the table allows for `method`; otherwise
+// PERMISSION_DENIED saying what is missing (an unknown method is denied).
+absl::Status Authorize(absl::string_view method, const Grant& grant,
+                       absl::string_view principal);
+
+}  // namespace catalog::server
+
+#endif  // CATALOG_SERVER_SECURITY_AUTHORIZATION_H_
