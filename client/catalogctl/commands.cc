@@ -88,6 +88,16 @@ absl::StatusOr<std::string> ParseIdArgument(absl::string_view text) {
   return id;
 }
 
+absl::StatusOr<nlohmann::ordered_json> ListJson(
+    const google::protobuf::Message& response, const std::string& list_key) {
+  CATALOGCTL_ASSIGN_OR_RETURN(nlohmann::ordered_json json,
+                              client::ToJsonValue(response));
+  if (!json.contains(list_key))
+    json[list_key] = nlohmann::ordered_json::array();
+  if (!json.contains("nextPageToken")) json["nextPageToken"] = "";
+  return json;
+}
+
 absl::Status FailedItemsStatus(const client::BulkLoadResult& result) {
   if (result.failed == 0) return absl::OkStatus();
   return absl::InvalidArgumentError(absl::StrCat(

@@ -16,6 +16,7 @@
 #include <iosfwd>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <ostream>
 #include <string>
 
 #include "absl/status/status.h"
@@ -98,6 +99,7 @@ class CommandRegistry {
 // in kCommandGroups (main.cc).
 void RegisterDatasetCommands(CLI::App& app, CommandRegistry& registry);
 void RegisterDemoCommands(CLI::App& app, CommandRegistry& registry);
+void RegisterAuditCommands(CLI::App& app, CommandRegistry& registry);
 
 // ---- Helpers shared by the handlers ----
 
@@ -137,6 +139,29 @@ absl::StatusOr<bool> ParseBoolFlag(absl::string_view text,
 // A dataset id or name ("brp" or "datasets/brp") from the command line; a
 // usage error when it is not a valid id.
 absl::StatusOr<std::string> ParseIdArgument(absl::string_view text);
+
+// A list response as JSON with its list and token always present, so that
+// scripts need not special-case an empty page or the last page.
+absl::StatusOr<nlohmann::ordered_json> ListJson(
+    const google::protobuf::Message& response, const std::string& list_key);
+
+// Prints a (merged) list response (`list_key`: the JSON name of its list,
+// e.g. "datasets"); in table mode the token of a next page, if any, goes to
+// stderr so that stdout stays the table.
+template <typename Response>
+absl::Status PrintPage(CommandContext& ctx, const Response& response,
+                       const std::string& list_key,
+                       const std::function<std::string()>& table) {
+  CATALOGCTL_ASSIGN_OR_RETURN(nlohmann::ordered_json json,
+                              ListJson(response, list_key));
+  CATALOGCTL_RETURN_IF_ERROR(ctx.Print(json, table));
+  if (ctx.output() == OutputFormat::kTable &&
+      !response.next_page_token().empty()) {
+    ctx.err() << "more follow: repeat with --page-token "
+              << response.next_page_token() << " (or use --all)\n";
+  }
+  return absl::OkStatus();
+}
 
 // OK when no item of a finished bulk load failed; otherwise INVALID_ARGUMENT
 // (exit code 3) saying how many failed.

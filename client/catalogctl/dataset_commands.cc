@@ -21,40 +21,11 @@ namespace {
 namespace v1 = ::catalog::v1;
 using google::protobuf::util::FieldMaskUtil;
 
-// ---- Printing and paging shared by the commands ----
+// ---- Printing shared by the commands ----
 
 absl::Status PrintDataset(CommandContext& ctx, const v1::Dataset& dataset) {
   return ctx.Print(dataset,
                    [&] { return client::FormatDatasetDetail(dataset); });
-}
-
-// A list response as JSON with its list and token always present, so that
-// scripts need not special-case an empty page or the last page.
-absl::StatusOr<nlohmann::ordered_json> ListJson(
-    const google::protobuf::Message& response, const std::string& list_key) {
-  CATALOGCTL_ASSIGN_OR_RETURN(nlohmann::ordered_json json,
-                              client::ToJsonValue(response));
-  if (!json.contains(list_key))
-    json[list_key] = nlohmann::ordered_json::array();
-  if (!json.contains("nextPageToken")) json["nextPageToken"] = "";
-  return json;
-}
-
-// Prints a (merged) list response; in table mode the token of a next page,
-// if any, goes to stderr so that stdout stays the table.
-template <typename Response>
-absl::Status PrintPage(CommandContext& ctx, const Response& response,
-                       const std::string& list_key,
-                       const std::function<std::string()>& table) {
-  CATALOGCTL_ASSIGN_OR_RETURN(nlohmann::ordered_json json,
-                              ListJson(response, list_key));
-  CATALOGCTL_RETURN_IF_ERROR(ctx.Print(json, table));
-  if (ctx.output() == OutputFormat::kTable &&
-      !response.next_page_token().empty()) {
-    ctx.err() << "more follow: repeat with --page-token "
-              << response.next_page_token() << " (or use --all)\n";
-  }
-  return absl::OkStatus();
 }
 
 // ---- create ----

@@ -3,8 +3,10 @@
 //   catalogctl [global flags] <group> <command> [flags]
 //
 // Global flags may also follow the command. Exit code 0 on success, 64 for a
-// usage error, otherwise the canonical code of the error (3 invalid
-// argument, 5 not found, 14 unavailable, 16 unauthenticated, ...).
+// usage error, 1 for a check that found a problem (`audit verify`),
+// otherwise the canonical code of the error (3 invalid argument, 5 not
+// found, 7 permission denied, 9 failed precondition, 14 unavailable, 16
+// unauthenticated, ...).
 #include <grpc/support/log.h>
 
 #include <CLI/CLI.hpp>
@@ -24,6 +26,7 @@ using RegisterFn = void (*)(CLI::App&, CommandRegistry&);
 // The command groups, in the order of --help.
 constexpr RegisterFn kCommandGroups[] = {
     RegisterDatasetCommands,
+    RegisterAuditCommands,
     RegisterDemoCommands,
 };
 

@@ -2,11 +2,14 @@
 
 namespace catalog::client {
 
+using catalog::v1::AuditService;
 using catalog::v1::CatalogService;
 using catalog::v1::Dataset;
 using catalog::v1::DeleteDatasetResponse;
+using catalog::v1::ListAuditEventsResponse;
 using catalog::v1::ListDatasetRevisionsResponse;
 using catalog::v1::ListDatasetsResponse;
+using catalog::v1::VerifyAuditTrailResponse;
 
 absl::StatusOr<std::unique_ptr<CatalogClient>> CatalogClient::Create(
     const ConnectionOptions& options) {
@@ -19,6 +22,7 @@ CatalogClient::CatalogClient(std::shared_ptr<grpc::Channel> channel,
                              ConnectionOptions options)
     : channel_(std::move(channel)),
       stub_(CatalogService::NewStub(channel_)),
+      audit_stub_(AuditService::NewStub(channel_)),
       options_(std::move(options)) {}
 
 absl::StatusOr<Dataset> CatalogClient::CreateDataset(
@@ -65,6 +69,22 @@ CatalogClient::ListDatasetRevisions(
       [&](grpc::ClientContext* context,
           ListDatasetRevisionsResponse* response) {
         return stub_->ListDatasetRevisions(context, request, response);
+      });
+}
+
+absl::StatusOr<ListAuditEventsResponse> CatalogClient::ListAuditEvents(
+    const catalog::v1::ListAuditEventsRequest& request) {
+  return Call<ListAuditEventsResponse>(
+      [&](grpc::ClientContext* context, ListAuditEventsResponse* response) {
+        return audit_stub_->ListAuditEvents(context, request, response);
+      });
+}
+
+absl::StatusOr<VerifyAuditTrailResponse> CatalogClient::VerifyAuditTrail(
+    const catalog::v1::VerifyAuditTrailRequest& request) {
+  return Call<VerifyAuditTrailResponse>(
+      [&](grpc::ClientContext* context, VerifyAuditTrailResponse* response) {
+        return audit_stub_->VerifyAuditTrail(context, request, response);
       });
 }
 

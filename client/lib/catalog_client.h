@@ -1,7 +1,7 @@
-// CatalogClient: the CatalogService calls as functions returning
-// absl::StatusOr, over one channel. Every unary call gets a fresh context
-// (deadline and purpose from ConnectionOptions) and its gRPC status
-// converted in one place.
+// CatalogClient: the calls of catalogd's services (CatalogService,
+// AuditService) as functions returning absl::StatusOr, over one channel.
+// Every unary call gets a fresh context (deadline and purpose from
+// ConnectionOptions) and its gRPC status converted in one place.
 //
 // Thread-safe: calls may be made from any number of threads.
 #ifndef CATALOG_CLIENT_LIB_CATALOG_CLIENT_H_
@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "absl/status/statusor.h"
+#include "catalog/v1/audit_service.grpc.pb.h"
 #include "catalog/v1/catalog_service.grpc.pb.h"
 #include "client/lib/bulk_loader.h"
 #include "client/lib/connection.h"
@@ -51,6 +52,13 @@ class CatalogClient {
   absl::StatusOr<catalog::v1::ListDatasetRevisionsResponse>
   ListDatasetRevisions(const catalog::v1::ListDatasetRevisionsRequest& request);
 
+  // The RPCs of AuditService (auditor and admin only: others get
+  // PERMISSION_DENIED). Errors as above.
+  absl::StatusOr<catalog::v1::ListAuditEventsResponse> ListAuditEvents(
+      const catalog::v1::ListAuditEventsRequest& request);
+  absl::StatusOr<catalog::v1::VerifyAuditTrailResponse> VerifyAuditTrail(
+      const catalog::v1::VerifyAuditTrailRequest& request);
+
   // BulkLoad() over this client's stub; see bulk_loader.h.
   absl::StatusOr<BulkLoadResult> BulkLoad(
       const std::function<bool(catalog::v1::Dataset*)>& next,
@@ -72,6 +80,7 @@ class CatalogClient {
 
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<catalog::v1::CatalogService::Stub> stub_;
+  std::unique_ptr<catalog::v1::AuditService::Stub> audit_stub_;
   ConnectionOptions options_;
 };
 

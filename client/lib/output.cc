@@ -148,6 +148,17 @@ class KeyValueBlock {
   std::vector<GroupLines> groups_;
 };
 
+// `text` for a table cell: control characters (which would break the row
+// or drive the terminal) as spaces, "-" when empty.
+std::string Cell(absl::string_view text) {
+  if (text.empty()) return "-";
+  std::string cell(text);
+  for (char& c : cell) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  }
+  return cell;
+}
+
 std::string SchemaTable(const Dataset& dataset) {
   TextTable table({"NAME", "TYPE", "PERSONAL", "CONFIDENTIALITY"},
                   /*indent=*/2);
@@ -368,6 +379,40 @@ std::string FormatRevisionTable(
                   EnumCell(r.kind()), r.principal()});
   }
   return table.Render();
+}
+
+std::string MethodShortName(absl::string_view method) {
+  const size_t slash = method.rfind('/');
+  if (slash == absl::string_view::npos) return std::string(method);
+  return std::string(method.substr(slash + 1));
+}
+
+std::string FormatAuditTable(
+    const google::protobuf::RepeatedPtrField<catalog::v1::AuditEvent>& events) {
+  TextTable table({"SEQ", "TIME", "PRINCIPAL", "METHOD", "RESOURCES", "PURPOSE",
+                   "OUTCOME"});
+  for (const catalog::v1::AuditEvent& e : events) {
+    const std::string outcome =
+        e.code_name().empty()
+            ? absl::StatusCodeToString(static_cast<absl::StatusCode>(e.code()))
+            : e.code_name();
+    table.AddRow(
+        {absl::StrCat(e.sequence()), Cell(FormatTimestamp(e.time())),
+         Cell(e.principal()), Cell(MethodShortName(e.method())),
+         Cell(Truncate(absl::StrJoin(e.resources(), ","), kResourcesWidth)),
+         Cell(Truncate(e.purpose(), kPurposeWidth)), Cell(outcome)});
+  }
+  return table.Render();
+}
+
+std::string FormatAuditVerification(
+    const catalog::v1::VerifyAuditTrailResponse& result) {
+  if (result.intact()) {
+    return absl::StrCat("audit trail intact: ", result.entries(), " entries\n");
+  }
+  return absl::StrCat("audit trail BROKEN at sequence ",
+                      result.first_broken_sequence(), ": ",
+                      Cell(result.problem()), "\n");
 }
 
 std::string FormatBulkLoadResult(const BulkLoadResult& result,

@@ -16,6 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "catalog/v1/audit_service.pb.h"
 #include "catalog/v1/catalog_service.pb.h"
 #include "catalog/v1/dataset.pb.h"
 #include "client/lib/bulk_loader.h"
@@ -26,6 +27,9 @@ namespace catalog::client {
 inline constexpr int kFailuresShown = 20;
 // Display width of the TITLE column of FormatDatasetTable.
 inline constexpr size_t kTitleWidth = 40;
+// Display width of the RESOURCES and PURPOSE columns of FormatAuditTable.
+inline constexpr size_t kResourcesWidth = 40;
+inline constexpr size_t kPurposeWidth = 30;
 
 // `message` as proto3 JSON (lowerCamelCase names, enums by name, fields
 // with default values left out), indented, ending in a newline. INTERNAL if
@@ -85,6 +89,21 @@ std::string FormatDatasetDetail(const catalog::v1::Dataset& dataset);
 std::string FormatRevisionTable(
     const google::protobuf::RepeatedPtrField<catalog::v1::DatasetRevision>&
         revisions);
+
+// The last part of a full RPC method name: "GetDataset" for
+// "/catalog.v1.CatalogService/GetDataset".
+std::string MethodShortName(absl::string_view method);
+
+// `audit list`: SEQ, TIME, PRINCIPAL, METHOD (last part), RESOURCES,
+// PURPOSE, OUTCOME (status code name). Control characters in the cells are
+// shown as spaces; empty cells as "-".
+std::string FormatAuditTable(
+    const google::protobuf::RepeatedPtrField<catalog::v1::AuditEvent>& events);
+
+// `audit verify`: "audit trail intact: N entries" or "audit trail BROKEN at
+// sequence S: PROBLEM", one line.
+std::string FormatAuditVerification(
+    const catalog::v1::VerifyAuditTrailResponse& result);
 
 // "created N, replaced N, failed N" and up to `max_failures` failures (id,
 // code and message), one per line.

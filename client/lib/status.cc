@@ -12,6 +12,7 @@ namespace {
 // Status payload type URLs. They never leave the process.
 constexpr absl::string_view kUsagePayload = "catalog.client/usage-error";
 constexpr absl::string_view kServerPayload = "catalog.client/server";
+constexpr absl::string_view kCheckFailedPayload = "catalog.client/check-failed";
 
 std::string CodeName(absl::StatusCode code) {
   return absl::StatusCodeToString(code);
@@ -73,13 +74,33 @@ absl::optional<std::string> Hint(const absl::Status& status) {
           "the server did not accept your client certificate; check "
           "--cert/--key/--ca (or CATALOG_CERT/CATALOG_KEY/CATALOG_CA)");
     case absl::StatusCode::kPermissionDenied:
+      // The server names the principal in its message, shown after this.
+      if (MessageMentions(status, "principal \"anonymous\"")) {
+        return std::string(
+            "permission denied: the server saw no client certificate (a "
+            "--plaintext connection carries none), so your principal is "
+            "\"anonymous\" and not allowed to do this; connect over TLS "
+            "with --cert/--key, or (development only) grant \"anonymous\" "
+            "a role in the server's policy");
+      }
+      if (MessageMentions(status, "not known to the access policy")) {
+        return std::string(
+            "permission denied: your certificate's principal is not allowed "
+            "to do anything here, as the server's access policy does not "
+            "know it; ask the catalogue's administrator to grant it a role, "
+            "or check that --cert (CATALOG_CERT) is the certificate you "
+            "mean");
+      }
       return std::string(
-          "your certificate's principal is not allowed to do this");
+          "permission denied: your certificate's principal is not allowed "
+          "to do this; ask the catalogue's administrator for a role that "
+          "may, or use the certificate of one (--cert/--key)");
     case absl::StatusCode::kFailedPrecondition:
       if (MessageMentions(status, "purpose")) {
         return std::string(
-            "the server needs to know why you ask (metadata x-purpose); "
-            "state a purpose with --purpose or CATALOG_PURPOSE");
+            "the server needs to know why you ask (doelbinding: metadata "
+            "x-purpose); state a purpose with --purpose or CATALOG_PURPOSE, "
+            "e.g. --purpose \"onderzoek\"");
       }
       return absl::nullopt;
     case absl::StatusCode::kDeadlineExceeded:
@@ -116,6 +137,16 @@ absl::Status MarkUsageError(absl::Status status) {
   return status;
 }
 
+absl::Status CheckFailedError(absl::string_view message) {
+  absl::Status status = absl::DataLossError(message);
+  status.SetPayload(kCheckFailedPayload, absl::Cord("1"));
+  return status;
+}
+
+bool IsCheckFailed(const absl::Status& status) {
+  return !status.ok() && status.GetPayload(kCheckFailedPayload).has_value();
+}
+
 absl::Status WithServer(absl::Status status, absl::string_view server) {
   if (!status.ok() && !server.empty()) {
     status.SetPayload(kServerPayload, absl::Cord(server));
@@ -137,12 +168,15 @@ absl::Status AddContext(const absl::Status& status, absl::string_view prefix) {
 int ExitCodeFor(const absl::Status& status) {
   if (status.ok()) return 0;
   if (IsUsageError(status)) return kUsageExitCode;
+  if (IsCheckFailed(status)) return kCheckFailedExitCode;
   return static_cast<int>(status.code());
 }
 
 std::string DescribeError(const absl::Status& status) {
   if (status.ok()) return "OK";
-  if (IsUsageError(status)) return std::string(status.message());
+  if (IsUsageError(status) || IsCheckFailed(status)) {
+    return std::string(status.message());
+  }
   absl::optional<std::string> hint = Hint(status);
   if (!hint) return CodeAndMessage(status);
   return absl::StrCat(*hint, " (", CodeAndMessage(status), ")");

@@ -19,6 +19,11 @@ namespace catalog::client {
 // BSD sysexits.h EX_USAGE.
 inline constexpr int kUsageExitCode = 64;
 
+// Exit code of a check that ran to the end and found a problem (`audit
+// verify` on a broken trail), as diff(1) and grep(1) use 1: the result is
+// printed as usual, and the command fails.
+inline constexpr int kCheckFailedExitCode = 1;
+
 // absl and gRPC share the canonical codes, so the conversion is a cast. The
 // message is kept as is.
 absl::Status FromGrpcStatus(const grpc::Status& status);
@@ -35,6 +40,14 @@ bool IsUsageError(const absl::Status& status);
 // Returns OK unchanged.
 absl::Status MarkUsageError(absl::Status status);
 
+// A DATA_LOSS status marked as a failed check: the call succeeded and its
+// result says that something is wrong. ExitCodeFor maps it to
+// kCheckFailedExitCode; DescribeError shows `message` as is.
+absl::Status CheckFailedError(absl::string_view message);
+
+// True when `status` was made by CheckFailedError.
+bool IsCheckFailed(const absl::Status& status);
+
 // Records the server address on a non-OK `status` so DescribeError can name
 // it. Returns OK unchanged.
 absl::Status WithServer(absl::Status status, absl::string_view server);
@@ -44,7 +57,8 @@ absl::Status WithServer(absl::Status status, absl::string_view server);
 absl::Status AddContext(const absl::Status& status, absl::string_view prefix);
 
 // Process exit code for `status`: 0 for OK, kUsageExitCode for usage errors,
-// otherwise the canonical code number (1..16).
+// kCheckFailedExitCode for failed checks, otherwise the canonical code
+// number (1..16).
 int ExitCodeFor(const absl::Status& status);
 
 // One paragraph describing a non-OK `status`, with a hint on what to do for
