@@ -22,8 +22,21 @@ After every restart:
     GetDataset, ListDatasets by id and ListDatasets by the domain index;
     unacknowledged creates are either whole or absent, and stay absent;
   * revisions given out after the restart are above all revisions seen
-    before it (no revision is reused).
-`catalogd check` must pass after every crash and after the final SIGTERM.
+    before it (no revision is reused);
+  * a change is never without its audit entry (the entry is committed in the
+    same atomic write as the change): for every acknowledged write, the audit
+    trail (AuditService.ListAuditEvents as "auditor") holds at least as many
+    successful (code 0) entries of its method (CreateDataset, UpdateDataset,
+    UpsertDatasets) naming "datasets/<id>" as writes were acknowledged; for
+    every dataset whose history is read, the successful write entries naming
+    it are exactly as many as its revisions (landed but unacknowledged writes
+    included); a sample is also asked by resource filter, one call per
+    dataset and method; the audit entries of writes seen before a crash are
+    still there, unchanged (same sequence, hash, method and resources);
+  * AuditService.VerifyAuditTrail reports the hash chain intact, with no
+    fewer entries than before the crash.
+`catalogd check` (which also verifies the audit hash chain) must pass after
+every crash and after the final SIGTERM.
 """
 
 import collections
@@ -60,6 +73,11 @@ HISTORY_SAMPLE = 40  # datasets per cycle whose whole history is checked
 DOMAIN = "Crashtest"
 TITLE = re.compile(r"^(?P<id>[a-z0-9-]+) v(?P<seq>\d+)$")
 OK = grpc.StatusCode.OK.value[0]
+# The methods that change datasets here, as the audit trail names them.
+CREATE, UPDATE, UPSERT = "CreateDataset", "UpdateDataset", "UpsertDatasets"
+WRITE_METHODS = (CREATE, UPDATE, UPSERT)
+AUDIT_PAGE = 1000  # events per ListAuditEvents page
+AUDIT_RESOURCE_SAMPLE = 8  # datasets per verification asked by resource filter
 
 
 class Record:
@@ -67,7 +85,7 @@ class Record:
     it while writes run; the main thread reads it after they stopped."""
 
     __slots__ = ("id", "owner", "acked_seq", "acked_revision", "max_sent_seq", "absent",
-                 "new_acks")
+                 "new_acks", "acked_by_method")
 
     def __init__(self, dataset_id, owner):
         self.id = dataset_id
@@ -77,6 +95,13 @@ class Record:
         self.max_sent_seq = 0  # highest seq ever sent (acknowledged or not)
         self.absent = False  # create not acknowledged and found absent after a crash
         self.new_acks = []  # (revision, seq) acknowledged since the last check
+        # Acknowledged writes over all cycles, by method (each must have its
+        # own audit entry).
+        self.acked_by_method = collections.Counter()
+
+    @property
+    def resource(self):
+        return f"datasets/{self.id}"
 
     def dataset(self, seq):
         """The dataset of write `seq` (all fields but the title fixed per id)."""
@@ -84,7 +109,8 @@ class Record:
                               owner=self.owner, description=f"Crash test dataset {self.id}",
                               tags=["crashtest", self.owner.lower().replace(" ", "-")])
 
-    def acknowledge(self, seq, revision, floor, violations):
+    def acknowledge(self, seq, revision, floor, violations, method):
+        self.acked_by_method[method] += 1
         if revision <= floor:
             violations.append(f"{self.id}: write v{seq} acknowledged with revision {revision}, "
                               f"not above {floor}, the highest revision before the restart")
@@ -161,7 +187,8 @@ def writer(cycle, stub, records, index, rng):
             return
         if stored.title != f"{record.id} v{seq}":
             cycle.violations.append(f"{record.id}: {kind} v{seq} returned title {stored.title!r}")
-        record.acknowledge(seq, stored.revision, cycle.revision_floor, cycle.violations)
+        record.acknowledge(seq, stored.revision, cycle.revision_floor, cycle.violations,
+                           CREATE if kind == "create" else UPDATE)
         if kind == "create":
             acked.append(record)
         cycle.acked(kind)
@@ -216,7 +243,8 @@ def bulk_writer(cycle, stub, records, rng):
                 if result.created != (seq == 0):
                     cycle.violations.append(f"bulk item {record.id} v{seq}: created="
                                             f"{result.created}")
-                record.acknowledge(seq, result.revision, cycle.revision_floor, cycle.violations)
+                record.acknowledge(seq, result.revision, cycle.revision_floor, cycle.violations,
+                                   UPSERT)
                 if seq == 0:
                     with lock:
                         acked.append(record)
@@ -234,6 +262,9 @@ class CrashTest(unittest.TestCase):
         self.rng = random.Random(SEED)
         self.passed = False
         self.landed = 0  # unacknowledged writes found stored after a restart
+        self.history_lengths = {}  # id -> revisions, of the histories read by verify()
+        self.audit_seen = {}  # sequence -> (hash, method, resources) of write events
+        self.audit_entries = 0  # entries VerifyAuditTrail counted last
 
     def tearDown(self):
         if self.server.running():
@@ -251,6 +282,7 @@ class CrashTest(unittest.TestCase):
         for number in range(1, CYCLES + 1):
             self.server.start()
             self.verify(f"before cycle {number}")
+            self.verify_audit(f"before cycle {number}")
             kill_after = self.rng.uniform(*KILL_AFTER)
             cycle = Cycle(number, self.max_revision)
             self.run_writes(cycle, writer_records, bulk_records, kill_after)
@@ -268,14 +300,17 @@ class CrashTest(unittest.TestCase):
             self.assertEqual(check.returncode, 0,
                              f"catalogd check after the crash of cycle {number}:\n"
                              f"{check.stdout}{check.stderr}")
+            self.assertIn("check passed", check.stdout)
 
         self.server.start()
         self.verify("after the last crash")
+        self.verify_audit("after the last crash")
         code = self.server.stop()
         self.assertEqual(code, 0, f"catalogd exit code after SIGTERM\n{self.server.log_tail()}")
         check = T.run_check(self.server.data_dir)
         print(f"final catalogd check:\n{check.stdout.strip()}")
         self.assertEqual(check.returncode, 0, f"catalogd check:\n{check.stdout}{check.stderr}")
+        self.assertIn("check passed", check.stdout)
         print(f"crash test took {time.monotonic() - started:.1f} s")
         self.passed = True
 
@@ -401,10 +436,15 @@ class CrashTest(unittest.TestCase):
             if seq == record.acked_seq and stored.revision != record.acked_revision:
                 problems.append(f"{record.id}: v{seq} at revision {stored.revision}, acknowledged "
                                 f"at {record.acked_revision}")
-        # What was acknowledged since the last check is in the history.
+        # What was acknowledged since the last check is in the history. Read
+        # too where an unacknowledged write landed: verify_audit() matches
+        # the number of revisions with the audit entries.
         revisions = None
-        if check_history or record.new_acks:
+        landed = record.acked_seq is None or seq > record.acked_seq
+        if check_history or record.new_acks or landed:
             revisions = self.revisions(stub, record, problems)
+            if revisions is not None:
+                self.history_lengths[record.id] = len(revisions)
         for revision, acked_seq in record.new_acks:
             try:
                 old = stub.GetDataset(pb.GetDatasetRequest(id=record.id, revision=revision),
@@ -421,13 +461,97 @@ class CrashTest(unittest.TestCase):
         if revisions is not None and revisions and revisions[0] != stored.revision:
             problems.append(f"{record.id}: newest history entry {revisions[0]}, dataset at "
                             f"{stored.revision}")
-        if record.acked_seq is None or seq > record.acked_seq:
+        if landed:
             self.landed += 1  # A write whose acknowledgement the kill cut off.
         record.new_acks = []
         # Durable now (catalogd recovered it): the new floor for later cycles.
         record.acked_seq = seq
         record.acked_revision = stored.revision
         return problems
+
+    def verify_audit(self, when):
+        """Checks the audit trail of the restarted catalogd against the writes
+        (see the module docstring), as "auditor"."""
+        channel = T.secure_channel(self.server.port, "auditor")
+        problems = []
+        try:
+            stub = T.audit_stub(channel)
+            verification = T.verify_audit_trail(stub, timeout=60)
+            if not verification.intact:
+                problems.append(f"VerifyAuditTrail: broken at sequence "
+                                f"{verification.first_broken_sequence}: {verification.problem}")
+            if verification.entries < self.audit_entries:
+                problems.append(f"VerifyAuditTrail counts {verification.entries} entries, "
+                                f"{self.audit_entries} before the crash")
+
+            # Every successful write event, once per method (the trail is
+            # scanned by the server; the filters keep the answers small).
+            counts = collections.Counter()  # (resource, method) -> successful events
+            events = {}
+            for method in WRITE_METHODS:
+                for event in T.list_audit_events(stub, method=method, code=OK, oldest_first=True,
+                                                 page_size=AUDIT_PAGE, timeout=60):
+                    if not event.method.endswith("/" + method) or event.code != OK:
+                        problems.append(f"audit event {event.sequence} does not match the "
+                                        f"filter: {event.method} code {event.code}")
+                    if event.principal != "steward":
+                        problems.append(f"audit event {event.sequence} ({method}) by "
+                                        f"{event.principal!r}, the writers are the steward")
+                    events[event.sequence] = (event.hash, event.method, tuple(event.resources))
+                    for resource in event.resources:
+                        counts[(resource, method)] += 1
+            for sequence, seen in sorted(self.audit_seen.items()):
+                if events.get(sequence) != seen:
+                    problems.append(f"audit event {sequence} {seen[1]} {list(seen[2])[:3]} was "
+                                    f"there before the crash; now "
+                                    f"{events[sequence][1:] if sequence in events else 'gone'}")
+                    if len(problems) > 50:
+                        break
+
+            # Acknowledged: at least that many entries per method.
+            acknowledged = [r for r in self.records.values() if r.acked_by_method]
+            for record in acknowledged:
+                for method, acked in record.acked_by_method.items():
+                    found = counts[(record.resource, method)]
+                    if found < acked:
+                        problems.append(f"{record.id}: {acked} {method} acknowledged, "
+                                        f"{found} successful audit entries name it")
+            # Every revision (landed or acknowledged) has its own entry, and no
+            # successful entry is without its change.
+            for dataset_id, length in sorted(self.history_lengths.items()):
+                entries = sum(counts[(f"datasets/{dataset_id}", m)] for m in WRITE_METHODS)
+                if entries != length:
+                    problems.append(f"{dataset_id}: {length} revisions but {entries} successful "
+                                    f"write entries in the audit trail")
+            known = {r.resource for r in self.records.values()}
+            for resource, method in counts:
+                if resource not in known:
+                    problems.append(f"audit: {method} of {resource}, never written by this test")
+
+            # A sample asked the way an auditor would: by resource and method.
+            sample = self.rng.sample(acknowledged, min(AUDIT_RESOURCE_SAMPLE, len(acknowledged)))
+            for record in sample:
+                for method, acked in sorted(record.acked_by_method.items()):
+                    found = T.list_audit_events(stub, resource=record.resource, method=method,
+                                                code=OK, page_size=AUDIT_PAGE, timeout=60)
+                    if len(found) != counts[(record.resource, method)] or any(
+                            record.resource not in e.resources for e in found):
+                        problems.append(f"{record.id}: ListAuditEvents by resource and {method} "
+                                        f"found {len(found)} events, "
+                                        f"{counts[(record.resource, method)]} by method alone")
+        finally:
+            channel.close()
+        self.audit_seen = events
+        self.audit_entries = verification.entries
+        histories = len(self.history_lengths)
+        self.history_lengths = {}
+        print(f"audit verified {when}: trail intact with {verification.entries} entries, "
+              f"{len(events)} successful write events cover "
+              f"{sum(sum(r.acked_by_method.values()) for r in self.records.values())} "
+              f"acknowledged writes; {histories} histories matched entry for entry, "
+              f"{len(sample)} datasets asked by resource")
+        if problems:
+            self.fail(f"{when}: {len(problems)} audit problems:\n" + "\n".join(problems[:50]))
 
     def revisions(self, stub, record, problems):
         """Revision numbers of the dataset, newest first (checked to decrease)."""

@@ -1,7 +1,10 @@
 """End to end: the built catalogctl against a running catalogd.
 
 Drives $CATALOG_BIN_DIR/catalogctl as a subprocess, as an operator or a
-script would, against catalogd on 127.0.0.1:0 over mutual TLS: the dataset
+script would, against catalogd on 127.0.0.1:0 over mutual TLS with the
+development access policy (scripts/dev/policy.toml: the steward creates and
+changes; the admin deletes and loads the demo landscape, whose markings go
+above the steward's clearance): the dataset
 commands (create, get, list, update, delete, history, load) in table and
 JSON output, the demo generator, the environment variables, the exit codes
 (gRPC code numbers, 64 for usage errors) and the messages on stderr. Then
@@ -25,6 +28,7 @@ import catalog_testlib as T  # noqa: E402
 # catalogctl exit codes: the canonical gRPC code, 64 for usage errors.
 EXIT_INVALID_ARGUMENT = 3
 EXIT_NOT_FOUND = 5
+EXIT_PERMISSION_DENIED = 7
 EXIT_ABORTED = 10
 EXIT_UNAVAILABLE = 14
 EXIT_USAGE = 64
@@ -74,6 +78,7 @@ class CliTestCase(unittest.TestCase):
         cls.server = T.CatalogServer(cls.work_dir)
         cls.server.start()
         cls.flags = connection_flags(cls.server.port)
+        cls.admin_flags = connection_flags(cls.server.port, "admin")
 
     @classmethod
     def tearDownClass(cls):
@@ -85,10 +90,15 @@ class CliTestCase(unittest.TestCase):
         if check.returncode != 0:
             raise AssertionError(f"catalogd check failed:\n{check.stdout}{check.stderr}")
 
-    def run_ok(self, *args, flags_first=False, **kwargs):
-        """catalogctl with the connection flags (after the command, or before
-        it); must exit 0. Returns stdout."""
-        argv = [*self.flags, *args] if flags_first else [*args, *self.flags]
+    def flags_of(self, principal):
+        """Connection flags as the steward (default) or as "admin"."""
+        return self.admin_flags if principal == "admin" else self.flags
+
+    def run_ok(self, *args, flags_first=False, principal="steward", **kwargs):
+        """catalogctl with the connection flags of `principal` (after the
+        command, or before it); must exit 0. Returns stdout."""
+        flags = self.flags_of(principal)
+        argv = [*flags, *args] if flags_first else [*args, *flags]
         result = ctl(*argv, **kwargs)
         self.assertEqual(result.returncode, 0, f"catalogctl {' '.join(args)}: {describe(result)}")
         return result.stdout
@@ -96,8 +106,8 @@ class CliTestCase(unittest.TestCase):
     def run_json(self, *args, **kwargs):
         return json.loads(self.run_ok(*args, "-o", "json", **kwargs))
 
-    def run_fails(self, expected_code, *args, **kwargs):
-        result = ctl(*args, *self.flags, **kwargs)
+    def run_fails(self, expected_code, *args, principal="steward", **kwargs):
+        result = ctl(*args, *self.flags_of(principal), **kwargs)
         self.assertEqual(result.returncode, expected_code,
                          f"catalogctl {' '.join(args)}: {describe(result)}")
         self.assertTrue(result.stderr.strip(), "an error message on stderr")
@@ -188,14 +198,19 @@ class DatasetCommandsTest(CliTestCase):
                          [r["revision"] for r in history["revisions"]], table)
         self.assertIn("steward", table)
 
-        # delete; then get is NOT_FOUND (5); the history stays.
-        out = self.run_ok("dataset", "delete", dataset_id)
+        # delete: the steward may not (PERMISSION_DENIED, 7), the admin may
+        # (owner or admin role); then get is NOT_FOUND (5); the history stays.
+        denied = self.run_fails(EXIT_PERMISSION_DENIED, "dataset", "delete", dataset_id)
+        self.assertIn("PERMISSION_DENIED", denied.stderr)
+        self.assertEqual(self.run_json("dataset", "get", dataset_id), updated)
+        out = self.run_ok("dataset", "delete", dataset_id, principal="admin")
         self.assertIn(dataset_id, out)
         missing = self.run_fails(EXIT_NOT_FOUND, "dataset", "get", dataset_id)
         self.assertIn("NOT_FOUND", missing.stderr)
         after = self.run_json("dataset", "history", dataset_id)
         self.assertEqual(after["revisions"][0]["kind"], "CHANGE_KIND_DELETE")
-        self.run_fails(EXIT_NOT_FOUND, "dataset", "delete", dataset_id)
+        self.assertEqual(after["revisions"][0]["principal"], "admin")
+        self.run_fails(EXIT_NOT_FOUND, "dataset", "delete", dataset_id, principal="admin")
 
     def test_create_from_stdin_and_invalid_input(self):
         dataset_id = f"e2e-stdin-{T.unique_suffix()}"
@@ -277,15 +292,16 @@ class DatasetCommandsTest(CliTestCase):
         path = os.path.join(self.work_dir, "demo-50.jsonl")
         with open(path, "w", encoding="utf-8") as f:
             f.write(first.stdout)
-        loaded = self.run_json("dataset", "load", "-f", path)
+        # As admin: the landscape has markings above the steward's clearance.
+        loaded = self.run_json("dataset", "load", "-f", path, principal="admin")
         self.assertEqual(loaded["failed"], 0, loaded)
         self.assertEqual(loaded["created"] + loaded["replaced"], 50, loaded)
         # Loading again replaces every one.
-        again = self.run_json("dataset", "load", "-f", path, "--batch", "7")
+        again = self.run_json("dataset", "load", "-f", path, "--batch", "7", principal="admin")
         self.assertEqual((again["created"], again["replaced"], again["failed"]), (0, 50, 0), again)
         for line in lines[:5]:
             sent = json.loads(line)
-            got = self.run_json("dataset", "get", sent["id"])
+            got = self.run_json("dataset", "get", sent["id"], principal="admin")
             self.assertEqual(got["title"], sent["title"])
             self.assertEqual(got["domain"], sent["domain"])
 
@@ -305,7 +321,9 @@ class DatasetCommandsTest(CliTestCase):
         self.assertEqual(self.run_json("dataset", "get", good["id"])["id"], good["id"])
 
     def test_demo_load_then_list_all(self):
-        result = self.run_json("demo", "load", "--datasets", "200", "--seed", "3")
+        # As admin, who may create and see every marking of the landscape.
+        result = self.run_json("demo", "load", "--datasets", "200", "--seed", "3",
+                               principal="admin")
         self.assertEqual(result["datasets"]["failed"], 0, result)
         self.assertEqual(result["datasets"]["created"] + result["datasets"]["replaced"], 200)
         generated = ctl("demo", "generate", "--datasets", "200", "--seed", "3")
@@ -313,7 +331,7 @@ class DatasetCommandsTest(CliTestCase):
         demo_ids = {json.loads(line)["id"] for line in generated.stdout.splitlines()}
         self.assertEqual(len(demo_ids), 200)
 
-        listed = self.run_json("dataset", "list", "--all")
+        listed = self.run_json("dataset", "list", "--all", principal="admin")
         ids = [d["id"] for d in listed["datasets"]]
         self.assertGreaterEqual(len(ids), 200)
         self.assertEqual(len(ids), len(set(ids)), "no dataset twice across pages")
@@ -321,8 +339,18 @@ class DatasetCommandsTest(CliTestCase):
         self.assertLessEqual(demo_ids, set(ids))
         self.assertEqual(listed["nextPageToken"], "")
         # Small pages give the same.
-        paged = self.run_json("dataset", "list", "--all", "--page-size", "37")
+        paged = self.run_json("dataset", "list", "--all", "--page-size", "37", principal="admin")
         self.assertEqual([d["id"] for d in paged["datasets"]], ids)
+        # The steward's listing is the admin's without what is above its
+        # clearance (vertrouwelijk), in the same order.
+        order = ["CONFIDENTIALITY_OPENBAAR", "CONFIDENTIALITY_BEPERKT_OPENBAAR",
+                 "CONFIDENTIALITY_INTERN", "CONFIDENTIALITY_ZAAKVERTROUWELIJK",
+                 "CONFIDENTIALITY_VERTROUWELIJK"]
+        within = [d["id"] for d in listed["datasets"]
+                  if d["classification"]["confidentiality"] in order]
+        self.assertLess(len(within), len(ids), "the landscape has markings above vertrouwelijk")
+        steward = self.run_json("dataset", "list", "--all", "--page-size", "37")
+        self.assertEqual([d["id"] for d in steward["datasets"]], within)
 
     def test_environment_variables_instead_of_flags(self):
         env = base_env()
@@ -424,14 +452,16 @@ class ServerCommandLineTest(unittest.TestCase):
         server = T.CatalogServer(self.work_dir)
         with server:
             flags = connection_flags(server.port)
-            result = ctl("demo", "load", "--datasets", "30", "--seed", "11", *flags)
+            # Deleting, and the demo's higher markings, need the admin.
+            admin = connection_flags(server.port, "admin")
+            result = ctl("demo", "load", "--datasets", "30", "--seed", "11", *admin)
             self.assertEqual(result.returncode, 0, describe(result))
             path = os.path.join(self.work_dir, "one.json")
             with open(path, "w", encoding="utf-8") as f:
                 json.dump(T.dataset_json(T.make_dataset("e2e-check-1")), f)
             result = ctl("dataset", "create", "-f", path, *flags)
             self.assertEqual(result.returncode, 0, describe(result))
-            result = ctl("dataset", "delete", "e2e-check-1", *flags)
+            result = ctl("dataset", "delete", "e2e-check-1", *admin)
             self.assertEqual(result.returncode, 0, describe(result))
             code = server.stop()
         self.assertEqual(code, 0, f"exit code after SIGTERM\n{server.log_tail()}")
@@ -441,7 +471,8 @@ class ServerCommandLineTest(unittest.TestCase):
         self.assertIn("datasets: 30", check.stdout)
         # Restarted on the same directory, the data is there.
         with server:
-            result = ctl("dataset", "list", "--all", "-o", "json", *connection_flags(server.port))
+            result = ctl("dataset", "list", "--all", "-o", "json",
+                         *connection_flags(server.port, "admin"))
             self.assertEqual(result.returncode, 0, describe(result))
             self.assertEqual(len(json.loads(result.stdout)["datasets"]), 30)
 
@@ -465,7 +496,12 @@ class ServerCommandLineTest(unittest.TestCase):
         self.assertIn("loopback", message)
 
     def test_plaintext_on_loopback_with_catalogctl_plaintext(self):
-        server = T.CatalogServer(self.work_dir, tls=False, extra_args=["--insecure-plaintext"])
+        # Plaintext callers are "anonymous", which the development policy does
+        # not know: a policy of this test lets it read.
+        policy = T.write_policy(os.path.join(self.work_dir, "anonymous.toml"), [
+            {"principal": "anonymous", "roles": ["steward"], "clearance": "intern"}])
+        server = T.CatalogServer(self.work_dir, tls=False, extra_args=["--insecure-plaintext"],
+                                 policy=policy)
         with server:
             result = ctl("dataset", "list", "--plaintext", "--server",
                          f"127.0.0.1:{server.port}", "-o", "json")

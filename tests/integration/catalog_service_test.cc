@@ -24,6 +24,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_replace.h"
 #include "catalog/v1/catalog_service.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "storage/catalog_store.h"
@@ -60,7 +61,9 @@ int64_t Micros(const google::protobuf::Timestamp& t) {
 }
 
 // A server on its own data directory (so that a test can shut it down and
-// open the store offline), and a stub authenticated as "steward".
+// open the store offline), a stub authenticated as "steward" for creating,
+// reading and changing, and one as "admin" for deleting (the development
+// policy, scripts/dev/policy.toml, lets only owners and admins delete).
 class CatalogServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -69,12 +72,14 @@ class CatalogServiceTest : public ::testing::Test {
     server_ = TestServer::Start(options);
     ASSERT_NE(server_, nullptr);
     stub_ = server_->Stub("steward");
+    admin_ = server_->Stub("admin");
   }
 
   // Shuts the server down and runs the store's integrity check on its data
   // directory.
   void ShutDownAndCheckStore(storage::CheckReport* report) {
     stub_.reset();
+    admin_.reset();
     server_.reset();
     storage::StoreOptions options;
     options.path = dir_.path() + "/data";
@@ -125,11 +130,12 @@ class CatalogServiceTest : public ::testing::Test {
     return out;
   }
 
+  // Deletes as "admin": DeleteDataset needs the owner or admin role.
   grpc::Status Delete(const std::string& id, const std::string& etag, DeleteDatasetResponse* out) {
     DeleteDatasetRequest request;
     request.set_id(id);
     request.set_etag(etag);
-    return stub_->DeleteDataset(Context().get(), request, out);
+    return admin_->DeleteDataset(Context().get(), request, out);
   }
 
   grpc::Status List(const ListDatasetsRequest& request, ListDatasetsResponse* out) {
@@ -188,7 +194,8 @@ class CatalogServiceTest : public ::testing::Test {
 
   TempDir dir_;  // Declared first: outlives the server using it.
   std::unique_ptr<TestServer> server_;
-  std::unique_ptr<CatalogService::Stub> stub_;
+  std::unique_ptr<CatalogService::Stub> stub_;   // As "steward".
+  std::unique_ptr<CatalogService::Stub> admin_;  // As "admin".
 };
 
 // ---------------------------------------------------------------------------
@@ -271,6 +278,19 @@ TEST_F(CatalogServiceTest, CreateDuplicateReturnsAlreadyExists) {
   EXPECT_TRUE(HasStatus(Create(again, &ignored), StatusCode::ALREADY_EXISTS,
                         "dataset brp-ingezetenen already exists"));
   EXPECT_EQ(GetOk("brp-ingezetenen").title(), "Dataset brp-ingezetenen");
+}
+
+TEST_F(CatalogServiceTest, CreateAboveTheCallersClearanceIsPermissionDenied) {
+  // The steward's clearance is vertrouwelijk; a higher marking needs admin.
+  Dataset secret = ValidDataset("te-geheim-voor-steward");
+  secret.mutable_classification()->set_confidentiality(catalog::v1::CONFIDENTIALITY_CONFIDENTIEEL);
+  Dataset ignored;
+  EXPECT_TRUE(HasStatus(Create(secret, &ignored), StatusCode::PERMISSION_DENIED,
+                        "dataset.classification.confidentiality"));
+  EXPECT_THAT(ListAllIds(ListDatasetsRequest()), IsEmpty());
+  CreateDatasetRequest request;
+  *request.mutable_dataset() = secret;
+  EXPECT_TRUE(IsOk(admin_->CreateDataset(Context().get(), request, &ignored)));
 }
 
 TEST_F(CatalogServiceTest, CreatePublicCloudOutsideEeaWithoutProcessorAgreementIsAccepted) {
@@ -507,9 +527,11 @@ TEST_F(CatalogServiceTest, GetAtRevisionBeforeCreationReturnsNotFound) {
   const Dataset earlier = CreateOk(ValidDataset("eerder-aangemaakt"));
   CreateOk(ValidDataset("later-aangemaakt"));
   Dataset out;
-  EXPECT_TRUE(HasStatus(
-      Get("later-aangemaakt", earlier.revision(), &out), StatusCode::NOT_FOUND,
-      absl::StrCat("dataset later-aangemaakt not found at revision ", earlier.revision())));
+  // The message no longer names the revision: a dataset hidden by clearance
+  // answers "dataset <id> not found", and so must every other NOT_FOUND.
+  const grpc::Status status = Get("later-aangemaakt", earlier.revision(), &out);
+  EXPECT_TRUE(HasStatus(status, StatusCode::NOT_FOUND, "dataset later-aangemaakt not found"));
+  EXPECT_EQ(status.error_message(), "dataset later-aangemaakt not found");
 }
 
 TEST_F(CatalogServiceTest, GetAtNegativeRevisionReturnsInvalidArgument) {
@@ -528,9 +550,10 @@ TEST_F(CatalogServiceTest, GetAfterDeleteIsNotFoundButEarlierRevisionIsReadable)
   EXPECT_TRUE(HasStatus(Get("verwijderd-later", 0, &out), StatusCode::NOT_FOUND,
                         "dataset verwijderd-later not found"));
   EXPECT_TRUE(SameMessage(GetOk("verwijderd-later", created.revision()), created));
-  EXPECT_TRUE(HasStatus(
-      Get("verwijderd-later", deleted.revision(), &out), StatusCode::NOT_FOUND,
-      absl::StrCat("dataset verwijderd-later not found at revision ", deleted.revision())));
+  // Without the revision in the message, like a hidden dataset's NOT_FOUND.
+  const grpc::Status at_delete = Get("verwijderd-later", deleted.revision(), &out);
+  EXPECT_TRUE(HasStatus(at_delete, StatusCode::NOT_FOUND, "dataset verwijderd-later not found"));
+  EXPECT_EQ(at_delete.error_message(), "dataset verwijderd-later not found");
 }
 
 TEST_F(CatalogServiceTest, RecreateAfterDeleteKeepsTheWholeHistory) {
@@ -833,6 +856,20 @@ TEST_F(CatalogServiceTest, DeleteBadIdReturnsInvalidArgument) {
                         "id \"-slecht\" is not a valid id"));
 }
 
+TEST_F(CatalogServiceTest, DeleteByStewardIsPermissionDeniedAndKeepsTheDataset) {
+  // Deleting needs the owner or admin role; the steward may create and change.
+  const Dataset created = CreateOk(ValidDataset("steward-mag-niet-weg"));
+  DeleteDatasetRequest request;
+  request.set_id("steward-mag-niet-weg");
+  DeleteDatasetResponse deleted;
+  EXPECT_TRUE(HasStatus(stub_->DeleteDataset(Context().get(), request, &deleted),
+                        StatusCode::PERMISSION_DENIED, "may not call"));
+  EXPECT_TRUE(SameMessage(GetOk("steward-mag-niet-weg"), created));
+  ListDatasetRevisionsResponse revisions;
+  ASSERT_TRUE(IsOk(Revisions("steward-mag-niet-weg", 0, "", &revisions)));
+  EXPECT_EQ(revisions.revisions_size(), 1);
+}
+
 // ---------------------------------------------------------------------------
 // ListDatasets
 
@@ -989,11 +1026,14 @@ TEST_F(CatalogServiceTest, ListUnknownEnumInFilterReturnsInvalidArgument) {
 //   personeelsdossiers     kernregistratie, Bedrijfsvoering, public cloud
 //                          (Azure) inside the EEA, confidentieel, tag hr,
 //                          personal data
+// Created and listed as "admin": confidentieel is above the steward's
+// clearance (vertrouwelijk), so the steward may neither create nor see it.
 class ListFilterTest : public CatalogServiceTest {
  protected:
   void SetUp() override {
     CatalogServiceTest::SetUp();
     if (HasFatalFailure()) return;
+    stub_ = server_->Stub("admin");
 
     Dataset bag = ValidDataset("bag-verblijfsobjecten");
     bag.set_registration_type(catalog::v1::REGISTRATION_TYPE_BASISREGISTRATIE);
@@ -1078,6 +1118,21 @@ TEST_F(ListFilterTest, NoFilterReturnsEverythingInIdOrder) {
   EXPECT_THAT(Filtered({}),
               ElementsAre("bag-verblijfsobjecten", "bomen-open-data", "brp-ingezetenen",
                           "jeugdzorg-dossiers", "personeelsdossiers"));
+}
+
+TEST_F(ListFilterTest, FiltersLeaveOutWhatIsAboveTheCallersClearance) {
+  // The same listings as the steward (vertrouwelijk) and the reader (intern).
+  stub_ = server_->Stub("steward");
+  EXPECT_THAT(Filtered({}), ElementsAre("bag-verblijfsobjecten", "bomen-open-data",
+                                        "brp-ingezetenen", "jeugdzorg-dossiers"));
+  catalog::v1::DatasetFilter filter;
+  filter.set_hosting_kind(catalog::v1::HOSTING_KIND_PUBLIC_CLOUD);
+  EXPECT_THAT(Filtered(filter), ElementsAre("bomen-open-data"));
+  stub_ = server_->Stub("reader");
+  EXPECT_THAT(Filtered({}), ElementsAre("bag-verblijfsobjecten", "bomen-open-data"));
+  filter.Clear();
+  filter.set_contains_personal_data(true);
+  EXPECT_THAT(Filtered(filter), IsEmpty());
 }
 
 TEST_F(ListFilterTest, DomainIgnoresCase) {
@@ -1240,16 +1295,77 @@ TEST_F(CatalogServiceTest, RevisionsAreNewestFirstWithKindsAndPrincipal) {
   EXPECT_EQ(r[1].revision(), third.revision());
   EXPECT_EQ(r[2].revision(), second.revision());
   EXPECT_EQ(r[3].revision(), created.revision());
-  for (const DatasetRevision& revision : r) {
-    EXPECT_EQ(revision.principal(), "steward");
-    EXPECT_GT(revision.change_time().seconds(), 0);
-  }
+  // The steward created and updated; the delete needs the owner or admin
+  // role and was made as "admin" (see Delete()).
+  EXPECT_EQ(r[0].principal(), "admin");
+  for (int i = 1; i < r.size(); ++i) EXPECT_EQ(r[i].principal(), "steward") << "revision " << i;
+  for (const DatasetRevision& revision : r) EXPECT_GT(revision.change_time().seconds(), 0);
   EXPECT_TRUE(SameMessage(r[3].dataset(), created));
   EXPECT_TRUE(SameMessage(r[2].dataset(), second));
   EXPECT_TRUE(SameMessage(r[1].dataset(), third));
   // The delete revision holds the state just before the deletion.
   EXPECT_TRUE(SameMessage(r[0].dataset(), third));
   EXPECT_EQ(Micros(r[3].change_time()), Micros(created.create_time()));
+}
+
+TEST_F(CatalogServiceTest, RevisionsShowEveryChangesPrincipalToEveryRoleThatMaySeeIt) {
+  const Dataset created = CreateOk(ValidDataset("historie-principals"));
+  Dataset change;
+  change.set_id("historie-principals");
+  change.set_title("Door de admin gewijzigd");
+  UpdateDatasetRequest update;
+  *update.mutable_dataset() = change;
+  update.mutable_update_mask()->add_paths("title");
+  Dataset by_admin;
+  ASSERT_TRUE(IsOk(admin_->UpdateDataset(Context().get(), update, &by_admin)));
+  change.set_title("Door de steward gewijzigd");
+  const Dataset by_steward = UpdateOk(change, {"title"});
+
+  // Every role may read the history (intern is within everyone's clearance)
+  // and sees the same principals, taken from the certificates.
+  for (const char* principal : {"steward", "reader", "auditor", "admin"}) {
+    ListDatasetRevisionsRequest request;
+    request.set_id("historie-principals");
+    ListDatasetRevisionsResponse response;
+    ASSERT_TRUE(IsOk(server_->Stub(principal)->ListDatasetRevisions(Context().get(), request,
+                                                                    &response)))
+        << principal;
+    std::vector<std::string> principals;
+    std::vector<int64_t> revisions;
+    for (const DatasetRevision& r : response.revisions()) {
+      principals.push_back(r.principal());
+      revisions.push_back(r.revision());
+    }
+    EXPECT_THAT(principals, ElementsAre("steward", "admin", "steward")) << "as " << principal;
+    EXPECT_THAT(revisions,
+                ElementsAre(by_steward.revision(), by_admin.revision(), created.revision()))
+        << "as " << principal;
+  }
+}
+
+TEST_F(CatalogServiceTest, RevisionsOfDatasetAboveTheCallersClearanceAreNotFoundLikeMissingOnes) {
+  Dataset input = ValidDataset("historie-vertrouwelijk");
+  input.mutable_classification()->set_confidentiality(catalog::v1::CONFIDENTIALITY_VERTROUWELIJK);
+  CreateOk(input);
+  auto reader = server_->Stub("reader");  // Clearance intern.
+  ListDatasetRevisionsRequest request;
+  request.set_id("historie-vertrouwelijk");
+  ListDatasetRevisionsResponse response;
+  const grpc::Status hidden = reader->ListDatasetRevisions(Context().get(), request, &response);
+  EXPECT_TRUE(HasStatus(hidden, StatusCode::NOT_FOUND, "dataset historie-vertrouwelijk not found"));
+  EXPECT_EQ(response.revisions_size(), 0);
+  request.set_id("historie-nergens");
+  const grpc::Status missing = reader->ListDatasetRevisions(Context().get(), request, &response);
+  EXPECT_EQ(missing.error_code(), StatusCode::NOT_FOUND);
+  // The same message but for the id: nothing tells the two apart.
+  EXPECT_EQ(hidden.error_message(),
+            absl::StrReplaceAll(missing.error_message(),
+                                {{"historie-nergens", "historie-vertrouwelijk"}}));
+  // The steward (vertrouwelijk) sees it, with its principal.
+  ListDatasetRevisionsResponse visible;
+  ASSERT_TRUE(IsOk(Revisions("historie-vertrouwelijk", 0, "", &visible)));
+  ASSERT_EQ(visible.revisions_size(), 1);
+  EXPECT_EQ(visible.revisions(0).principal(), "steward");
 }
 
 TEST_F(CatalogServiceTest, RevisionsPageThroughWithTokens) {
@@ -1513,6 +1629,25 @@ TEST_F(CatalogServiceTest, UpsertPipelinedBatchesAreAllAnsweredInOrder) {
   EXPECT_EQ(ListAllIds(request, 1000).size(), static_cast<size_t>(kBatches * 20));
 }
 
+TEST_F(CatalogServiceTest, UpsertByReaderIsPermissionDeniedForTheStream) {
+  CreateOk(ValidDataset("bulk-lezer-bestaand"));
+  Dataset replacement = ValidDataset("bulk-lezer-bestaand");
+  replacement.set_title("Door een lezer vervangen");
+  stub_ = server_->Stub("reader");  // Readers change nothing.
+  grpc::Status status;
+  const auto answers =
+      Upsert({{ValidDataset("bulk-lezer-nieuw"), replacement}, {ValidDataset("bulk-lezer-2")}},
+             &status);
+  EXPECT_TRUE(HasStatus(status, StatusCode::PERMISSION_DENIED,
+                        "principal \"reader\" (reader) may not call"));
+  EXPECT_THAT(status.error_message(), HasSubstr("UpsertDatasets"));
+  // The whole stream is refused: no batch is answered, nothing is stored.
+  EXPECT_THAT(answers, IsEmpty());
+  stub_ = server_->Stub("steward");
+  EXPECT_THAT(ListAllIds(ListDatasetsRequest()), ElementsAre("bulk-lezer-bestaand"));
+  EXPECT_EQ(GetOk("bulk-lezer-bestaand").title(), "Dataset bulk-lezer-bestaand");
+}
+
 TEST_F(CatalogServiceTest, UpsertEmptyStreamEndsOk) {
   grpc::Status status;
   EXPECT_THAT(Upsert({}, &status), IsEmpty());
@@ -1534,6 +1669,7 @@ TEST_F(CatalogServiceTest, DataSurvivesRestart) {
 
   server_->Restart();
   stub_ = server_->Stub("steward");
+  admin_ = server_->Stub("admin");
 
   EXPECT_TRUE(SameMessage(GetOk("overleeft-herstart"), updated));
   EXPECT_TRUE(SameMessage(GetOk("overleeft-herstart", kept.revision()), kept));

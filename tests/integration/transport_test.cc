@@ -65,8 +65,21 @@ server::ServerOptions TlsOptions(const std::string& data_dir) {
   options.tls_cert = certs + "/server.pem";
   options.tls_key = certs + "/server.key";
   options.client_ca = certs + "/ca.pem";
+  options.policy_file = SourceDir() + "/scripts/dev/policy.toml";
   options.write_threads = 4;
   return options;
+}
+
+// A policy file in `dir` that makes the plaintext listener's principal,
+// "anonymous", a steward (the development policy does not know it).
+std::string AnonymousStewardPolicy(const std::string& dir) {
+  const std::string path = dir + "/anonymous-policy.toml";
+  WriteFile(path,
+            "[[grant]]\n"
+            "principal = \"anonymous\"\n"
+            "roles = [\"steward\"]\n"
+            "clearance = \"intern\"\n");
+  return path;
 }
 
 class TransportTest : public ::testing::Test {
@@ -103,7 +116,14 @@ class TransportTest : public ::testing::Test {
 
 TEST_F(TransportTest, ClientWithCertificateOfTheSuiteIsServed) {
   const std::string certs = TestCertsDir();
-  EXPECT_TRUE(IsOk(CreateOver(ClientCredentials("reader", certs, certs), "toegelaten")));
+  // A reader may not create (PERMISSION_DENIED from the service, so the
+  // connection was accepted); the steward's certificate is served in full.
+  EXPECT_TRUE(HasStatus(CreateOver(ClientCredentials("reader", certs, certs), "toegelaten"),
+                        StatusCode::PERMISSION_DENIED, "principal \"reader\""));
+  EXPECT_TRUE(IsOk(CreateOver(ClientCredentials("steward", certs, certs), "toegelaten")));
+  auto reader = CatalogService::NewStub(
+      grpc::CreateChannel(server_->address(), ClientCredentials("reader", certs, certs)));
+  EXPECT_THAT(Principals(reader.get(), "toegelaten"), ::testing::ElementsAre("steward"));
 }
 
 TEST_F(TransportTest, ClientWithoutCertificateIsRefusedBeforeTheService) {
@@ -146,8 +166,49 @@ TEST_F(TransportTest, ExpiredClientCertificateIsRefused) {
       absl::StrCat("bash '", SourceDir(), "/scripts/issue-client-cert.sh' '", ca.path(),
                    "' fresh-user >/dev/null 2>&1");
   ASSERT_EQ(std::system(valid.c_str()), 0) << valid;
-  EXPECT_TRUE(
-      IsOk(CreateOver(ClientCredentials("fresh-user", ca.path(), certs), "vers-certificaat")));
+  // The call reaches the service, which knows the principal from the
+  // certificate; the development policy has no grant for it, hence
+  // PERMISSION_DENIED instead of the UNAVAILABLE of a refused handshake.
+  EXPECT_TRUE(HasStatus(CreateOver(ClientCredentials("fresh-user", ca.path(), certs),
+                                   "vers-certificaat"),
+                        StatusCode::PERMISSION_DENIED,
+                        "principal \"fresh-user\" is not known to the access policy"));
+  ExpectNeverReachedTheService("vers-certificaat");
+}
+
+TEST_F(TransportTest, PrincipalUnknownToThePolicyIsDeniedEveryCatalogCall) {
+  // A valid certificate of the suite's CA for a principal the policy does
+  // not know: connected, but denied, history included.
+  TempDir ca;
+  const std::string certs = TestCertsDir();
+  std::filesystem::copy_file(certs + "/ca.pem", ca.path() + "/ca.pem");
+  std::filesystem::copy_file(certs + "/ca.key", ca.path() + "/ca.key");
+  const std::string command =
+      absl::StrCat("bash '", SourceDir(), "/scripts/issue-client-cert.sh' '", ca.path(),
+                   "' onbekende >/dev/null 2>&1");
+  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  ASSERT_TRUE(IsOk(CreateWith(server_->Stub("steward").get(), "bekende-historie")));
+
+  auto stranger = CatalogService::NewStub(grpc::CreateChannel(
+      server_->address(), ClientCredentials("onbekende", ca.path(), certs)));
+  ListDatasetRevisionsRequest request;
+  request.set_id("bekende-historie");
+  ListDatasetRevisionsResponse response;
+  EXPECT_TRUE(HasStatus(stranger->ListDatasetRevisions(Context().get(), request, &response),
+                        StatusCode::PERMISSION_DENIED,
+                        "principal \"onbekende\" is not known to the access policy"));
+  EXPECT_EQ(response.revisions_size(), 0);
+  GetDatasetRequest get;
+  get.set_id("bekende-historie");
+  Dataset dataset;
+  EXPECT_TRUE(HasStatus(stranger->GetDataset(Context().get(), get, &dataset),
+                        StatusCode::PERMISSION_DENIED, "not known to the access policy"));
+  EXPECT_TRUE(HasStatus(CreateWith(stranger.get(), "door-onbekende"),
+                        StatusCode::PERMISSION_DENIED, "not known to the access policy"));
+  ExpectNeverReachedTheService("door-onbekende");
+  // The history the steward sees is unchanged.
+  EXPECT_THAT(Principals(server_->Stub("steward").get(), "bekende-historie"),
+              ::testing::ElementsAre("steward"));
 }
 
 TEST_F(TransportTest, PlaintextClientAgainstTlsServerFails) {
@@ -194,6 +255,7 @@ TEST(TransportStartTest, PlaintextOffLoopbackIsFailedPrecondition) {
   options.listen = "0.0.0.0:0";
   options.data_dir = dir.path() + "/data";
   options.insecure_plaintext = true;
+  options.policy_file = AnonymousStewardPolicy(dir.path());  // Refused for the address alone.
   absl::StatusOr<std::unique_ptr<server::CatalogServer>> started =
       server::CatalogServer::Start(options);
   ASSERT_FALSE(started.ok());
@@ -211,6 +273,9 @@ TEST(TransportStartTest, PlaintextOnLoopbackServesAndRecordsAnonymous) {
   options.listen = "127.0.0.1:0";
   options.data_dir = dir.path() + "/data";
   options.insecure_plaintext = true;
+  // Plaintext callers are "anonymous"; only a policy that grants that
+  // principal lets them do anything.
+  options.policy_file = AnonymousStewardPolicy(dir.path());
   options.write_threads = 4;
   absl::StatusOr<std::unique_ptr<server::CatalogServer>> started =
       server::CatalogServer::Start(options);
@@ -229,6 +294,26 @@ TEST(TransportStartTest, PlaintextOnLoopbackServesAndRecordsAnonymous) {
       absl::StrCat("127.0.0.1:", server->port()), ClientCredentials("steward", certs, certs)));
   EXPECT_EQ(CreateWith(tls_stub.get(), "met-tls").error_code(), StatusCode::UNAVAILABLE);
 
+  EXPECT_TRUE(server->Shutdown(absl::Seconds(5)).ok());
+}
+
+TEST(TransportStartTest, PlaintextCallerUnknownToThePolicyIsDenied) {
+  // The development policy has no grant for "anonymous": deny by default.
+  TempDir dir;
+  server::ServerOptions options;
+  options.listen = "127.0.0.1:0";
+  options.data_dir = dir.path() + "/data";
+  options.insecure_plaintext = true;
+  options.policy_file = SourceDir() + "/scripts/dev/policy.toml";
+  options.write_threads = 4;
+  absl::StatusOr<std::unique_ptr<server::CatalogServer>> started =
+      server::CatalogServer::Start(options);
+  ASSERT_TRUE(started.ok()) << started.status();
+  std::unique_ptr<server::CatalogServer> server = *std::move(started);
+  auto stub = CatalogService::NewStub(grpc::CreateChannel(
+      absl::StrCat("127.0.0.1:", server->port()), grpc::InsecureChannelCredentials()));
+  EXPECT_TRUE(HasStatus(CreateWith(stub.get(), "anoniem-geweigerd"), StatusCode::PERMISSION_DENIED,
+                        "principal \"anonymous\" is not known to the access policy"));
   EXPECT_TRUE(server->Shutdown(absl::Seconds(5)).ok());
 }
 
@@ -351,14 +436,8 @@ TEST(TransportStartTest, MissingDataDirIsInvalidArgument) {
 // ---------------------------------------------------------------------------
 // Listening address
 
-// SERVER BUG (disabled until fixed; see the integration-test report):
-// CatalogServer::Start (server/transport/catalog_server.cc, the ServerBuilder
-// set-up before AddListeningPort) leaves gRPC's default SO_REUSEPORT on, so a
-// second server binds the port of a running one without error, and the kernel
-// then splits new connections between the two processes. catalog_server.h
-// promises UNAVAILABLE "when the address cannot be bound". Fix:
-// builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0). Enable this test
-// again with the fix.
+// gRPC enables SO_REUSEPORT by default; CatalogServer::Start turns it off so
+// that a second server cannot bind the port of a running one.
 TEST_F(TransportTest, PortAlreadyInUseIsUnavailable) {
   TempDir dir;
   server::ServerOptions options = TlsOptions(dir.path() + "/data");

@@ -6,7 +6,14 @@ tests run under ctest (tests/CMakeLists.txt, catalog_script_test), which sets:
   CATALOG_TEST_CERTS           ca.pem, server.pem/.key, <principal>.pem/.key
   CATALOG_TEST_OTHER_CA_CERTS  the same from an unrelated CA
   CATALOG_BIN_DIR              build/bin with catalogd and catalogctl
+  CATALOG_SOURCE_DIR           the repository (scripts/dev/policy.toml)
   PYTHONPATH                   build/python: the stubs generated from protos/
+
+catalogd needs an access policy (--policy); CatalogServer passes the
+development policy, scripts/dev/policy.toml, unless told otherwise: admin is
+admin (clearance zeer_geheim), steward is steward of every domain
+(vertrouwelijk), reader is reader (intern), auditor is auditor (zeer_geheim).
+Only owners and admins may delete.
 
 Other scripts import this module after putting tests/python on sys.path.
 
@@ -69,6 +76,37 @@ def bin_dir():
     return _env_dir("CATALOG_BIN_DIR")
 
 
+def source_dir():
+    """The repository root: CATALOG_SOURCE_DIR, else two levels above this
+    file."""
+    return os.environ.get("CATALOG_SOURCE_DIR", "") or os.path.normpath(
+        os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+
+
+def dev_policy_path():
+    """The development access policy, matching the test certificates."""
+    return os.path.join(source_dir(), "scripts", "dev", "policy.toml")
+
+
+def write_policy(path, grants, purpose_required_for=()):
+    """Writes a policy file (TOML, see server/security/policy.h) with
+    `grants`: dicts with principal or group, roles, clearance and optionally
+    domains. Returns `path`."""
+    def value(v):
+        if isinstance(v, (list, tuple)):
+            return "[" + ", ".join(value(x) for x in v) + "]"
+        return '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    lines = ["[purpose]", f"required_for = {value(list(purpose_required_for))}", ""]
+    for grant in grants:
+        lines.append("[[grant]]")
+        lines.extend(f"{key} = {value(v)}" for key, v in grant.items())
+        lines.append("")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines))
+    return path
+
+
 def catalogd_path():
     return os.path.join(bin_dir(), "catalogd")
 
@@ -112,15 +150,19 @@ class CatalogServer:
     the same data directory.
     """
 
-    def __init__(self, work_dir, data_dir=None, extra_args=(), listen="127.0.0.1:0", tls=True):
+    def __init__(self, work_dir, data_dir=None, extra_args=(), listen="127.0.0.1:0", tls=True,
+                 policy=""):
         """`tls` False leaves out the certificate flags (give
         --insecure-plaintext in `extra_args`); `listen` must stay a loopback
-        address unless the test expects catalogd to refuse it."""
+        address unless the test expects catalogd to refuse it. `policy`: the
+        --policy file, "" for the development policy, None for no --policy
+        at all."""
         self.work_dir = work_dir
         self.data_dir = data_dir or os.path.join(work_dir, "data")
         self.extra_args = list(extra_args)
         self.listen = listen
         self.tls = tls
+        self.policy = dev_policy_path() if policy == "" else policy
         self.process = None
         self.port = None
         self.starts = 0
@@ -138,6 +180,8 @@ class CatalogServer:
             command += ["--tls-cert", cert_path("server.pem", certs),
                         "--tls-key", cert_path("server.key", certs),
                         "--client-ca", cert_path("ca.pem", certs)]
+        if self.policy is not None:
+            command += ["--policy", self.policy]
         return command + self.extra_args
 
     def start(self, timeout=START_TIMEOUT):
@@ -273,6 +317,40 @@ def secure_channel(port, principal="steward", certs=None, ca=None, wait=True):
 
 def catalog_stub(channel):
     return catalog_service_pb2_grpc.CatalogServiceStub(channel)
+
+
+def audit_modules():
+    """(audit_service_pb2, audit_service_pb2_grpc), generated into
+    build/python."""
+    from catalog.v1 import audit_service_pb2, audit_service_pb2_grpc
+    return audit_service_pb2, audit_service_pb2_grpc
+
+
+def audit_stub(channel):
+    """An AuditService stub (only auditor and admin may call it)."""
+    return audit_modules()[1].AuditServiceStub(channel)
+
+
+def list_audit_events(stub, timeout=RPC_TIMEOUT, max_pages=100000, **filters):
+    """Every audit event matching `filters` (ListAuditEventsRequest fields,
+    e.g. resource="datasets/x", method="CreateDataset", code=0,
+    oldest_first=True), following next_page_token (a page may be short or
+    even empty before the end)."""
+    audit_pb2 = audit_modules()[0]
+    request = audit_pb2.ListAuditEventsRequest(**filters)
+    events = []
+    for _ in range(max_pages):
+        response = stub.ListAuditEvents(request, timeout=timeout)
+        events.extend(response.events)
+        if not response.next_page_token:
+            return events
+        request.page_token = response.next_page_token
+    raise AssertionError(f"ListAuditEvents did not end within {max_pages} pages")
+
+
+def verify_audit_trail(stub, timeout=RPC_TIMEOUT):
+    """AuditService.VerifyAuditTrail: the response (intact, entries, ...)."""
+    return stub.VerifyAuditTrail(audit_modules()[0].VerifyAuditTrailRequest(), timeout=timeout)
 
 
 def load_health_pb2():

@@ -1,6 +1,8 @@
 """Other services can use the generated Python stubs against catalogd.
 
-One catalogd on 127.0.0.1:0 over mutual TLS; the steward's certificate.
+One catalogd on 127.0.0.1:0 over mutual TLS with the development policy;
+the steward's certificate, and the admin's for deletes (only owners and
+admins may delete).
 Creates, reads, lists with filters, updates with a FieldMask and an etag,
 bulk-loads over the UpsertDatasets stream, and checks the error codes
 (ABORTED, NOT_FOUND, INVALID_ARGUMENT, ALREADY_EXISTS, RESOURCE_EXHAUSTED)
@@ -34,10 +36,13 @@ class ClientTest(unittest.TestCase):
         cls.server.start()
         cls.channel = T.secure_channel(cls.server.port, "steward")
         cls.stub = T.catalog_stub(cls.channel)
+        cls.admin_channel = T.secure_channel(cls.server.port, "admin")
+        cls.admin = T.catalog_stub(cls.admin_channel)
 
     @classmethod
     def tearDownClass(cls):
         cls.channel.close()
+        cls.admin_channel.close()
         code = cls.server.stop()
         check = T.run_check(cls.server.data_dir)
         T.remove_temp_dir(cls.work_dir)
@@ -286,7 +291,8 @@ class ClientTest(unittest.TestCase):
     def test_not_found(self):
         missing = f"cl-nope-{T.unique_suffix()}"
         self.assert_code(grpc.StatusCode.NOT_FOUND, self.get, missing)
-        self.assert_code(grpc.StatusCode.NOT_FOUND, self.stub.DeleteDataset,
+        # Deleting needs the owner or admin role: asked as admin.
+        self.assert_code(grpc.StatusCode.NOT_FOUND, self.admin.DeleteDataset,
                          pb.DeleteDatasetRequest(id=missing), TIMEOUT)
         # Before the dataset existed.
         first = self.create(T.make_dataset(f"cl-before-{T.unique_suffix()}"))
@@ -325,11 +331,14 @@ class ClientTest(unittest.TestCase):
 
     def test_delete_with_etag(self):
         created = self.create(T.make_dataset(f"cl-del-{T.unique_suffix()}"))
-        self.assert_code(grpc.StatusCode.ABORTED, self.stub.DeleteDataset,
+        # The steward may not delete (owner or admin role needed); the admin may.
+        self.assert_code(grpc.StatusCode.PERMISSION_DENIED, self.stub.DeleteDataset,
+                         pb.DeleteDatasetRequest(id=created.id, etag=created.etag), TIMEOUT)
+        self.assert_code(grpc.StatusCode.ABORTED, self.admin.DeleteDataset,
                          pb.DeleteDatasetRequest(id=created.id, etag=str(created.revision + 1000)),
                          TIMEOUT)
-        deleted = self.stub.DeleteDataset(pb.DeleteDatasetRequest(id=created.id, etag=created.etag),
-                                          timeout=TIMEOUT)
+        deleted = self.admin.DeleteDataset(
+            pb.DeleteDatasetRequest(id=created.id, etag=created.etag), timeout=TIMEOUT)
         self.assertGreater(deleted.revision, created.revision)
         self.assert_code(grpc.StatusCode.NOT_FOUND, self.get, created.id)
         self.assertEqual(self.get(created.id, revision=created.revision), created)
@@ -338,6 +347,7 @@ class ClientTest(unittest.TestCase):
         self.assertEqual([r.kind for r in history.revisions],
                          [pb.CHANGE_KIND_DELETE, pb.CHANGE_KIND_CREATE])
         self.assertEqual(history.revisions[0].revision, deleted.revision)
+        self.assertEqual([r.principal for r in history.revisions], ["admin", "steward"])
 
     def test_other_principals_connect(self):
         for principal in ("admin", "reader", "auditor"):

@@ -70,6 +70,7 @@ std::unique_ptr<TestServer> TestServer::Start(server::ServerOptions options) {
   if (options.tls_key.empty()) options.tls_key = certs + "/server.key";
   if (options.client_ca.empty()) options.client_ca = certs + "/ca.pem";
   if (options.write_threads == server::ServerOptions().write_threads) options.write_threads = 16;
+  if (options.policy_file.empty()) options.policy_file = SourceDir() + "/scripts/dev/policy.toml";
   test->options_ = options;
   absl::StatusOr<std::unique_ptr<server::CatalogServer>> started =
       server::CatalogServer::Start(options);

@@ -1,0 +1,610 @@
+// The authorization table row by row, the policy file format with every
+// error it reports, how a policy resolves an identity into a grant, and how
+// an identity is read from a certificate.
+#include "server/security/authorization.h"
+
+#include <gmock/gmock.h>
+#include <google/protobuf/descriptor.h>
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "catalog/v1/audit_service.pb.h"
+#include "catalog/v1/catalog_service.pb.h"
+#include "server/security/identity.h"
+#include "server/security/policy.h"
+#include "tests/security/security_support.h"
+
+namespace catalog::testing {
+namespace {
+
+using server::AuthorizationTable;
+using server::Authorize;
+using server::Bit;
+using server::Grant;
+using server::Identity;
+using server::MethodRule;
+using server::Policy;
+using server::Role;
+using server::RoleSet;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::UnorderedElementsAre;
+
+constexpr Role kRoles[] = {Role::kReader, Role::kSteward, Role::kOwner,
+                           Role::kAuditor, Role::kAdmin};
+
+// "CreateDataset" for "/catalog.v1.CatalogService/CreateDataset".
+std::string ShortMethod(absl::string_view method) {
+  return std::string(method.substr(method.rfind('/') + 1));
+}
+
+Grant GrantOf(RoleSet roles) {
+  Grant grant;
+  grant.known = true;
+  grant.roles = roles;
+  return grant;
+}
+
+const MethodRule& RuleFor(absl::string_view method) {
+  for (const MethodRule& rule : AuthorizationTable()) {
+    if (method == rule.method) return rule;
+  }
+  ADD_FAILURE() << method << " is not in the table";
+  static const MethodRule kNone{"", 0};
+  return kNone;
+}
+
+// ---- The table, row by row ----
+
+struct RowRole {
+  size_t row;
+  Role role;
+};
+
+std::vector<RowRole> AllRowRoles() {
+  std::vector<RowRole> cases;
+  for (size_t row = 0; row < AuthorizationTable().size(); ++row) {
+    for (Role role : kRoles) cases.push_back({row, role});
+  }
+  return cases;
+}
+
+class AuthorizationRowTest : public ::testing::TestWithParam<RowRole> {};
+
+TEST_P(AuthorizationRowTest, AllowsExactlyTheRolesOfTheRow) {
+  const MethodRule& rule = AuthorizationTable()[GetParam().row];
+  const Role role = GetParam().role;
+  const bool listed = (rule.roles & Bit(role)) != 0;
+  const absl::Status status =
+      Authorize(rule.method, GrantOf(Bit(role)), "someone");
+  if (listed) {
+    EXPECT_TRUE(status.ok()) << status;
+  } else {
+    EXPECT_EQ(status.code(), absl::StatusCode::kPermissionDenied) << status;
+    // The refusal says who, what they have, what was asked and what it needs.
+    EXPECT_THAT(std::string(status.message()), HasSubstr("\"someone\""));
+    EXPECT_THAT(std::string(status.message()),
+                HasSubstr(server::RoleName(role)));
+    EXPECT_THAT(std::string(status.message()), HasSubstr(rule.method));
+    EXPECT_THAT(std::string(status.message()),
+                HasSubstr(server::RoleSetText(rule.roles)));
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Table, AuthorizationRowTest,
+                         ::testing::ValuesIn(AllRowRoles()),
+                         [](const ::testing::TestParamInfo<RowRole>& info) {
+                           return absl::StrCat(
+                               ShortMethod(
+                                   AuthorizationTable()[info.param.row].method),
+                               "_", server::RoleName(info.param.role));
+                         });
+
+class AuthorizationUnknownPrincipalTest
+    : public ::testing::TestWithParam<size_t> {};
+
+TEST_P(AuthorizationUnknownPrincipalTest, IsDeniedEvenWithRoleBits) {
+  const MethodRule& rule = AuthorizationTable()[GetParam()];
+  Grant grant;  // No grant matched; roles cannot make up for that.
+  grant.roles = server::kAllRoles;
+  const absl::Status status = Authorize(rule.method, grant, "onbekend");
+  EXPECT_EQ(status.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("\"onbekend\" is not known"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Table, AuthorizationUnknownPrincipalTest,
+                         ::testing::Range<size_t>(0,
+                                                  AuthorizationTable().size()),
+                         [](const ::testing::TestParamInfo<size_t>& info) {
+                           return ShortMethod(
+                               AuthorizationTable()[info.param].method);
+                         });
+
+TEST(AuthorizationTable, UnknownMethodIsDeniedToEveryRole) {
+  for (const char* method : {"/catalog.v1.CatalogService/DropEverything",
+                             "/catalog.v1.CatalogService/GetDatasetX",
+                             "/catalog.v1.CatalogService/getdataset",
+                             "catalog.v1.CatalogService/GetDataset",
+                             "/catalog.v2.CatalogService/GetDataset", ""}) {
+    SCOPED_TRACE(method);
+    const absl::Status status =
+        Authorize(method, GrantOf(server::kAllRoles), "admin");
+    EXPECT_EQ(status.code(), absl::StatusCode::kPermissionDenied);
+    EXPECT_THAT(std::string(status.message()),
+                HasSubstr("is not allowed for anyone"));
+  }
+}
+
+TEST(AuthorizationTable, CoversEveryRpcOfTheServicesExactlyOnce) {
+  std::set<std::string> served;
+  for (const char* name :
+       {"catalog.v1.CatalogService", "catalog.v1.AuditService"}) {
+    const google::protobuf::ServiceDescriptor* service =
+        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+            name);
+    ASSERT_NE(service, nullptr) << name;
+    for (int i = 0; i < service->method_count(); ++i) {
+      served.insert(absl::StrCat("/", name, "/", service->method(i)->name()));
+    }
+  }
+  std::multiset<std::string> listed;
+  for (const MethodRule& rule : AuthorizationTable()) {
+    listed.insert(rule.method);
+    EXPECT_NE(rule.roles, 0) << rule.method << " is callable by nobody";
+    EXPECT_EQ(rule.roles & ~server::kAllRoles, 0) << rule.method;
+  }
+  EXPECT_EQ(std::set<std::string>(listed.begin(), listed.end()), served);
+  EXPECT_EQ(listed.size(), served.size()) << "a method is listed twice";
+}
+
+TEST(AuthorizationTable, OnlyAuditorsAndAdminsReadTheAuditTrail) {
+  for (const MethodRule& rule : AuthorizationTable()) {
+    if (!absl::StartsWith(rule.method, "/catalog.v1.AuditService/")) continue;
+    EXPECT_EQ(rule.roles, Bit(Role::kAuditor) | Bit(Role::kAdmin))
+        << rule.method;
+  }
+}
+
+TEST(AuthorizationTable, ReadersAndAuditorsChangeNothing) {
+  for (const char* method :
+       {server::method::kCreateDataset, server::method::kUpdateDataset,
+        server::method::kDeleteDataset, server::method::kUpsertDatasets}) {
+    EXPECT_EQ(
+        RuleFor(method).roles & (Bit(Role::kReader) | Bit(Role::kAuditor)), 0)
+        << method;
+  }
+}
+
+TEST(AuthorizationTable, OnlyOwnersAndAdminsDelete) {
+  EXPECT_EQ(RuleFor(server::method::kDeleteDataset).roles,
+            Bit(Role::kOwner) | Bit(Role::kAdmin));
+}
+
+TEST(AuthorizationTable, EveryRoleReadsDatasetMetadata) {
+  for (const char* method :
+       {server::method::kGetDataset, server::method::kListDatasets,
+        server::method::kListDatasetRevisions}) {
+    EXPECT_EQ(RuleFor(method).roles, server::kAllRoles) << method;
+  }
+}
+
+TEST(AuthorizationTable, SeveralRolesAllowWhatAnyOfThemAllows) {
+  const Grant grant = GrantOf(Bit(Role::kReader) | Bit(Role::kAuditor));
+  EXPECT_TRUE(Authorize(server::method::kGetDataset, grant, "x").ok());
+  EXPECT_TRUE(Authorize(server::method::kVerifyAuditTrail, grant, "x").ok());
+  EXPECT_EQ(Authorize(server::method::kCreateDataset, grant, "x").code(),
+            absl::StatusCode::kPermissionDenied);
+}
+
+TEST(AuthorizationTable, KnownPrincipalWithoutRolesIsDenied) {
+  for (const MethodRule& rule : AuthorizationTable()) {
+    EXPECT_EQ(Authorize(rule.method, GrantOf(0), "x").code(),
+              absl::StatusCode::kPermissionDenied)
+        << rule.method;
+  }
+}
+
+// ---- Policy files ----
+
+constexpr char kValidPolicy[] = R"([purpose]
+required_for = ["reader"]
+
+[[grant]]
+principal = "steward"
+roles = ["steward"]
+clearance = "vertrouwelijk"
+domains = ["Burgerzaken", "Sociaal Domein"]
+
+[[grant]]
+group = "afnemers"
+roles = ["reader"]
+clearance = "intern"
+
+[[grant]]
+group = "gegevensbeheer"
+roles = ["steward", "owner"]
+clearance = "confidentieel"
+domains = ["Belastingen"]
+
+[[grant]]
+principal = "spiffe://voorbeeldstad.nl/reader"
+roles = ["auditor"]
+clearance = "geheim"
+
+[[grant]]
+principal = "admin"
+roles = ["admin"]
+clearance = "ZEER_GEHEIM"
+
+[[grant]]
+group = "kijkers"
+roles = ["reader"]
+domains = ["Belastingen"]
+)";
+
+std::shared_ptr<const Policy> ParseOk(const std::string& text) {
+  absl::StatusOr<std::shared_ptr<const Policy>> policy =
+      Policy::Parse(text, "policy.toml");
+  EXPECT_TRUE(policy.ok()) << policy.status();
+  return policy.ok() ? *policy : nullptr;
+}
+
+Identity IdentityOf(std::string principal, std::vector<std::string> groups = {},
+                    std::vector<std::string> alt_names = {}) {
+  return Identity{std::move(principal), std::move(alt_names),
+                  std::move(groups)};
+}
+
+TEST(PolicyParse, ValidFileParses) {
+  ASSERT_NE(ParseOk(kValidPolicy), nullptr);
+}
+
+TEST(PolicyParse, EmptyFileDeniesEveryone) {
+  std::shared_ptr<const Policy> policy = ParseOk("");
+  ASSERT_NE(policy, nullptr);
+  const Grant grant = policy->Resolve(IdentityOf("admin", {"beheer"}));
+  EXPECT_FALSE(grant.known);
+  EXPECT_EQ(grant.roles, 0);
+}
+
+TEST(PolicyParse, ShippedPoliciesParse) {
+  for (const char* file :
+       {"/scripts/dev/policy.toml", "/docs/policy.example.toml"}) {
+    absl::StatusOr<std::shared_ptr<const Policy>> policy =
+        Policy::Load(SourceDir() + file);
+    EXPECT_TRUE(policy.ok()) << file << ": " << policy.status();
+  }
+}
+
+TEST(PolicyParse, LoadReadsTheFile) {
+  TempDir dir;
+  const std::string path = dir.path() + "/policy.toml";
+  WriteFileAtomically(path, kValidPolicy);
+  absl::StatusOr<std::shared_ptr<const Policy>> policy = Policy::Load(path);
+  ASSERT_TRUE(policy.ok()) << policy.status();
+  EXPECT_TRUE((*policy)->Resolve(IdentityOf("admin")).Has(Role::kAdmin));
+}
+
+TEST(PolicyParse, LoadOfMissingFileIsNotFoundNamingIt) {
+  TempDir dir;
+  const std::string path = dir.path() + "/nope.toml";
+  absl::StatusOr<std::shared_ptr<const Policy>> policy = Policy::Load(path);
+  EXPECT_EQ(policy.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(std::string(policy.status().message()), HasSubstr(path));
+}
+
+TEST(PolicyParse, LoadErrorNamesThePathAndLine) {
+  TempDir dir;
+  const std::string path = dir.path() + "/policy.toml";
+  WriteFileAtomically(path,
+                      "[[grant]]\nprincipal = \"a\"\nroles = [\"koning\"]\n");
+  absl::StatusOr<std::shared_ptr<const Policy>> policy = Policy::Load(path);
+  EXPECT_EQ(policy.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(policy.status().message()),
+              HasSubstr(path + ":3: unknown role"));
+}
+
+struct BadPolicy {
+  const char* name;
+  const char* toml;
+  int line;          // Line the error must name.
+  const char* text;  // And a part of its message.
+};
+
+constexpr BadPolicy kBadPolicies[] = {
+    {"UnknownTopLevelKey",
+     "# beleid\nkleur = \"rood\"\n[purpose]\nrequired_for = []\n", 2,
+     "unknown key kleur"},
+    {"UnknownKeyInPurposeTable",
+     "[purpose]\nrequired_for = []\nkleur = \"rood\"\n", 3,
+     "unknown key purpose.kleur"},
+    {"UnknownTopLevelTable", "[grants]\nprincipal = \"a\"\n", 1,
+     "unknown key grants"},
+    {"UnknownGrantKey",
+     "[[grant]]\nprincipal = \"a\"\nroles = [\"reader\"]\nkleur = \"rood\"\n",
+     4, "unknown key grant.kleur"},
+    {"UnknownPurposeKey", "[purpose]\nrequired = [\"reader\"]\n", 2,
+     "unknown key purpose.required"},
+    {"UnknownRole",
+     "[[grant]]\nprincipal = \"a\"\nroles = [\"reader\", \"koning\"]\n", 3,
+     "unknown role"},
+    {"UnknownRoleInPurpose", "[purpose]\nrequired_for = [\"afnemer\"]\n", 2,
+     "unknown role"},
+    {"RoleNotAString", "[[grant]]\nprincipal = \"a\"\nroles = [1]\n", 3,
+     "unknown role"},
+    {"RolesNotAnArray", "[[grant]]\nprincipal = \"a\"\nroles = \"reader\"\n", 3,
+     "roles must be an array"},
+    {"RequiredForNotAnArray", "[purpose]\nrequired_for = \"reader\"\n", 2,
+     "roles must be an array"},
+    {"BadClearance",
+     "[[grant]]\nprincipal = \"a\"\nroles = [\"reader\"]\nclearance = "
+     "\"supergeheim\"\n",
+     4, "clearance"},
+    {"UnspecifiedClearance",
+     "[[grant]]\nprincipal = \"a\"\nroles = [\"reader\"]\nclearance = "
+     "\"unspecified\"\n",
+     4, "clearance"},
+    {"ClearanceNotAString",
+     "[[grant]]\nprincipal = \"a\"\nroles = [\"reader\"]\nclearance = 3\n", 4,
+     "clearance"},
+    {"PrincipalAndGroup",
+     "[[grant]]\nprincipal = \"a\"\ngroup = \"b\"\nroles = [\"reader\"]\n", 1,
+     "exactly one of principal or group"},
+    {"NeitherPrincipalNorGroup", "\n[[grant]]\nroles = [\"reader\"]\n", 2,
+     "exactly one of principal or group"},
+    {"PrincipalNotAString", "[[grant]]\nprincipal = 7\nroles = [\"reader\"]\n",
+     2, "principal must be a name"},
+    {"EmptyGroup", "[[grant]]\ngroup = \"\"\nroles = [\"reader\"]\n", 2,
+     "group must be a name"},
+    {"NoRoles", "[[grant]]\nprincipal = \"a\"\n", 1, "a grant needs roles"},
+    {"EmptyRoles", "[[grant]]\nprincipal = \"a\"\nroles = []\n", 1,
+     "a grant needs roles"},
+    {"DomainsNotAnArray",
+     "[[grant]]\nprincipal = \"a\"\nroles = [\"steward\"]\ndomains = "
+     "\"Burgerzaken\"\n",
+     4, "domains must be an array"},
+    {"DomainNotAString",
+     "[[grant]]\nprincipal = \"a\"\nroles = [\"steward\"]\ndomains = [1]\n", 4,
+     "domains entries must be strings"},
+    {"GrantNotATableArray", "grant = 5\n", 1, "grant must be [[grant]] tables"},
+    {"GrantArrayOfNonTables", "grant = [1, 2]\n", 1, "grant must be a table"},
+    {"PurposeNotATable", "purpose = \"reader\"\n", 1,
+     "[purpose] must be a table"},
+    {"TomlSyntaxError", "[[grant]]\nprincipal = \"a\nroles = [\"reader\"]\n", 2,
+     ""},
+};
+
+class PolicyParseErrorTest : public ::testing::TestWithParam<BadPolicy> {};
+
+TEST_P(PolicyParseErrorTest, IsInvalidArgumentNamingFileAndLine) {
+  const BadPolicy& bad = GetParam();
+  absl::StatusOr<std::shared_ptr<const Policy>> policy =
+      Policy::Parse(bad.toml, "beleid.toml");
+  ASSERT_FALSE(policy.ok()) << "accepted:\n" << bad.toml;
+  EXPECT_EQ(policy.status().code(), absl::StatusCode::kInvalidArgument)
+      << policy.status();
+  EXPECT_THAT(
+      std::string(policy.status().message()),
+      ::testing::StartsWith(absl::StrCat("beleid.toml:", bad.line, ": ")));
+  EXPECT_THAT(std::string(policy.status().message()), HasSubstr(bad.text));
+}
+
+INSTANTIATE_TEST_SUITE_P(Errors, PolicyParseErrorTest,
+                         ::testing::ValuesIn(kBadPolicies),
+                         [](const ::testing::TestParamInfo<BadPolicy>& info) {
+                           return std::string(info.param.name);
+                         });
+
+// ---- Resolve ----
+
+TEST(PolicyResolve, UnknownPrincipalGetsNothing) {
+  std::shared_ptr<const Policy> policy = ParseOk(kValidPolicy);
+  const Grant grant = policy->Resolve(IdentityOf(
+      "onbekend", {"onbekend"}, {"spiffe://voorbeeldstad.nl/onbekend"}));
+  EXPECT_FALSE(grant.known);
+  EXPECT_EQ(grant.roles, 0);
+  EXPECT_EQ(grant.clearance, catalog::v1::CONFIDENTIALITY_OPENBAAR);
+  EXPECT_FALSE(grant.CoversDomain("Burgerzaken"));
+  EXPECT_FALSE(grant.purpose_required);
+}
+
+TEST(PolicyResolve, PrincipalGrantMatchesTheCommonName) {
+  const Grant grant = ParseOk(kValidPolicy)->Resolve(IdentityOf("steward"));
+  EXPECT_TRUE(grant.known);
+  EXPECT_EQ(grant.roles, Bit(Role::kSteward));
+  EXPECT_EQ(grant.clearance, catalog::v1::CONFIDENTIALITY_VERTROUWELIJK);
+  EXPECT_FALSE(grant.purpose_required);
+}
+
+TEST(PolicyResolve, GroupGrantMatchesAnOrganizationalUnit) {
+  const Grant grant =
+      ParseOk(kValidPolicy)->Resolve(IdentityOf("iemand", {"x", "afnemers"}));
+  EXPECT_TRUE(grant.known);
+  EXPECT_EQ(grant.roles, Bit(Role::kReader));
+  EXPECT_EQ(grant.clearance, catalog::v1::CONFIDENTIALITY_INTERN);
+  EXPECT_TRUE(grant.purpose_required);
+}
+
+TEST(PolicyResolve, PrincipalGrantMatchesAnAlternativeName) {
+  const Grant grant =
+      ParseOk(kValidPolicy)
+          ->Resolve(IdentityOf(
+              "iemand", {},
+              {"iemand.voorbeeldstad.nl", "spiffe://voorbeeldstad.nl/reader"}));
+  EXPECT_TRUE(grant.known);
+  EXPECT_EQ(grant.roles, Bit(Role::kAuditor));
+  EXPECT_EQ(grant.clearance, catalog::v1::CONFIDENTIALITY_GEHEIM);
+}
+
+TEST(PolicyResolve, MatchesAreExactAndCaseSensitive) {
+  std::shared_ptr<const Policy> policy = ParseOk(kValidPolicy);
+  for (const Identity& identity :
+       {IdentityOf("Steward"), IdentityOf("steward2"),
+        IdentityOf("x", {"Afnemers"}), IdentityOf("x", {"afnemers-extern"}),
+        IdentityOf("x", {}, {"spiffe://voorbeeldstad.nl/"}),
+        IdentityOf("x", {"steward"})}) {
+    EXPECT_FALSE(policy->Resolve(identity).known)
+        << identity.principal << " / "
+        << (identity.groups.empty() ? "" : identity.groups[0]);
+  }
+}
+
+TEST(PolicyResolve, IdentityWithoutCommonNameGetsNothing) {
+  // A group alone does not make a principal.
+  const Grant grant =
+      ParseOk(kValidPolicy)->Resolve(IdentityOf("", {"afnemers"}));
+  EXPECT_FALSE(grant.known);
+  EXPECT_EQ(grant.roles, 0);
+}
+
+TEST(PolicyResolve, SeveralGrantsGiveTheUnionOfRolesAndTheHighestClearance) {
+  // steward by name, reader and steward+owner by group, auditor by alt name.
+  const Grant grant =
+      ParseOk(kValidPolicy)
+          ->Resolve(IdentityOf("steward", {"afnemers", "gegevensbeheer"},
+                               {"spiffe://voorbeeldstad.nl/reader"}));
+  EXPECT_TRUE(grant.known);
+  EXPECT_EQ(grant.roles, Bit(Role::kReader) | Bit(Role::kSteward) |
+                             Bit(Role::kOwner) | Bit(Role::kAuditor));
+  EXPECT_EQ(grant.clearance, catalog::v1::CONFIDENTIALITY_GEHEIM);
+  EXPECT_TRUE(grant.purpose_required) << "reader is one of its roles";
+}
+
+TEST(PolicyResolve,
+     DomainsAreTheUnionOfStewardAndOwnerGrantsCaseInsensitively) {
+  const Grant grant =
+      ParseOk(kValidPolicy)
+          ->Resolve(IdentityOf("steward", {"gegevensbeheer", "kijkers"}));
+  EXPECT_FALSE(grant.all_domains);
+  EXPECT_THAT(
+      grant.domains,
+      UnorderedElementsAre("burgerzaken", "sociaal domein", "belastingen"));
+  EXPECT_TRUE(grant.CoversDomain("Burgerzaken"));
+  EXPECT_TRUE(grant.CoversDomain("BELASTINGEN"));
+  EXPECT_TRUE(grant.CoversDomain("sociaal domein"));
+  EXPECT_FALSE(grant.CoversDomain("Openbare orde"));
+  EXPECT_FALSE(grant.CoversDomain(""));
+}
+
+TEST(PolicyResolve, ReaderGrantDomainsDoNotScopeWrites) {
+  // kijkers is a reader grant: its domains give no steward rights.
+  const Grant grant =
+      ParseOk(kValidPolicy)->Resolve(IdentityOf("x", {"kijkers"}));
+  EXPECT_TRUE(grant.domains.empty());
+  EXPECT_FALSE(grant.CoversDomain("Belastingen"));
+  EXPECT_EQ(grant.clearance, catalog::v1::CONFIDENTIALITY_OPENBAAR)
+      << "default clearance";
+}
+
+TEST(PolicyResolve, StewardGrantWithoutDomainsCoversEveryDomain) {
+  std::shared_ptr<const Policy> policy = ParseOk(
+      "[[grant]]\nprincipal = \"s\"\nroles = [\"steward\"]\n"
+      "[[grant]]\ngroup = \"g\"\nroles = [\"owner\"]\ndomains = "
+      "[\"Burgerzaken\"]\n");
+  const Grant both = policy->Resolve(IdentityOf("s", {"g"}));
+  EXPECT_TRUE(both.all_domains);
+  EXPECT_TRUE(both.CoversDomain("Wat dan ook"));
+  const Grant scoped = policy->Resolve(IdentityOf("t", {"g"}));
+  EXPECT_FALSE(scoped.all_domains);
+  EXPECT_TRUE(scoped.CoversDomain("burgerzaken"));
+  EXPECT_FALSE(scoped.CoversDomain("Wat dan ook"));
+}
+
+TEST(PolicyResolve, PurposeIsRequiredOnlyOfTheListedRoles) {
+  std::shared_ptr<const Policy> policy = ParseOk(kValidPolicy);
+  EXPECT_TRUE(policy->Resolve(IdentityOf("x", {"afnemers"})).purpose_required);
+  EXPECT_FALSE(policy->Resolve(IdentityOf("steward")).purpose_required);
+  EXPECT_FALSE(policy->Resolve(IdentityOf("admin")).purpose_required);
+  EXPECT_FALSE(policy->Resolve(IdentityOf("onbekend")).purpose_required);
+}
+
+TEST(PolicyResolve, ClearanceNamesAreCaseInsensitive) {
+  const Grant grant = ParseOk(kValidPolicy)->Resolve(IdentityOf("admin"));
+  EXPECT_EQ(grant.clearance, catalog::v1::CONFIDENTIALITY_ZEER_GEHEIM);
+}
+
+TEST(PolicyResolve, RoleNamesRoundTrip) {
+  EXPECT_EQ(server::RoleSetText(server::kAllRoles),
+            "reader, steward, owner, auditor, admin");
+  for (Role role : kRoles) {
+    std::shared_ptr<const Policy> policy =
+        ParseOk(absl::StrCat("[[grant]]\nprincipal = \"p\"\nroles = [\"",
+                             server::RoleName(role), "\"]\n"));
+    EXPECT_EQ(policy->Resolve(IdentityOf("p")).roles, Bit(role))
+        << server::RoleName(role);
+  }
+}
+
+// ---- Identity from a certificate ----
+
+TEST(IdentityFromPem, ReadsCommonNameGroupAndSanUri) {
+  absl::StatusOr<Identity> identity =
+      server::IdentityFromPem(ReadFile(TestCertsDir() + "/reader.pem"));
+  ASSERT_TRUE(identity.ok()) << identity.status();
+  EXPECT_EQ(identity->principal, "reader");
+  EXPECT_THAT(identity->groups, ElementsAre("afnemers"));
+  EXPECT_THAT(identity->alt_names,
+              ElementsAre("spiffe://voorbeeldstad.nl/reader"));
+}
+
+TEST(IdentityFromPem, ReadsAnIssuedCertificate) {
+  absl::StatusOr<Identity> identity =
+      server::IdentityFromPem(ReadFile(SecurityCertsDir() + "/eigenaar.pem"));
+  ASSERT_TRUE(identity.ok()) << identity.status();
+  EXPECT_EQ(identity->principal, "eigenaar");
+  EXPECT_THAT(identity->groups, ElementsAre("eigenaren"));
+  EXPECT_THAT(identity->alt_names,
+              ElementsAre("spiffe://voorbeeldstad.nl/eigenaar"));
+}
+
+TEST(IdentityFromPem, ReadsDnsAlternativeNames) {
+  absl::StatusOr<Identity> identity =
+      server::IdentityFromPem(ReadFile(TestCertsDir() + "/server.pem"));
+  ASSERT_TRUE(identity.ok()) << identity.status();
+  EXPECT_THAT(identity->alt_names, ::testing::Contains("localhost"));
+}
+
+TEST(IdentityFromPem, EveryDevelopmentCertificateHasItsGroup) {
+  const std::pair<const char*, const char*> expected[] = {
+      {"admin", "beheer"},
+      {"steward", "gegevensbeheer"},
+      {"reader", "afnemers"},
+      {"auditor", "toezicht"}};
+  for (const auto& [name, group] : expected) {
+    absl::StatusOr<Identity> identity = server::IdentityFromPem(
+        ReadFile(absl::StrCat(TestCertsDir(), "/", name, ".pem")));
+    ASSERT_TRUE(identity.ok()) << name;
+    EXPECT_EQ(identity->principal, name);
+    EXPECT_THAT(identity->groups, ElementsAre(group));
+  }
+}
+
+TEST(IdentityFromPem, GarbageIsInvalidArgument) {
+  for (const std::string& pem :
+       {std::string(), std::string("not a certificate"),
+        std::string(
+            "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"),
+        ReadFile(TestCertsDir() + "/reader.key")}) {
+    absl::StatusOr<Identity> identity = server::IdentityFromPem(pem);
+    EXPECT_EQ(identity.status().code(), absl::StatusCode::kInvalidArgument);
+  }
+}
+
+TEST(IdentityFromPem, ResolvesThroughTheAlternativeNameGrant) {
+  absl::StatusOr<Identity> identity =
+      server::IdentityFromPem(ReadFile(TestCertsDir() + "/reader.pem"));
+  ASSERT_TRUE(identity.ok());
+  std::shared_ptr<const Policy> policy = ParseOk(
+      "[[grant]]\nprincipal = \"spiffe://voorbeeldstad.nl/reader\"\nroles = "
+      "[\"auditor\"]\n");
+  EXPECT_EQ(policy->Resolve(*identity).roles, Bit(Role::kAuditor));
+}
+
+}  // namespace
+}  // namespace catalog::testing

@@ -1,0 +1,620 @@
+// The security matrix: every RPC of the authorization table x every role of
+// the suite (and a principal no policy knows) x datasets at several
+// confidentiality levels, against a real catalogd over mutual TLS. The
+// expected outcome of each row is computed from AuthorizationTable() and the
+// caller's clearance, never listed by hand: allowed (OK), denied
+// (PERMISSION_DENIED, nothing changed) or hidden (NOT_FOUND with the message
+// of a missing dataset, or left out of a listing).
+//
+// After the matrix, the data-dependent write rules: domains, classification
+// rights and clearance on writes.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "api/resource_names.h"
+#include "server/security/authorization.h"
+#include "tests/integration/grpc_expectations.h"
+#include "tests/security/security_support.h"
+
+namespace catalog::testing {
+namespace {
+
+using catalog::v1::Confidentiality;
+using catalog::v1::Dataset;
+using grpc::StatusCode;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr Confidentiality kLevels[] = {
+    catalog::v1::CONFIDENTIALITY_OPENBAAR, catalog::v1::CONFIDENTIALITY_INTERN,
+    catalog::v1::CONFIDENTIALITY_VERTROUWELIJK,
+    catalog::v1::CONFIDENTIALITY_GEHEIM};
+
+struct MatrixCase {
+  size_t row;        // Row of AuthorizationTable().
+  size_t principal;  // Index into SuitePrincipals().
+  Confidentiality level;
+};
+
+std::vector<MatrixCase> AllCases() {
+  std::vector<MatrixCase> cases;
+  for (size_t row = 0; row < server::AuthorizationTable().size(); ++row) {
+    for (size_t principal = 0; principal < SuitePrincipals().size();
+         ++principal) {
+      for (Confidentiality level : kLevels)
+        cases.push_back({row, principal, level});
+    }
+  }
+  return cases;
+}
+
+std::string ShortMethod(absl::string_view method) {
+  return std::string(method.substr(method.rfind('/') + 1));
+}
+
+// What a row expects: the status code of the call and, for the calls that
+// involve a second dataset or a listing, what the caller gets to see.
+struct Expected {
+  StatusCode code = StatusCode::OK;
+  // Listing: whether the target dataset is in it.
+  bool listed = false;
+  // UpsertDatasets: per-item codes (existing dataset, new dataset).
+  StatusCode replace_code = StatusCode::OK;
+  StatusCode create_code = StatusCode::OK;
+};
+
+// One server for the whole matrix (one per process under ctest); every row
+// works on datasets of its own.
+class SecurityMatrixTest : public ::testing::TestWithParam<MatrixCase> {
+ protected:
+  static void SetUpTestSuite() {
+    server_ = SecureServer::Start(PolicyToml(SuiteGrants())).release();
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+
+  void SetUp() override {
+    ASSERT_NE(server_, nullptr);
+    const MatrixCase& c = GetParam();
+    method_ = server::AuthorizationTable()[c.row].method;
+    who_ = SuitePrincipals()[c.principal];
+    level_ = c.level;
+    allowed_ = TableAllows(method_, who_.role);
+    visible_ = level_ <= who_.clearance;  // The clearance rule of access.h.
+    id_ = absl::StrCat("m", next_id_++, "-", LevelName(level_));
+    stub_ = server_->Catalog(who_.name);
+    admin_ = server_->Catalog("admin");
+  }
+
+  // The row's dataset, created by the admin (zeer_geheim, all domains).
+  void CreateTarget() {
+    Dataset dataset = DatasetAt(id_, level_);
+    dataset.set_description("voor");
+    dataset.add_tags(id_);
+    catalog::v1::CreateDatasetRequest request;
+    *request.mutable_dataset() = dataset;
+    Dataset stored;
+    ASSERT_TRUE(IsOk(admin_->CreateDataset(Context().get(), request, &stored)));
+  }
+
+  // The dataset as the admin sees it; NOT_FOUND when absent.
+  grpc::Status AdminGet(const std::string& id, Dataset* out) {
+    catalog::v1::GetDatasetRequest request;
+    request.set_id(id);
+    return admin_->GetDataset(Context().get(), request, out);
+  }
+
+  // Checks the refusal or hiding of a row whose expected code is not OK.
+  void ExpectStatus(const grpc::Status& status, StatusCode expected) {
+    ASSERT_EQ(status.error_code(), expected)
+        << CodeName(status.error_code()) << ": " << status.error_message();
+    if (expected == StatusCode::NOT_FOUND) {
+      // Hidden answers exactly like missing.
+      EXPECT_EQ(status.error_message(),
+                api::DatasetNotFoundError(id_).message());
+    }
+    if (expected == StatusCode::PERMISSION_DENIED && !allowed_) {
+      // Refused by the table before any data was looked at.
+      EXPECT_THAT(status.error_message(),
+                  HasSubstr(absl::StrCat("\"", who_.name, "\"")));
+      EXPECT_THAT(status.error_message(), Not(HasSubstr(id_)));
+    }
+  }
+
+  // The code of a call on the existing target: table, then clearance.
+  StatusCode ReadCode() const {
+    if (!allowed_) return StatusCode::PERMISSION_DENIED;
+    return visible_ ? StatusCode::OK : StatusCode::NOT_FOUND;
+  }
+
+  // The code of writing a new dataset at the row's level.
+  StatusCode CreateCode() const {
+    if (!allowed_) return StatusCode::PERMISSION_DENIED;
+    return visible_ ? StatusCode::OK : StatusCode::PERMISSION_DENIED;
+  }
+
+  void RunCreateDataset();
+  void RunGetDataset();
+  void RunUpdateDataset();
+  void RunDeleteDataset();
+  void RunListDatasets();
+  void RunListDatasetRevisions();
+  void RunUpsertDatasets();
+  void RunListAuditEvents();
+  void RunVerifyAuditTrail();
+
+  static SecureServer* server_;
+  static int next_id_;
+
+  std::string method_;
+  SuitePrincipal who_{};
+  Confidentiality level_ = catalog::v1::CONFIDENTIALITY_UNSPECIFIED;
+  bool allowed_ = false;
+  bool visible_ = false;
+  std::string id_;
+  std::unique_ptr<catalog::v1::CatalogService::Stub> stub_;
+  std::unique_ptr<catalog::v1::CatalogService::Stub> admin_;
+};
+
+SecureServer* SecurityMatrixTest::server_ = nullptr;
+int SecurityMatrixTest::next_id_ = 0;
+
+void SecurityMatrixTest::RunCreateDataset() {
+  catalog::v1::CreateDatasetRequest request;
+  *request.mutable_dataset() = DatasetAt(id_, level_);
+  Dataset created;
+  const grpc::Status status =
+      stub_->CreateDataset(Context().get(), request, &created);
+  const StatusCode expected = CreateCode();
+  ExpectStatus(status, expected);
+  if (expected == StatusCode::OK) {
+    EXPECT_EQ(created.id(), id_);
+    EXPECT_EQ(created.classification().confidentiality(), level_);
+  } else if (allowed_) {
+    EXPECT_THAT(status.error_message(), HasSubstr("above the clearance"));
+  }
+  Dataset stored;
+  EXPECT_EQ(AdminGet(id_, &stored).error_code(),
+            expected == StatusCode::OK ? StatusCode::OK : StatusCode::NOT_FOUND)
+      << "a refused create must store nothing";
+}
+
+void SecurityMatrixTest::RunGetDataset() {
+  CreateTarget();
+  catalog::v1::GetDatasetRequest request;
+  request.set_id(id_);
+  Dataset got;
+  const grpc::Status status = stub_->GetDataset(Context().get(), request, &got);
+  ExpectStatus(status, ReadCode());
+  if (status.ok()) {
+    EXPECT_EQ(got.description(), "voor");
+  }
+}
+
+void SecurityMatrixTest::RunUpdateDataset() {
+  CreateTarget();
+  catalog::v1::UpdateDatasetRequest request;
+  request.mutable_dataset()->set_id(id_);
+  request.mutable_dataset()->set_description("na");
+  request.mutable_update_mask()->add_paths("description");
+  Dataset updated;
+  const grpc::Status status =
+      stub_->UpdateDataset(Context().get(), request, &updated);
+  ExpectStatus(status, ReadCode());
+  Dataset stored;
+  ASSERT_TRUE(IsOk(AdminGet(id_, &stored)));
+  EXPECT_EQ(stored.description(), status.ok() ? "na" : "voor");
+}
+
+void SecurityMatrixTest::RunDeleteDataset() {
+  CreateTarget();
+  catalog::v1::DeleteDatasetRequest request;
+  request.set_id(id_);
+  catalog::v1::DeleteDatasetResponse response;
+  const grpc::Status status =
+      stub_->DeleteDataset(Context().get(), request, &response);
+  ExpectStatus(status, ReadCode());
+  Dataset stored;
+  EXPECT_EQ(AdminGet(id_, &stored).error_code(),
+            status.ok() ? StatusCode::NOT_FOUND : StatusCode::OK);
+}
+
+void SecurityMatrixTest::RunListDatasets() {
+  CreateTarget();
+  catalog::v1::ListDatasetsRequest request;
+  request.mutable_filter()->set_tag(id_);
+  catalog::v1::ListDatasetsResponse response;
+  const grpc::Status status =
+      stub_->ListDatasets(Context().get(), request, &response);
+  if (!allowed_) return ExpectStatus(status, StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(IsOk(status));
+  EXPECT_EQ(response.datasets_size(), visible_ ? 1 : 0);
+  EXPECT_TRUE(response.next_page_token().empty());
+}
+
+void SecurityMatrixTest::RunListDatasetRevisions() {
+  CreateTarget();
+  catalog::v1::ListDatasetRevisionsRequest request;
+  request.set_id(id_);
+  catalog::v1::ListDatasetRevisionsResponse response;
+  const grpc::Status status =
+      stub_->ListDatasetRevisions(Context().get(), request, &response);
+  ExpectStatus(status, ReadCode());
+  if (status.ok()) {
+    ASSERT_EQ(response.revisions_size(), 1);
+    EXPECT_EQ(response.revisions(0).dataset().id(), id_);
+  }
+}
+
+void SecurityMatrixTest::RunUpsertDatasets() {
+  CreateTarget();
+  Dataset replace = DatasetAt(id_, level_);
+  replace.set_description("na");
+  const std::string new_id = id_ + "-nieuw";
+  std::vector<catalog::v1::UpsertDatasetsResponse> responses;
+  const grpc::Status status =
+      Upsert(*stub_, Context().get(), {{replace, DatasetAt(new_id, level_)}},
+             &responses);
+  Dataset stored;
+  if (!allowed_) {
+    ExpectStatus(status, StatusCode::PERMISSION_DENIED);
+    EXPECT_TRUE(responses.empty());
+  } else {
+    ASSERT_TRUE(IsOk(status));
+    ASSERT_EQ(responses.size(), 1u);
+    ASSERT_EQ(responses[0].results_size(), 2);
+    // A dataset the caller cannot see answers like a taken id.
+    const StatusCode replace_code =
+        visible_ ? StatusCode::OK : StatusCode::ALREADY_EXISTS;
+    EXPECT_EQ(responses[0].results(0).code(), replace_code)
+        << responses[0].results(0).message();
+    if (replace_code == StatusCode::ALREADY_EXISTS) {
+      EXPECT_EQ(responses[0].results(0).message(),
+                absl::StrCat("dataset ", id_, " already exists"));
+    }
+    EXPECT_EQ(responses[0].results(1).code(), CreateCode())
+        << responses[0].results(1).message();
+  }
+  ASSERT_TRUE(IsOk(AdminGet(id_, &stored)));
+  EXPECT_EQ(stored.description(), allowed_ && visible_ ? "na" : "voor");
+  EXPECT_EQ(
+      AdminGet(new_id, &stored).error_code(),
+      CreateCode() == StatusCode::OK ? StatusCode::OK : StatusCode::NOT_FOUND);
+}
+
+void SecurityMatrixTest::RunListAuditEvents() {
+  CreateTarget();
+  catalog::v1::ListAuditEventsRequest request;
+  request.set_resource(api::DatasetName(id_));
+  request.set_oldest_first(true);
+  catalog::v1::ListAuditEventsResponse response;
+  const grpc::Status status = server_->Audit(who_.name)->ListAuditEvents(
+      Context().get(), request, &response);
+  if (!allowed_) return ExpectStatus(status, StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(IsOk(status));
+  ASSERT_GE(response.events_size(), 1);
+  EXPECT_EQ(response.events(0).principal(), "admin");
+  EXPECT_EQ(response.events(0).method(), server::method::kCreateDataset);
+  EXPECT_EQ(response.events(0).code(), 0);
+}
+
+void SecurityMatrixTest::RunVerifyAuditTrail() {
+  CreateTarget();
+  catalog::v1::VerifyAuditTrailResponse response;
+  const grpc::Status status = server_->Audit(who_.name)->VerifyAuditTrail(
+      Context().get(), catalog::v1::VerifyAuditTrailRequest(), &response);
+  if (!allowed_) return ExpectStatus(status, StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(IsOk(status));
+  EXPECT_TRUE(response.intact()) << response.problem();
+  EXPECT_GE(response.entries(), 1);
+}
+
+TEST_P(SecurityMatrixTest, OutcomeFollowsTableAndClearance) {
+  SCOPED_TRACE(absl::StrCat(method_, " by ", who_.name, " on a ",
+                            LevelName(level_), " dataset: table ",
+                            allowed_ ? "allows" : "denies", ", clearance ",
+                            LevelName(who_.clearance)));
+  namespace m = server::method;
+  if (method_ == m::kCreateDataset) return RunCreateDataset();
+  if (method_ == m::kGetDataset) return RunGetDataset();
+  if (method_ == m::kUpdateDataset) return RunUpdateDataset();
+  if (method_ == m::kDeleteDataset) return RunDeleteDataset();
+  if (method_ == m::kListDatasets) return RunListDatasets();
+  if (method_ == m::kListDatasetRevisions) return RunListDatasetRevisions();
+  if (method_ == m::kUpsertDatasets) return RunUpsertDatasets();
+  if (method_ == m::kListAuditEvents) return RunListAuditEvents();
+  if (method_ == m::kVerifyAuditTrail) return RunVerifyAuditTrail();
+  FAIL() << "the matrix has no call for " << method_ << "; add one";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Matrix, SecurityMatrixTest, ::testing::ValuesIn(AllCases()),
+    [](const ::testing::TestParamInfo<MatrixCase>& info) {
+      return absl::StrCat(
+          ShortMethod(server::AuthorizationTable()[info.param.row].method), "_",
+          SuitePrincipals()[info.param.principal].name, "_",
+          LevelName(info.param.level));
+    });
+
+// ---- Data-dependent write rules (access.h) ----
+
+// steward and eigenaar are limited to the domain Burgerzaken; the reader's
+// certificate is made a steward of every domain here; admin may do anything.
+class WriteRulesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::vector<PolicyGrant> grants = {
+        {"steward", "", {"steward"}, "vertrouwelijk", {"Burgerzaken"}},
+        {"", kOwnerGroup, {"owner"}, "vertrouwelijk", {"Burgerzaken"}},
+        {"reader", "", {"steward"}, "vertrouwelijk", {}},
+        {"admin", "", {"admin"}, "zeer_geheim", {}},
+    };
+    server_ = SecureServer::Start(PolicyToml(grants));
+    ASSERT_NE(server_, nullptr);
+  }
+
+  static Dataset InDomain(
+      const std::string& id, const std::string& domain,
+      Confidentiality level = catalog::v1::CONFIDENTIALITY_INTERN) {
+    Dataset dataset = DatasetAt(id, level);
+    dataset.set_domain(domain);
+    return dataset;
+  }
+
+  grpc::Status Create(const std::string& who, const Dataset& dataset) {
+    catalog::v1::CreateDatasetRequest request;
+    *request.mutable_dataset() = dataset;
+    Dataset out;
+    return server_->Catalog(who)->CreateDataset(Context().get(), request, &out);
+  }
+
+  grpc::Status Update(const std::string& who, const Dataset& dataset,
+                      const std::vector<std::string>& paths) {
+    catalog::v1::UpdateDatasetRequest request;
+    *request.mutable_dataset() = dataset;
+    for (const std::string& path : paths)
+      request.mutable_update_mask()->add_paths(path);
+    Dataset out;
+    return server_->Catalog(who)->UpdateDataset(Context().get(), request, &out);
+  }
+
+  grpc::Status Delete(const std::string& who, const std::string& id) {
+    catalog::v1::DeleteDatasetRequest request;
+    request.set_id(id);
+    catalog::v1::DeleteDatasetResponse out;
+    return server_->Catalog(who)->DeleteDataset(Context().get(), request, &out);
+  }
+
+  Dataset AdminGet(const std::string& id) {
+    catalog::v1::GetDatasetRequest request;
+    request.set_id(id);
+    Dataset out;
+    EXPECT_TRUE(IsOk(
+        server_->Catalog("admin")->GetDataset(Context().get(), request, &out)));
+    return out;
+  }
+
+  std::unique_ptr<SecureServer> server_;
+};
+
+TEST_F(WriteRulesTest, ScopedStewardCreatesOnlyInItsDomain) {
+  EXPECT_TRUE(
+      IsOk(Create("steward", InDomain("bz-paspoorten", "Burgerzaken"))));
+  EXPECT_TRUE(
+      IsOk(Create("steward", InDomain("bz-rijbewijzen", "burgerzaken"))))
+      << "domains match case-insensitively";
+  EXPECT_TRUE(HasStatus(
+      Create("steward", InDomain("sd-uitkeringen", "Sociaal domein")),
+      StatusCode::PERMISSION_DENIED,
+      "dataset.domain: principal \"steward\" may not change datasets of domain "
+      "\"Sociaal domein\""));
+}
+
+TEST_F(WriteRulesTest, ScopedStewardUpdatesOnlyInItsDomain) {
+  ASSERT_TRUE(
+      IsOk(Create("admin", InDomain("sd-uitkeringen", "Sociaal domein"))));
+  Dataset change;
+  change.set_id("sd-uitkeringen");
+  change.set_description("bijgewerkt");
+  EXPECT_TRUE(HasStatus(Update("steward", change, {"description"}),
+                        StatusCode::PERMISSION_DENIED, "dataset.domain"));
+  EXPECT_EQ(AdminGet("sd-uitkeringen").description(), "");
+}
+
+TEST_F(WriteRulesTest, ScopedStewardCannotMoveADatasetOutOfItsDomain) {
+  ASSERT_TRUE(
+      IsOk(Create("steward", InDomain("bz-paspoorten", "Burgerzaken"))));
+  Dataset change;
+  change.set_id("bz-paspoorten");
+  change.set_domain("Sociaal domein");
+  EXPECT_TRUE(HasStatus(Update("steward", change, {"domain"}),
+                        StatusCode::PERMISSION_DENIED, "\"Sociaal domein\""));
+  EXPECT_EQ(AdminGet("bz-paspoorten").domain(), "Burgerzaken");
+}
+
+TEST_F(WriteRulesTest, ScopedStewardCannotMoveADatasetIntoItsDomain) {
+  ASSERT_TRUE(
+      IsOk(Create("admin", InDomain("sd-uitkeringen", "Sociaal domein"))));
+  Dataset change;
+  change.set_id("sd-uitkeringen");
+  change.set_domain("Burgerzaken");
+  EXPECT_TRUE(HasStatus(Update("steward", change, {"domain"}),
+                        StatusCode::PERMISSION_DENIED, "\"Sociaal domein\""));
+}
+
+TEST_F(WriteRulesTest, StewardCannotChangeTheClassification) {
+  ASSERT_TRUE(
+      IsOk(Create("steward", InDomain("bz-paspoorten", "Burgerzaken"))));
+  for (Confidentiality level : {catalog::v1::CONFIDENTIALITY_OPENBAAR,
+                                catalog::v1::CONFIDENTIALITY_VERTROUWELIJK}) {
+    Dataset change;
+    change.set_id("bz-paspoorten");
+    change.mutable_classification()->set_confidentiality(level);
+    EXPECT_TRUE(HasStatus(Update("steward", change, {"classification"}),
+                          StatusCode::PERMISSION_DENIED,
+                          "needs the owner role"))
+        << LevelName(level);
+  }
+  Dataset change;
+  change.set_id("bz-paspoorten");
+  change.mutable_classification()->set_confidentiality(
+      catalog::v1::CONFIDENTIALITY_INTERN);
+  change.mutable_classification()->set_availability(
+      catalog::v1::BIV_LEVEL_HOOG);
+  EXPECT_TRUE(HasStatus(Update("steward", change, {"classification"}),
+                        StatusCode::PERMISSION_DENIED, "needs the owner role"))
+      << "any part of the classification";
+  EXPECT_EQ(AdminGet("bz-paspoorten").classification().confidentiality(),
+            catalog::v1::CONFIDENTIALITY_INTERN);
+}
+
+TEST_F(WriteRulesTest, OwnerClassifiesUpToItsClearance) {
+  ASSERT_TRUE(
+      IsOk(Create(kOwnerPrincipal, InDomain("bz-paspoorten", "Burgerzaken"))));
+  Dataset change;
+  change.set_id("bz-paspoorten");
+  change.mutable_classification()->set_confidentiality(
+      catalog::v1::CONFIDENTIALITY_VERTROUWELIJK);
+  EXPECT_TRUE(IsOk(Update(kOwnerPrincipal, change, {"classification"})));
+  change.mutable_classification()->set_confidentiality(
+      catalog::v1::CONFIDENTIALITY_GEHEIM);
+  EXPECT_TRUE(HasStatus(
+      Update(kOwnerPrincipal, change, {"classification"}),
+      StatusCode::PERMISSION_DENIED,
+      "dataset.classification.confidentiality: geheim is above the clearance "
+      "of principal \"eigenaar\" (vertrouwelijk)"));
+  EXPECT_EQ(AdminGet("bz-paspoorten").classification().confidentiality(),
+            catalog::v1::CONFIDENTIALITY_VERTROUWELIJK);
+}
+
+TEST_F(WriteRulesTest, OwnerDeletesOnlyInItsDomain) {
+  ASSERT_TRUE(
+      IsOk(Create("admin", InDomain("sd-uitkeringen", "Sociaal domein"))));
+  ASSERT_TRUE(IsOk(Create("admin", InDomain("bz-paspoorten", "Burgerzaken"))));
+  EXPECT_TRUE(HasStatus(Delete(kOwnerPrincipal, "sd-uitkeringen"),
+                        StatusCode::PERMISSION_DENIED, "dataset.domain"));
+  EXPECT_TRUE(IsOk(Delete(kOwnerPrincipal, "bz-paspoorten")));
+  EXPECT_EQ(AdminGet("sd-uitkeringen").id(), "sd-uitkeringen");
+}
+
+TEST_F(WriteRulesTest,
+       UnscopedStewardWritesEveryDomainButNotAboveItsClearance) {
+  EXPECT_TRUE(
+      IsOk(Create("reader", InDomain("sd-uitkeringen", "Sociaal domein"))));
+  EXPECT_TRUE(IsOk(Create("reader", InDomain("oo-cameras", "Openbare orde"))));
+  EXPECT_TRUE(HasStatus(
+      Create("reader", InDomain("oo-informanten", "Openbare orde",
+                                catalog::v1::CONFIDENTIALITY_CONFIDENTIEEL)),
+      StatusCode::PERMISSION_DENIED, "confidentieel is above the clearance"));
+}
+
+TEST_F(WriteRulesTest, AdminIgnoresDomainsAndClassifies) {
+  ASSERT_TRUE(IsOk(
+      Create("admin", InDomain("oo-informanten", "Openbare orde",
+                               catalog::v1::CONFIDENTIALITY_ZEER_GEHEIM))));
+  Dataset change;
+  change.set_id("oo-informanten");
+  change.mutable_classification()->set_confidentiality(
+      catalog::v1::CONFIDENTIALITY_GEHEIM);
+  EXPECT_TRUE(IsOk(Update("admin", change, {"classification"})));
+  EXPECT_TRUE(IsOk(Delete("admin", "oo-informanten")));
+}
+
+TEST_F(WriteRulesTest, UpsertAppliesTheRulesPerItem) {
+  ASSERT_TRUE(IsOk(Create("admin", InDomain("bz-paspoorten", "Burgerzaken"))));
+  Dataset reclassified = InDomain("bz-paspoorten", "Burgerzaken",
+                                  catalog::v1::CONFIDENTIALITY_OPENBAAR);
+  std::vector<catalog::v1::UpsertDatasetsResponse> responses;
+  ASSERT_TRUE(
+      IsOk(Upsert(*server_->Catalog("steward"), Context().get(),
+                  {{InDomain("bz-rijbewijzen", "Burgerzaken"),
+                    InDomain("sd-uitkeringen", "Sociaal domein"), reclassified,
+                    InDomain("bz-geheim", "Burgerzaken",
+                             catalog::v1::CONFIDENTIALITY_GEHEIM)}},
+                  &responses)));
+  ASSERT_EQ(responses.size(), 1u);
+  ASSERT_EQ(responses[0].results_size(), 4);
+  EXPECT_EQ(responses[0].results(0).code(), 0)
+      << responses[0].results(0).message();
+  EXPECT_EQ(responses[0].results(1).code(), StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(responses[0].results(1).message(), HasSubstr("dataset.domain"));
+  EXPECT_EQ(responses[0].results(2).code(), StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(responses[0].results(2).message(),
+              HasSubstr("needs the owner role"));
+  EXPECT_EQ(responses[0].results(3).code(), StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(responses[0].results(3).message(),
+              HasSubstr("above the clearance"));
+}
+
+TEST_F(WriteRulesTest, UnknownPrincipalIsDeniedEveryWrite) {
+  EXPECT_TRUE(HasStatus(
+      Create(kUnknownPrincipal, InDomain("bz-paspoorten", "Burgerzaken")),
+      StatusCode::PERMISSION_DENIED,
+      "principal \"onbekend\" is not known to the access policy"));
+  std::vector<catalog::v1::UpsertDatasetsResponse> responses;
+  EXPECT_TRUE(HasStatus(
+      Upsert(*server_->Catalog(kUnknownPrincipal), Context().get(),
+             {{InDomain("bz-paspoorten", "Burgerzaken")}}, &responses),
+      StatusCode::PERMISSION_DENIED, "is not known to the access policy"));
+  EXPECT_TRUE(responses.empty());
+}
+
+// ---- Who a certificate names ----
+
+// Grants by certificate SAN URI and by OU reach the caller end to end; the
+// audit trail names the caller by CN.
+TEST(CertificateIdentityTest, GrantsMatchSanUriAndOrganizationalUnit) {
+  std::vector<PolicyGrant> grants = {
+      {"spiffe://voorbeeldstad.nl/eigenaar", "", {"auditor"}, "intern", {}},
+      {"", "afnemers", {"reader"}, "intern", {}},
+      {"admin", "", {"admin"}, "zeer_geheim", {}},
+  };
+  std::unique_ptr<SecureServer> server =
+      SecureServer::Start(PolicyToml(grants));
+  ASSERT_NE(server, nullptr);
+  catalog::v1::CreateDatasetRequest create;
+  *create.mutable_dataset() =
+      DatasetAt("aa-intern", catalog::v1::CONFIDENTIALITY_INTERN);
+  Dataset stored;
+  ASSERT_TRUE(IsOk(server->Catalog("admin")->CreateDataset(Context().get(),
+                                                           create, &stored)));
+
+  catalog::v1::GetDatasetRequest get;
+  get.set_id("aa-intern");
+  Dataset out;
+  EXPECT_TRUE(IsOk(server->Catalog("reader")->GetDataset(
+      CallContext("door-ou").get(), get, &out)))
+      << "reader through its OU afnemers";
+  EXPECT_TRUE(HasStatus(
+      server->Catalog("steward")->GetDataset(Context().get(), get, &out),
+      StatusCode::PERMISSION_DENIED, "principal \"steward\" is not known"))
+      << "no grant names the steward";
+
+  std::vector<catalog::v1::AuditEvent> events;
+  catalog::v1::ListAuditEventsRequest filter;
+  filter.set_principal(kOwnerPrincipal);  // The CN, though granted by SAN.
+  ASSERT_TRUE(
+      IsOk(ListAllEvents(*server->Audit(kOwnerPrincipal), filter, &events)))
+      << "eigenaar is an auditor through its SAN URI";
+  // A synced write after the reads: their queued entries are on disk now.
+  *create.mutable_dataset() =
+      DatasetAt("zz-barrier", catalog::v1::CONFIDENTIALITY_OPENBAAR);
+  ASSERT_TRUE(IsOk(server->Catalog("admin")->CreateDataset(Context().get(),
+                                                           create, &stored)));
+  catalog::v1::ListAuditEventsRequest by_request;
+  by_request.set_principal("reader");
+  events.clear();
+  ASSERT_TRUE(IsOk(
+      ListAllEvents(*server->Audit(kOwnerPrincipal), by_request, &events)));
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].request_id(), "door-ou");
+}
+
+}  // namespace
+}  // namespace catalog::testing
