@@ -3,7 +3,8 @@
 // (docs/BENCHMARKS.md, /work/shared/design/performance.md).
 //
 // Starts catalogd in process (127.0.0.1, port 0, mutual TLS, durable writes,
-// a temporary data directory) and measures over mutual TLS as `steward`:
+// a temporary data directory, an access policy) and measures over mutual
+// TLS as `steward` (authorized, and every call audited, as in production):
 //   bulk    N generated datasets through client::BulkLoad (batches of 500):
 //           datasets/s, durable.                          target >= 20,000/s
 //   read    GetDataset of random loaded ids vs grpc.health.v1.Health/Check,
@@ -99,16 +100,34 @@ struct Options {
   bool no_deadlock_detection = false;
   // Diagnostic: ServerOptions::write_threads (0: catalogd's default).
   int write_threads = 0;
+  // Access policy file; empty: a policy written for the benchmark.
+  std::string policy;
 };
 
+// The benchmark's access policy: `steward` is a steward of every domain with
+// the highest clearance, so that every generated dataset can be loaded and
+// read back whole (nothing hidden or redacted), and nobody must state a
+// purpose. Authorization and the audit trail of every call stay on.
+constexpr char kBenchPolicy[] = R"(# Written by catalog_bench.
+[purpose]
+required_for = []
+
+[[grant]]
+principal = "steward"
+roles = ["steward"]
+clearance = "zeer_geheim"
+)";
+
 constexpr char kUsage[] =
-    "Usage: catalog_bench --certs DIR [--datasets N] [--seconds S] [--streams K]\n"
-    "                     [--clients C] [--rounds R] [--channels H]\n"
+    "Usage: catalog_bench --certs DIR [--policy FILE] [--datasets N] [--seconds S]\n"
+    "                     [--streams K] [--clients C] [--rounds R] [--channels H]\n"
     "                     [--only read|bulk|create] [--bulk-max-seconds T]\n"
     "                     [--write-threads N] [--no-mutex-deadlock-detection]\n"
     "\n"
     "  --certs DIR         development PKI (scripts/gen-dev-certs.sh): ca.pem,\n"
     "                      server.pem/.key, steward.pem/.key\n"
+    "  --policy FILE       access policy (default: one written for the benchmark:\n"
+    "                      steward of all domains, clearance zeer_geheim)\n"
     "  --datasets N        datasets bulk loaded from the generator (default 100000)\n"
     "  --seconds S         length of one measurement run (default 5)\n"
     "  --streams K         calls outstanding in the read throughput runs (default 32)\n"
@@ -167,6 +186,8 @@ bool ParseArgs(int argc, char** argv, Options* o, std::string* error) {
     int64_t n = 0;
     if (name == "--certs") {
       o->certs = value;
+    } else if (name == "--policy") {
+      o->policy = value;
     } else if (name == "--datasets") {
       if (!as_int(1, 10000000, &o->datasets)) return false;
     } else if (name == "--seconds") {
@@ -1035,6 +1056,11 @@ int Main(int argc, char** argv) {
   so.tls_cert = o.certs + "/server.pem";
   so.tls_key = o.certs + "/server.key";
   so.client_ca = o.certs + "/ca.pem";
+  so.policy_file = o.policy;
+  if (so.policy_file.empty()) {
+    so.policy_file = dir.path() + "/bench-policy.toml";
+    std::ofstream(so.policy_file) << kBenchPolicy;
+  }
   so.sync_writes = true;
   if (o.write_threads > 0) so.write_threads = o.write_threads;
   absl::StatusOr<std::unique_ptr<server::CatalogServer>> server = server::CatalogServer::Start(so);
@@ -1133,6 +1159,7 @@ int Main(int argc, char** argv) {
   j["calibration"] = calibration;
   j["mutex_deadlock_detection"] = !o.no_deadlock_detection;
   j["write_threads"] = so.write_threads;
+  j["policy"] = o.policy.empty() ? "bench (steward, zeer_geheim)" : o.policy;
   j["all_targets_met"] = all_pass;
   j["errors"] = !ok;
   std::printf("BENCH_JSON %s\n", j.dump().c_str());
