@@ -11,7 +11,6 @@
 namespace catalog::storage {
 namespace {
 
-using catalog::testing::TempDir;
 using catalog::testing::ValidDataset;
 
 AuditEntry Entry(const std::string& principal, const std::string& method, int code,
@@ -27,18 +26,8 @@ AuditEntry Entry(const std::string& principal, const std::string& method, int co
   return e;
 }
 
-class AuditTrailTest : public ::testing::Test {
+class AuditTrailTest : public catalog::testing::StoreTest {
  protected:
-  void SetUp() override { Reopen(); }
-  void Reopen() {
-    if (store_ != nullptr) {
-      ASSERT_TRUE(store_->Close().ok());
-    }
-    store_.reset();
-    absl::StatusOr<std::unique_ptr<CatalogStore>> opened = CatalogStore::Open({dir_.path()});
-    ASSERT_TRUE(opened.ok()) << opened.status();
-    store_ = *std::move(opened);
-  }
   void Tamper(uint64_t sequence, const std::function<void(AuditEntry*)>& change) {
     rocksdb::DB* db = store_->RawDbForTesting();
     auto* cf = store_->RawColumnFamilyForTesting(static_cast<int>(Cf::kAudit));
@@ -51,8 +40,6 @@ class AuditTrailTest : public ::testing::Test {
                     .ok());
   }
 
-  TempDir dir_;
-  std::unique_ptr<CatalogStore> store_;
 };
 
 TEST_F(AuditTrailTest, EmptyTrailVerifies) {

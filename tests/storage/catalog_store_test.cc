@@ -14,24 +14,11 @@
 namespace catalog::storage {
 namespace {
 
-using catalog::testing::TempDir;
 using catalog::testing::ValidDataset;
 using catalog::v1::Dataset;
 
-class CatalogStoreTest : public ::testing::Test {
+class CatalogStoreTest : public catalog::testing::StoreTest {
  protected:
-  void SetUp() override { Reopen(); }
-
-  void Reopen() {
-    if (store_ != nullptr) {
-      ASSERT_TRUE(store_->Close().ok());
-    }
-    store_.reset();
-    absl::StatusOr<std::unique_ptr<CatalogStore>> opened = CatalogStore::Open({dir_.path()});
-    ASSERT_TRUE(opened.ok()) << opened.status();
-    store_ = *std::move(opened);
-  }
-
   Dataset Create(const std::string& id) {
     absl::StatusOr<Dataset> created = store_->CreateDataset(ValidDataset(id), context_);
     EXPECT_TRUE(created.ok()) << created.status();
@@ -57,8 +44,6 @@ class CatalogStoreTest : public ::testing::Test {
     return ids;
   }
 
-  TempDir dir_;
-  std::unique_ptr<CatalogStore> store_;
   WriteContext context_{"steward", "req-1", absl::FromUnixSeconds(1700000000), std::nullopt};
 };
 

@@ -109,6 +109,17 @@ void TestServer::Restart() {
   server_ = *std::move(started);
 }
 
+void StoreTest::Reopen() {
+  if (store_ != nullptr) {
+    ASSERT_TRUE(store_->Close().ok());
+  }
+  store_.reset();
+  absl::StatusOr<std::unique_ptr<storage::CatalogStore>> opened =
+      storage::CatalogStore::Open({dir_.path()});
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  store_ = *std::move(opened);
+}
+
 std::unique_ptr<grpc::ClientContext> Context() {
   auto context = std::make_unique<grpc::ClientContext>();
   context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));

@@ -8,9 +8,11 @@
 #include <string>
 
 #include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 
 #include "catalog/v1/catalog_service.grpc.pb.h"
 #include "server/transport/catalog_server.h"
+#include "storage/catalog_store.h"
 
 namespace catalog::testing {
 
@@ -75,6 +77,17 @@ class TestServer {
   std::unique_ptr<TempDir> dir_;
   server::ServerOptions options_;
   std::unique_ptr<server::CatalogServer> server_;
+};
+
+// A CatalogStore on a fresh temporary directory, opened in SetUp; Reopen()
+// closes and opens it again (restart).
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Reopen(); }
+  void Reopen();
+
+  TempDir dir_;
+  std::unique_ptr<storage::CatalogStore> store_;
 };
 
 // A client context with a 10 s deadline.
