@@ -47,6 +47,26 @@ std::string DatasetName(absl::string_view id) {
   return absl::StrCat(kDatasetCollection, id);
 }
 
+absl::StatusOr<std::string> ParsePartyName(absl::string_view name, absl::string_view field) {
+  absl::string_view id = name;
+  absl::ConsumePrefix(&id, kPartyCollection);
+  if (absl::Status s = ValidateDatasetId(id, field); !s.ok()) return s;
+  return std::string(id);
+}
+
+std::string PartyName(absl::string_view id) { return absl::StrCat(kPartyCollection, id); }
+
+absl::StatusOr<std::string> ParseNodeName(absl::string_view name, absl::string_view field) {
+  if (absl::StartsWith(name, kPartyCollection)) {
+    absl::StatusOr<std::string> id = ParsePartyName(name, field);
+    if (!id.ok()) return id.status();
+    return PartyName(*id);
+  }
+  absl::StatusOr<std::string> id = ParseDatasetName(name, field);
+  if (!id.ok()) return id.status();
+  return DatasetName(*id);
+}
+
 std::string SlugFromText(absl::string_view text, size_t reserve) {
   std::string slug;
   const size_t limit = kMaxIdLength > reserve ? kMaxIdLength - reserve : 1;

@@ -12,6 +12,7 @@
 namespace catalog::api {
 
 inline constexpr absl::string_view kDatasetCollection = "datasets/";
+inline constexpr absl::string_view kPartyCollection = "parties/";
 inline constexpr size_t kMinIdLength = 3;
 inline constexpr size_t kMaxIdLength = 63;
 
@@ -31,6 +32,17 @@ absl::Status DatasetNotFoundError(absl::string_view id);
 
 // "datasets/{id}".
 std::string DatasetName(absl::string_view id);
+
+// Accepts "cbs" or "parties/cbs"; returns the id (same slug rules as
+// datasets). INVALID_ARGUMENT naming `field` otherwise.
+absl::StatusOr<std::string> ParsePartyName(absl::string_view name, absl::string_view field);
+
+// "parties/{id}".
+std::string PartyName(absl::string_view id);
+
+// A lineage node: "datasets/{id}", "parties/{id}", or a bare dataset id.
+// Returns the full resource name. INVALID_ARGUMENT naming `field` otherwise.
+absl::StatusOr<std::string> ParseNodeName(absl::string_view name, absl::string_view field);
 
 // A valid slug derived from free text ("BRP Ingezetenen!" ->
 // "brp-ingezetenen"), truncated to leave room for `reserve` more characters.
