@@ -26,22 +26,10 @@
 #include "storage/key_codec.h"
 #include "storage/proto/records.pb.h"
 #include "storage/rocks_status.h"
+#include "storage/store_impl.h"
 
 namespace catalog::storage {
 namespace {
-
-using catalog::v1::Dataset;
-using google::protobuf::util::TimeUtil;
-
-// Number of lock stripes for per-dataset write locks. Writers of different
-// datasets collide only when their ids hash to the same stripe.
-constexpr size_t kLockStripes = 4096;
-
-int64_t ToMicros(absl::Time t) { return absl::ToUnixMicros(t); }
-
-google::protobuf::Timestamp ToTimestamp(absl::Time t) {
-  return TimeUtil::MicrosecondsToTimestamp(ToMicros(t));
-}
 
 catalog::v1::ChangeKind ToApiKind(ChangeKind kind) {
   switch (kind) {
@@ -56,213 +44,8 @@ catalog::v1::ChangeKind ToApiKind(ChangeKind kind) {
   }
 }
 
-// An RAII owner of a RocksDB snapshot.
-class ScopedSnapshot {
- public:
-  explicit ScopedSnapshot(rocksdb::DB* db) : db_(db), snapshot_(db->GetSnapshot()) {}
-  ~ScopedSnapshot() { db_->ReleaseSnapshot(snapshot_); }
-  ScopedSnapshot(const ScopedSnapshot&) = delete;
-  ScopedSnapshot& operator=(const ScopedSnapshot&) = delete;
-
-  rocksdb::ReadOptions Options() const {
-    rocksdb::ReadOptions options;
-    options.snapshot = snapshot_;
-    return options;
-  }
-
- private:
-  rocksdb::DB* db_;
-  const rocksdb::Snapshot* snapshot_;
-};
-
-// Sorted difference a - b of two sorted vectors.
-std::vector<std::string> Minus(const std::vector<std::string>& a,
-                               const std::vector<std::string>& b) {
-  std::vector<std::string> out;
-  std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
-  return out;
-}
-
 }  // namespace
 
-struct CatalogStore::Impl {
-  StoreOptions options;
-  rocksdb::DB* db = nullptr;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;  // Indexed by Cf.
-  std::unique_ptr<Committer> committer;
-  std::array<std::mutex, kLockStripes> stripes;
-
-  rocksdb::ColumnFamilyHandle* cf(Cf id) const {
-    return handles[static_cast<size_t>(id)];
-  }
-
-
-  // Locks the stripes of `ids` in ascending order (no deadlock between
-  // batches) and holds them for the lifetime of the returned locks.
-  std::vector<std::unique_lock<std::mutex>> LockIds(
-      const std::vector<std::string_view>& ids) {
-    std::vector<size_t> wanted;
-    wanted.reserve(ids.size());
-    for (std::string_view id : ids) {
-      wanted.push_back(std::hash<std::string_view>{}(id) % kLockStripes);
-    }
-    std::sort(wanted.begin(), wanted.end());
-    wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
-    std::vector<std::unique_lock<std::mutex>> locks;
-    locks.reserve(wanted.size());
-    for (size_t stripe : wanted) locks.emplace_back(stripes[stripe]);
-    return locks;
-  }
-
-  // The committed dataset, or nullopt when absent.
-  absl::StatusOr<std::optional<Dataset>> ReadCurrent(
-      const rocksdb::ReadOptions& read, std::string_view id) const {
-    std::string value;
-    rocksdb::Status s = db->Get(read, cf(Cf::kDatasets), DatasetKey(id), &value);
-    if (s.IsNotFound()) return std::optional<Dataset>();
-    if (!s.ok()) return FromRocksStatus(s, "reading dataset");
-    Dataset dataset;
-    if (!dataset.ParseFromString(value)) {
-      return absl::DataLossError(absl::StrCat("dataset record ", std::string(id), " is corrupt"));
-    }
-    return std::optional<Dataset>(std::move(dataset));
-  }
-
-  // Adds one dataset change to `batch`: the record (or its deletion), the
-  // index entries that differ, the revision-history entry and the change-log
-  // entry. `before` is null for a create, `after` null for a delete.
-  void AddDatasetChange(rocksdb::WriteBatch* batch, const Dataset* before,
-                        const Dataset* after, uint64_t revision,
-                        const WriteContext& context) const {
-    const Dataset& subject = after != nullptr ? *after : *before;
-    const std::string& id = subject.id();
-    const std::vector<std::string> old_keys =
-        before != nullptr ? DatasetIndexKeys(*before) : std::vector<std::string>();
-    const std::vector<std::string> new_keys =
-        after != nullptr ? DatasetIndexKeys(*after) : std::vector<std::string>();
-    for (const std::string& key : Minus(old_keys, new_keys)) {
-      batch->Delete(cf(Cf::kIndexes), key);
-    }
-    for (const std::string& key : Minus(new_keys, old_keys)) {
-      batch->Put(cf(Cf::kIndexes), key, rocksdb::Slice());
-    }
-    if (after != nullptr) {
-      batch->Put(cf(Cf::kDatasets), DatasetKey(id), after->SerializeAsString());
-    } else {
-      batch->Delete(cf(Cf::kDatasets), DatasetKey(id));
-    }
-
-    const ChangeKind kind = before == nullptr  ? CHANGE_KIND_CREATE
-                            : after == nullptr ? CHANGE_KIND_DELETE
-                                               : CHANGE_KIND_UPDATE;
-    DatasetRevisionRecord record;
-    record.set_revision(revision);
-    record.set_change_time_micros(ToMicros(context.time));
-    record.set_kind(kind);
-    record.set_principal(context.principal);
-    *record.mutable_dataset() = subject;
-    batch->Put(cf(Cf::kDatasetRevisions), DatasetRevisionKey(id, revision),
-               record.SerializeAsString());
-
-    ChangeLogEntry entry;
-    entry.set_revision(revision);
-    entry.set_change_time_micros(ToMicros(context.time));
-    entry.set_kind(kind);
-    entry.set_resource(absl::StrCat("datasets/", id));
-    entry.set_principal(context.principal);
-    entry.set_request_id(context.request_id);
-    batch->Put(cf(Cf::kChangeLog), ChangeLogKey(revision), entry.SerializeAsString());
-  }
-
-  // Commits a change built by `build` together with the call's audit entry.
-  absl::Status Commit(uint64_t revisions,
-                      std::function<void(uint64_t, rocksdb::WriteBatch*)> build,
-                      const WriteContext& context) {
-    Committer::Request request;
-    request.revisions = revisions;
-    request.build = std::move(build);
-    request.audit = context.audit;
-    request.sync = options.sync_writes;
-    return committer->Commit(std::move(request));
-  }
-
-  absl::Status CheckFormatVersion() {
-    std::string value;
-    rocksdb::Status s = db->Get(rocksdb::ReadOptions(), cf(Cf::kMeta),
-                                kMetaFormatVersion, &value);
-    if (s.ok()) {
-      std::string_view in = value;
-      uint32_t version = 0;
-      if (!ConsumeUint32(&in, &version) || !in.empty()) {
-        return absl::DataLossError("format_version record is corrupt");
-      }
-      if (version != kFormatVersion) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "data directory ", options.path, " has format version ", version,
-            "; this catalogd reads format version ", kFormatVersion));
-      }
-      return absl::OkStatus();
-    }
-    if (!s.IsNotFound()) return FromRocksStatus(s, "reading format version");
-    // A new store: only an empty one may be stamped.
-    std::unique_ptr<rocksdb::Iterator> it(
-        db->NewIterator(rocksdb::ReadOptions(), cf(Cf::kDatasets)));
-    it->SeekToFirst();
-    if (it->Valid()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "data directory ", options.path, " holds data but no format version"));
-    }
-    std::string encoded;
-    AppendUint32(&encoded, kFormatVersion);
-    rocksdb::WriteOptions w;
-    w.sync = true;
-    return FromRocksStatus(db->Put(w, cf(Cf::kMeta), kMetaFormatVersion, encoded),
-                           "writing format version");
-  }
-
-  // Where the committer resumes: the last change-log revision and the last
-  // audit entry.
-  absl::StatusOr<Committer::Position> LoadPosition() {
-    Committer::Position position;
-    std::unique_ptr<rocksdb::Iterator> it(
-        db->NewIterator(rocksdb::ReadOptions(), cf(Cf::kChangeLog)));
-    it->SeekToLast();
-    if (!it->status().ok()) return FromRocksStatus(it->status(), "reading change log");
-    if (it->Valid() && !ParseChangeLogKey(it->key().ToStringView(), &position.revision)) {
-      return absl::DataLossError("change log key is corrupt");
-    }
-    it.reset(db->NewIterator(rocksdb::ReadOptions(), cf(Cf::kAudit)));
-    it->SeekToLast();
-    if (!it->status().ok()) return FromRocksStatus(it->status(), "reading audit trail");
-    position.audit_hash = GenesisHash();
-    if (it->Valid()) {
-      AuditEntry last;
-      if (!ParseAuditKey(it->key().ToStringView(), &position.audit_sequence) ||
-          !last.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
-        return absl::DataLossError("last audit entry is corrupt");
-      }
-      position.audit_hash = last.hash();
-    }
-    return position;
-  }
-
-  absl::Status CloseDb() {
-    if (db == nullptr) return absl::OkStatus();
-    if (committer != nullptr) committer->Stop();
-    committer.reset();
-    absl::Status result = FromRocksStatus(db->FlushWAL(/*sync=*/true), "syncing WAL");
-    for (rocksdb::ColumnFamilyHandle* handle : handles) {
-      rocksdb::Status s = db->DestroyColumnFamilyHandle(handle);
-      if (result.ok() && !s.ok()) result = FromRocksStatus(s, "closing column family");
-    }
-    handles.clear();
-    rocksdb::Status s = db->Close();
-    if (result.ok() && !s.ok()) result = FromRocksStatus(s, "closing store");
-    delete db;
-    db = nullptr;
-    return result;
-  }
-};
 
 CatalogStore::CatalogStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
@@ -316,6 +99,10 @@ absl::StatusOr<std::unique_ptr<CatalogStore>> CatalogStore::Open(
     return position.status();
   }
   impl->committer = std::make_unique<Committer>(impl->db, impl->cf(Cf::kAudit), *position);
+  if (absl::Status st = impl->RebuildGraph(); !st.ok()) {
+    impl->CloseDb().IgnoreError();
+    return st;
+  }
   return std::unique_ptr<CatalogStore>(new CatalogStore(std::move(impl)));
 }
 
@@ -401,9 +188,7 @@ std::vector<DatasetWriteResult> CatalogStore::WriteDatasets(
       continue;
     }
     Dataset& after = w.dataset;
-    *after.mutable_create_time() =
-        before.has_value() ? before->create_time() : ToTimestamp(context.time);
-    *after.mutable_update_time() = ToTimestamp(context.time);
+    Impl::Stamp(&after, before.has_value() ? &*before : nullptr, 0, context);
     results[i].created = !before.has_value();
     planned.push_back({i, before, after});
     found->second = std::move(after);
@@ -433,6 +218,11 @@ std::vector<DatasetWriteResult> CatalogStore::WriteDatasets(
         }
       },
       context);
+  if (committed.ok()) {
+    GraphDelta delta;
+    for (const Planned& p : planned) delta.datasets.push_back(GraphNodeOf(p.after));
+    impl_->graph.Apply(delta);
+  }
   for (Planned& p : planned) {
     DatasetWriteResult& result = results[p.result];
     if (committed.ok()) {
@@ -465,10 +255,10 @@ absl::StatusOr<Dataset> CatalogStore::ReplaceDataset(Dataset dataset,
 
 absl::StatusOr<int64_t> CatalogStore::DeleteDataset(const std::string& id,
                                                     int64_t expected_revision,
-                                                    const WriteContext& context) {
+                                                    const WriteContext& context, bool force) {
   auto locks = impl_->LockIds({id});
-  absl::StatusOr<std::optional<Dataset>> current =
-      impl_->ReadCurrent(rocksdb::ReadOptions(), id);
+  const rocksdb::ReadOptions read;
+  absl::StatusOr<std::optional<Dataset>> current = impl_->ReadCurrent(read, id);
   if (!current.ok()) return current.status();
   if (!current->has_value()) {
     return api::DatasetNotFoundError(id);
@@ -479,15 +269,34 @@ absl::StatusOr<int64_t> CatalogStore::DeleteDataset(const std::string& id,
                                            expected_revision, " (now at ",
                                            before.revision(), "); read it again and retry"));
   }
+  // Edge writes lock both endpoints, so holding this dataset's lock keeps
+  // its edges as they are read here.
+  absl::StatusOr<std::vector<catalog::v1::LineageEdge>> edges = impl_->EdgesOf(read, id);
+  if (!edges.ok()) return edges.status();
+  if (!edges->empty() && !force) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "dataset ", id, " still has ", edges->size(),
+        " lineage edge(s); delete them first, or delete with force to remove them too"));
+  }
   uint64_t revision = 0;
   absl::Status committed = impl_->Commit(
-      1,
+      1 + edges->size(),
       [&](uint64_t assigned, rocksdb::WriteBatch* batch) {
         revision = assigned;
         impl_->AddDatasetChange(batch, &before, nullptr, revision, context);
+        uint64_t edge_revision = revision;
+        for (const catalog::v1::LineageEdge& edge : *edges) {
+          impl_->AddEdgeChange(batch, &edge, nullptr, ++edge_revision, context);
+        }
       },
       context);
   if (!committed.ok()) return committed;
+  GraphDelta delta;
+  delta.removed_datasets.push_back(id);
+  for (const catalog::v1::LineageEdge& edge : *edges) {
+    delta.removed_edges.push_back({edge.source(), edge.target()});
+  }
+  impl_->graph.Apply(delta);
   return static_cast<int64_t>(revision);
 }
 
@@ -724,14 +533,28 @@ absl::StatusOr<CheckReport> CatalogStore::Check() const {
   // 3. Counts, and the change log is not ahead of the revision counter.
   it.reset(impl_->db->NewIterator(read, impl_->cf(Cf::kDatasetRevisions)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) ++report.revisions;
+  int64_t dataset_changes = 0;
   it.reset(impl_->db->NewIterator(read, impl_->cf(Cf::kChangeLog)));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) ++report.change_log_entries;
-  if (report.revisions != report.change_log_entries) {
-    problem(absl::StrCat(report.revisions, " revision entries but ",
-                         report.change_log_entries, " change-log entries"));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    ++report.change_log_entries;
+    ChangeLogEntry entry;
+    if (!entry.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      problem(absl::StrCat("change-log entry ", absl::CHexEscape(it->key().ToString()),
+                           " is corrupt"));
+    } else if (absl::StartsWith(entry.resource(), "datasets/")) {
+      ++dataset_changes;
+    }
+  }
+  if (report.revisions != dataset_changes) {
+    problem(absl::StrCat(report.revisions, " revision entries but ", dataset_changes,
+                         " dataset change-log entries"));
   }
 
-  // 4. The audit trail's hash chain.
+  // 4. Lineage: every out-edge has its in-edge summary and existing
+  //    endpoints, and every in-edge summary its out-edge.
+  if (absl::Status s = impl_->CheckLineage(read, &report, problem); !s.ok()) return s;
+
+  // 5. The audit trail's hash chain.
   absl::StatusOr<AuditVerification> audit = VerifyAuditTrail();
   if (!audit.ok()) return audit.status();
   report.audit_entries = audit->entries;

@@ -32,6 +32,8 @@
 #include "absl/time/time.h"
 #include "catalog/v1/catalog_service.pb.h"
 #include "catalog/v1/dataset.pb.h"
+#include "catalog/v1/lineage.pb.h"
+#include "storage/lineage_graph.h"
 #include "storage/proto/records.pb.h"
 
 namespace rocksdb {
@@ -148,6 +150,53 @@ struct AuditPage {
   uint64_t next_after = 0;
 };
 
+// One edge to write. The edge's `source` is "datasets/{id}" and its
+// `target` "datasets/{id}" or "parties/{id}" (normalized by the caller).
+struct EdgeWrite {
+  catalog::v1::LineageEdge edge;
+  WriteMode mode = WriteMode::kUpsert;
+  // When > 0, ABORTED unless the edge's current revision equals this.
+  int64_t expected_revision = 0;
+};
+
+// A lineage change applied as one atomic write: all of it or nothing.
+struct LineageWrite {
+  // Datasets to create first (OpenLineage stubs); ALREADY_EXISTS if any
+  // exists.
+  std::vector<catalog::v1::Dataset> create_datasets;
+  // Edges to create or replace; NOT_FOUND when an endpoint does not exist
+  // (after the datasets above are created). At most one write per edge.
+  std::vector<EdgeWrite> edges;
+  // OpenLineage job records to store (bookkeeping of the intake; no
+  // revision of their own).
+  std::vector<OpenLineageJob> jobs;
+};
+
+struct LineageWriteResult {
+  std::vector<catalog::v1::Dataset> datasets;  // As stored.
+  std::vector<catalog::v1::LineageEdge> edges;  // As stored, in order.
+};
+
+// Which edges to list.
+struct EdgeQuery {
+  // "datasets/{id}" or "parties/{id}"; empty: every edge, by source.
+  std::string node;
+  bool out = true;  // Edges from `node` (ignored when node is empty).
+  bool in = true;   // Edges into `node`.
+  // Resume after this position: the `next_cursor` of the previous page.
+  std::string cursor;
+  size_t limit = 100;
+  // Edges examined per call at most.
+  size_t scan_budget = 20000;
+  // Optional: edges for which it returns false are skipped.
+  std::function<bool(const catalog::v1::LineageEdge&)> visible;
+};
+
+struct EdgePage {
+  std::vector<catalog::v1::LineageEdge> edges;
+  std::string next_cursor;  // Empty at the end.
+};
+
 struct AuditVerification {
   // Entries checked.
   int64_t entries = 0;
@@ -165,6 +214,7 @@ struct CheckReport {
   int64_t index_entries = 0;
   int64_t revisions = 0;
   int64_t change_log_entries = 0;
+  int64_t edges = 0;
   int64_t audit_entries = 0;
   // One line per problem found; empty means consistent.
   std::vector<std::string> problems;
@@ -204,10 +254,11 @@ class CatalogStore {
 
   // Deletes a dataset; its revision history stays. Returns the revision of
   // the deletion. NOT_FOUND if absent; ABORTED if expected_revision > 0 and
-  // differs from the current one.
+  // differs from the current one; FAILED_PRECONDITION if lineage edges
+  // refer to it, unless `force`: then they are deleted in the same write.
   absl::StatusOr<int64_t> DeleteDataset(const std::string& id,
                                         int64_t expected_revision,
-                                        const WriteContext& context);
+                                        const WriteContext& context, bool force = false);
 
   // The current dataset. NOT_FOUND if absent.
   absl::StatusOr<catalog::v1::Dataset> GetDataset(const std::string& id) const;
@@ -233,6 +284,44 @@ class CatalogStore {
 
   // The newest revision committed so far (0 for an empty catalogue).
   int64_t LatestRevision() const;
+
+  // ---- External parties ----
+
+  // ALREADY_EXISTS when the id is taken.
+  absl::StatusOr<catalog::v1::ExternalParty> CreateParty(catalog::v1::ExternalParty party,
+                                                         const WriteContext& context);
+  // NOT_FOUND, ABORTED (expected_revision), FAILED_PRECONDITION while edges
+  // lead to the party. Returns the revision of the deletion.
+  absl::StatusOr<int64_t> DeleteParty(const std::string& id, int64_t expected_revision,
+                                      const WriteContext& context);
+  absl::StatusOr<catalog::v1::ExternalParty> GetParty(const std::string& id) const;
+  // Parties with id > after_id, by id.
+  absl::StatusOr<std::vector<catalog::v1::ExternalParty>> ListParties(
+      const std::string& after_id, size_t limit) const;
+
+  // ---- Lineage ----
+
+  // Applies `write` atomically (see LineageWrite).
+  absl::StatusOr<LineageWriteResult> WriteLineage(LineageWrite write,
+                                                  const WriteContext& context);
+  // Deletes the edge; NOT_FOUND, ABORTED. Returns the revision.
+  absl::StatusOr<int64_t> DeleteEdge(const std::string& source, const std::string& target,
+                                     int64_t expected_revision, const WriteContext& context);
+  // `source` "datasets/{id}", `target` "datasets/{id}" or "parties/{id}".
+  absl::StatusOr<catalog::v1::LineageEdge> GetEdge(const std::string& source,
+                                                   const std::string& target) const;
+  absl::StatusOr<EdgePage> ListEdges(const EdgeQuery& query) const;
+  // The in-memory adjacency of the lineage graph, kept in step with every
+  // committed change and rebuilt on open.
+  const LineageGraph& graph() const;
+
+  // The OpenLineage job record, or nullopt.
+  absl::StatusOr<std::optional<OpenLineageJob>> GetOpenLineageJob(const std::string& ns,
+                                                                 const std::string& name) const;
+
+  // Ids of the datasets carrying this OpenLineage name.
+  absl::StatusOr<std::vector<std::string>> FindByOpenLineageName(
+      const std::string& ns, const std::string& name) const;
 
   // ---- Audit trail ----
 

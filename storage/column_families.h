@@ -22,14 +22,16 @@ enum class Cf : uint8_t {
   kMeta = 1,              // format version and other store-wide values.
   kDatasets = 2,          // ordered(id) -> catalog.v1.Dataset
   kDatasetRevisions = 3,  // ordered(id) | u64(revision) -> DatasetRevisionRecord
-  kLineageOut = 4,        // src | dst (lineage issue)
-  kLineageIn = 5,         // dst | src (lineage issue)
+  kLineageOut = 4,        // ordered(src id) | ordered(target name) -> LineageEdge
+  kLineageIn = 5,         // ordered(target name) | ordered(src id) -> EdgeSummary
   kMeasurements = 6,      // dataset | dimension | time (quality issue)
   kTerugmeldingen = 7,    // dataset | report (quality issue)
   kProcessing = 8,        // processing records
   kAudit = 9,             // u64(sequence) -> audit entry (security issue)
   kChangeLog = 10,        // u64(revision) -> ChangeLogEntry
   kIndexes = 11,          // u8(index) | value | ordered(id) -> empty
+  kParties = 12,          // ordered(party id) -> catalog.v1.ExternalParty
+  kOpenLineageJobs = 13,  // ordered(namespace) | ordered(name) -> OpenLineageJob
 };
 
 struct ColumnFamilySpec {
@@ -37,7 +39,7 @@ struct ColumnFamilySpec {
   std::string_view name;
 };
 
-inline constexpr std::array<ColumnFamilySpec, 12> kColumnFamilies = {{
+inline constexpr std::array<ColumnFamilySpec, 14> kColumnFamilies = {{
     {Cf::kDefault, "default"},
     {Cf::kMeta, "meta"},
     {Cf::kDatasets, "datasets"},
@@ -50,6 +52,8 @@ inline constexpr std::array<ColumnFamilySpec, 12> kColumnFamilies = {{
     {Cf::kAudit, "audit"},
     {Cf::kChangeLog, "change_log"},
     {Cf::kIndexes, "indexes"},
+    {Cf::kParties, "parties"},
+    {Cf::kOpenLineageJobs, "openlineage_jobs"},
 }};
 
 // Keys of the meta column family.

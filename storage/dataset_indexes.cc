@@ -18,6 +18,7 @@ IndexValueKind ValueKindOf(DatasetIndex index) {
     case DatasetIndex::kProvider:
     case DatasetIndex::kOwner:
     case DatasetIndex::kTag:
+    case DatasetIndex::kOpenLineageName:
       return IndexValueKind::kString;
     case DatasetIndex::kRevision:
       return IndexValueKind::kUint64;
@@ -28,6 +29,13 @@ IndexValueKind ValueKindOf(DatasetIndex index) {
 
 std::string TextIndexValue(std::string_view text) {
   return IndexStringValue(absl::AsciiStrToLower(absl::string_view(text.data(), text.size())));
+}
+
+std::string OpenLineageIndexValue(std::string_view ns, std::string_view name) {
+  std::string joined(ns);
+  joined.push_back('\0');
+  joined.append(name);
+  return IndexStringValue(joined);
 }
 
 std::vector<std::string> DatasetIndexKeys(const catalog::v1::Dataset& d) {
@@ -52,6 +60,10 @@ std::vector<std::string> DatasetIndexKeys(const catalog::v1::Dataset& d) {
   for (const std::string& tag : d.tags()) add_text(DatasetIndex::kTag, tag);
   add_number(DatasetIndex::kPersonalData,
              d.personal_data().contains_personal_data() ? 1 : 0);
+  for (const catalog::v1::OpenLineageName& name : d.openlineage_names()) {
+    keys.push_back(IndexKey(Id(DatasetIndex::kOpenLineageName),
+                            OpenLineageIndexValue(name.namespace_(), name.name()), id));
+  }
   keys.push_back(IndexKey(Id(DatasetIndex::kRevision),
                           IndexUint64Value(static_cast<uint64_t>(d.revision())), id));
   std::sort(keys.begin(), keys.end());

@@ -29,6 +29,7 @@ enum class DatasetIndex : uint8_t {
   kTag = 9,                // lower(tag), one entry per tag
   kPersonalData = 10,      // u32(0|1)
   kRevision = 11,          // u64(revision): order by last change
+  kOpenLineageName = 12,   // string(namespace \0 name), one per OpenLineage name
 };
 
 inline constexpr DatasetIndex kAllDatasetIndexes[] = {
@@ -37,7 +38,7 @@ inline constexpr DatasetIndex kAllDatasetIndexes[] = {
     DatasetIndex::kProvider,     DatasetIndex::kInsideEea,
     DatasetIndex::kConfidentiality, DatasetIndex::kOwner,
     DatasetIndex::kTag,          DatasetIndex::kPersonalData,
-    DatasetIndex::kRevision,
+    DatasetIndex::kRevision,     DatasetIndex::kOpenLineageName,
 };
 
 // How the values of `index` are encoded.
@@ -48,6 +49,9 @@ std::vector<std::string> DatasetIndexKeys(const catalog::v1::Dataset& dataset);
 
 // Encoded value of a text index entry (lower-cased).
 std::string TextIndexValue(std::string_view text);
+
+// Encoded value of an OpenLineage-name index entry (exact, not lower-cased).
+std::string OpenLineageIndexValue(std::string_view ns, std::string_view name);
 
 // Whether `dataset` meets every condition of `filter` (text ignoring case).
 bool MatchesFilter(const catalog::v1::DatasetFilter& filter,

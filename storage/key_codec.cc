@@ -184,4 +184,59 @@ std::string PrefixSuccessor(std::string_view prefix) {
   return result;
 }
 
+namespace {
+
+std::string Pair(std::string_view first, std::string_view second) {
+  std::string key;
+  AppendOrderedString(&key, first);
+  AppendOrderedString(&key, second);
+  return key;
+}
+
+bool ParsePair(std::string_view key, std::string* first, std::string* second) {
+  return ConsumeOrderedString(&key, first) && ConsumeOrderedString(&key, second) && key.empty();
+}
+
+}  // namespace
+
+std::string EdgeOutKey(std::string_view source_id, std::string_view target) {
+  return Pair(source_id, target);
+}
+std::string EdgeOutPrefix(std::string_view source_id) { return DatasetKey(source_id); }
+bool ParseEdgeOutKey(std::string_view key, std::string* source_id, std::string* target) {
+  return ParsePair(key, source_id, target);
+}
+
+std::string EdgeInKey(std::string_view target, std::string_view source_id) {
+  return Pair(target, source_id);
+}
+std::string EdgeInPrefix(std::string_view target) { return DatasetKey(target); }
+bool ParseEdgeInKey(std::string_view key, std::string* target, std::string* source_id) {
+  return ParsePair(key, target, source_id);
+}
+
+std::string EdgeSummaryValue(uint8_t relation, bool mapped) {
+  std::string value;
+  AppendUint8(&value, relation);
+  AppendUint8(&value, mapped ? 1 : 0);
+  return value;
+}
+
+bool ParseEdgeSummaryValue(std::string_view value, uint8_t* relation, bool* mapped) {
+  uint8_t flag = 0;
+  if (!ConsumeUint8(&value, relation) || !ConsumeUint8(&value, &flag) || !value.empty() ||
+      flag > 1) {
+    return false;
+  }
+  *mapped = flag == 1;
+  return true;
+}
+
+std::string PartyKey(std::string_view id) { return DatasetKey(id); }
+bool ParsePartyKey(std::string_view key, std::string* id) { return ParseDatasetKey(key, id); }
+
+std::string OpenLineageJobKey(std::string_view ns, std::string_view name) {
+  return Pair(ns, name);
+}
+
 }  // namespace catalog::storage

@@ -45,6 +45,31 @@ std::string DatasetRevisionPrefix(std::string_view id);
 bool ParseDatasetRevisionKey(std::string_view key, std::string* id,
                              uint64_t* revision);
 
+// lineage_out: ordered(source dataset id) | ordered(target resource name),
+// the target being "datasets/{id}" or "parties/{id}".
+std::string EdgeOutKey(std::string_view source_id, std::string_view target);
+// Prefix of all out-edges of one dataset.
+std::string EdgeOutPrefix(std::string_view source_id);
+bool ParseEdgeOutKey(std::string_view key, std::string* source_id, std::string* target);
+
+// lineage_in: ordered(target resource name) | ordered(source dataset id).
+std::string EdgeInKey(std::string_view target, std::string_view source_id);
+// Prefix of all in-edges of one node.
+std::string EdgeInPrefix(std::string_view target);
+bool ParseEdgeInKey(std::string_view key, std::string* target, std::string* source_id);
+
+// lineage_in values: u8(relation) | u8(1 if the edge has column mappings).
+// Small, so that the in-memory graph is rebuilt without parsing edges.
+std::string EdgeSummaryValue(uint8_t relation, bool mapped);
+bool ParseEdgeSummaryValue(std::string_view value, uint8_t* relation, bool* mapped);
+
+// parties: ordered(id).
+std::string PartyKey(std::string_view id);
+bool ParsePartyKey(std::string_view key, std::string* id);
+
+// openlineage_jobs: ordered(namespace) | ordered(name).
+std::string OpenLineageJobKey(std::string_view ns, std::string_view name);
+
 // change_log: u64(revision).
 std::string ChangeLogKey(uint64_t revision);
 bool ParseChangeLogKey(std::string_view key, uint64_t* revision);
