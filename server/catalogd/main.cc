@@ -77,6 +77,7 @@ int Check(const std::string& data_dir) {
   std::cout << "datasets: " << report->datasets << "\nindex entries: " << report->index_entries
             << "\nrevisions: " << report->revisions
             << "\nchange-log entries: " << report->change_log_entries
+            << "\nlineage edges: " << report->edges
             << "\naudit entries: " << report->audit_entries << "\n";
   for (const std::string& problem : report->problems) std::cout << "PROBLEM: " << problem << "\n";
   std::cout << (report->ok() ? "check passed" : "check FAILED") << std::endl;

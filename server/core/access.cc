@@ -16,7 +16,11 @@ using catalog::v1::Dataset;
 constexpr RoleSet kClassifiers = Bit(Role::kOwner) | Bit(Role::kAdmin);
 
 absl::Status CheckDomain(const Caller& caller, const std::string& domain) {
-  if (caller.grant.Has(Role::kAdmin) || caller.grant.CoversDomain(domain)) return absl::OkStatus();
+  // A dataset without a domain yet (an OpenLineage stub) may be completed by
+  // any writer; completing it assigns the domain, which is then checked.
+  if (domain.empty() || caller.grant.Has(Role::kAdmin) || caller.grant.CoversDomain(domain)) {
+    return absl::OkStatus();
+  }
   return absl::PermissionDeniedError(absl::StrCat(
       "dataset.domain: principal \"", caller.principal, "\" may not change datasets of domain \"",
       domain, "\""));
@@ -92,6 +96,10 @@ void PreserveHiddenFields(const Grant& grant, const Dataset& stored, Dataset* pr
 
 absl::Status CheckDelete(const Caller& caller, const Dataset& dataset) {
   return CheckDomain(caller, dataset.domain());
+}
+
+absl::Status CheckLineageWrite(const Caller& caller, const Dataset& owner) {
+  return CheckDomain(caller, owner.domain());
 }
 
 storage::AuditEntry AuditEntryFor(const Caller& caller, int code) {

@@ -46,6 +46,12 @@ void PreserveHiddenFields(const Grant& grant, const catalog::v1::Dataset& stored
 // May the caller delete `dataset`? PERMISSION_DENIED outside their domains.
 absl::Status CheckDelete(const Caller& caller, const catalog::v1::Dataset& dataset);
 
+// Whether the caller may add or remove lineage edges documented by `owner`:
+// the target of a SOURCE or DERIVED edge (its steward documents where its
+// data comes from), the source of a DELIVERY (its steward decides to
+// deliver). PERMISSION_DENIED outside the caller's domains.
+absl::Status CheckLineageWrite(const Caller& caller, const catalog::v1::Dataset& owner);
+
 // The write context of a mutation by `caller`, carrying the call's audit
 // entry so that it is committed with the change.
 storage::WriteContext AuditedWrite(const Caller& caller);

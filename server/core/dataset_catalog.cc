@@ -12,6 +12,7 @@
 #include "server/core/access.h"
 #include "server/core/dataset_validation.h"
 #include "server/core/page_token.h"
+#include "server/core/request_rules.h"
 
 namespace catalog::server {
 namespace {
@@ -26,24 +27,6 @@ constexpr absl::string_view kImmutablePaths[] = {"id", "create_time", "update_ti
 // Records the dataset a call concerns, for its audit entry.
 void Concerns(const Caller& caller, absl::string_view id) {
   caller.audit->resources.push_back(api::DatasetName(id));
-}
-
-// Marks the call's audit entry as committed with its change.
-template <typename T>
-T Committed(const Caller& caller, T result) {
-  if (result.ok()) caller.audit->committed = true;
-  return result;
-}
-
-// Parses an etag; empty means "unconditional" (0).
-absl::StatusOr<int64_t> ParseEtag(const std::string& etag, absl::string_view field) {
-  if (etag.empty()) return 0;
-  int64_t revision = 0;
-  if (!absl::SimpleAtoi(etag, &revision) || revision <= 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, ": \"", etag, "\" is not an etag of this catalogue"));
-  }
-  return revision;
 }
 
 std::string GeneratedId(const std::string& title) {
@@ -85,12 +68,7 @@ absl::Status DatasetCatalog::CheckHistoryVisible(const Caller& caller,
 }
 
 absl::StatusOr<size_t> DatasetCatalog::PageSize(int requested) const {
-  if (requested < 0) return absl::InvalidArgumentError("page_size: must not be negative");
-  if (requested > limits_.max_page_size) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat("page_size: at most ", limits_.max_page_size));
-  }
-  return static_cast<size_t>(requested == 0 ? limits_.default_page_size : requested);
+  return ResolvePageSize(requested, limits_.default_page_size, limits_.max_page_size);
 }
 
 absl::StatusOr<Dataset> DatasetCatalog::Create(const catalog::v1::CreateDatasetRequest& request,
@@ -187,7 +165,7 @@ absl::StatusOr<catalog::v1::DeleteDatasetResponse> DatasetCatalog::Delete(
                                            "); read it again and retry"));
   }
   absl::StatusOr<int64_t> revision = Committed(
-      caller, store_->DeleteDataset(*id, current->revision(), AuditedWrite(caller)));
+      caller, store_->DeleteDataset(*id, current->revision(), AuditedWrite(caller), request.force()));
   if (!revision.ok()) return revision.status();
   catalog::v1::DeleteDatasetResponse response;
   response.set_revision(*revision);

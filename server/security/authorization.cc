@@ -20,6 +20,18 @@ constexpr MethodRule kTable[] = {
     {method::kUpsertDatasets, kWriters},
     {method::kListAuditEvents, kAuditors},
     {method::kVerifyAuditTrail, kAuditors},
+    {method::kCreateParty, kWriters},
+    {method::kGetParty, kReaders},
+    {method::kListParties, kReaders},
+    {method::kDeleteParty, kOwners},
+    {method::kCreateEdge, kWriters},
+    {method::kGetEdge, kReaders},
+    {method::kListEdges, kReaders},
+    {method::kDeleteEdge, kWriters},
+    {method::kGetLineage, kReaders},
+    {method::kAnalyzeImpact, kReaders},
+    {method::kListLineageFindings, kReaders},
+    {method::kIngestOpenLineage, kWriters},
 };
 
 }  // namespace

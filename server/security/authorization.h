@@ -23,6 +23,18 @@ inline constexpr char kListDatasetRevisions[] = "/catalog.v1.CatalogService/List
 inline constexpr char kUpsertDatasets[] = "/catalog.v1.CatalogService/UpsertDatasets";
 inline constexpr char kListAuditEvents[] = "/catalog.v1.AuditService/ListAuditEvents";
 inline constexpr char kVerifyAuditTrail[] = "/catalog.v1.AuditService/VerifyAuditTrail";
+inline constexpr char kCreateParty[] = "/catalog.v1.LineageService/CreateParty";
+inline constexpr char kGetParty[] = "/catalog.v1.LineageService/GetParty";
+inline constexpr char kListParties[] = "/catalog.v1.LineageService/ListParties";
+inline constexpr char kDeleteParty[] = "/catalog.v1.LineageService/DeleteParty";
+inline constexpr char kCreateEdge[] = "/catalog.v1.LineageService/CreateEdge";
+inline constexpr char kGetEdge[] = "/catalog.v1.LineageService/GetEdge";
+inline constexpr char kListEdges[] = "/catalog.v1.LineageService/ListEdges";
+inline constexpr char kDeleteEdge[] = "/catalog.v1.LineageService/DeleteEdge";
+inline constexpr char kGetLineage[] = "/catalog.v1.LineageService/GetLineage";
+inline constexpr char kAnalyzeImpact[] = "/catalog.v1.LineageService/AnalyzeImpact";
+inline constexpr char kListLineageFindings[] = "/catalog.v1.LineageService/ListLineageFindings";
+inline constexpr char kIngestOpenLineage[] = "/catalog.v1.LineageService/IngestOpenLineage";
 }  // namespace method
 
 struct MethodRule {

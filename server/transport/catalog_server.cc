@@ -17,6 +17,7 @@
 #include "server/service/audit_service.h"
 #include "server/service/blocking_executor.h"
 #include "server/service/catalog_service.h"
+#include "server/service/lineage_service.h"
 #include "server/transport/tls.h"
 #include "storage/catalog_store.h"
 
@@ -30,9 +31,11 @@ struct CatalogServer::Impl {
   std::unique_ptr<PageTokens> page_tokens;
   std::unique_ptr<DatasetCatalog> catalog;
   std::unique_ptr<AuditQueries> audit_queries;
+  std::unique_ptr<LineageCatalog> lineage;
   std::unique_ptr<BlockingExecutor> executor;
   std::unique_ptr<CatalogServiceImpl> catalog_service;
   std::unique_ptr<AuditServiceImpl> audit_service;
+  std::unique_ptr<LineageServiceImpl> lineage_service;
   std::unique_ptr<grpc::Server> server;
   int port = 0;
   bool shut_down = false;
@@ -115,11 +118,14 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
                                                    impl->page_tokens.get());
   impl->audit_queries = std::make_unique<AuditQueries>(impl->store.get(), options.limits,
                                                        impl->page_tokens.get());
+  impl->lineage = std::make_unique<LineageCatalog>(impl->store.get(), options.lineage_limits,
+                                                   impl->page_tokens.get());
   impl->executor = std::make_unique<BlockingExecutor>(options.write_threads);
   const ServiceDeps deps{impl->policy.get(), impl->store.get(), impl->executor.get(),
                          options.default_stream_deadline};
   impl->catalog_service = std::make_unique<CatalogServiceImpl>(impl->catalog.get(), deps);
   impl->audit_service = std::make_unique<AuditServiceImpl>(impl->audit_queries.get(), deps);
+  impl->lineage_service = std::make_unique<LineageServiceImpl>(impl->lineage.get(), deps);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -127,6 +133,7 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
   builder.AddListeningPort(options.listen, credentials, &impl->port);
   builder.RegisterService(impl->catalog_service.get());
   builder.RegisterService(impl->audit_service.get());
+  builder.RegisterService(impl->lineage_service.get());
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options.max_concurrent_streams);
   // gRPC enables SO_REUSEPORT by default: a second server could then bind
   // the same port and receive part of the connections. Refuse instead.

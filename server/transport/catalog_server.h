@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/core/dataset_catalog.h"
+#include "server/core/lineage_catalog.h"
 
 namespace catalog::server {
 
@@ -46,6 +47,8 @@ struct ServerOptions {
   int max_message_bytes = 16 << 20;
   // Page and batch limits.
   CatalogLimits limits;
+  // Traversal budgets and lineage limits.
+  LineageLimits lineage_limits;
   // Threads that carry blocking (durable) writes; bounds the writes that can
   // share one WAL sync.
   int write_threads = 64;

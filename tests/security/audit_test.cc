@@ -497,6 +497,28 @@ TEST_F(AuditTest, UnknownPrincipalIsDeniedEveryRpcAndAudited) {
     statuses.push_back(audit_stub->VerifyAuditTrail(
         Context().get(), catalog::v1::VerifyAuditTrailRequest(), &verified));
   }
+  {
+    namespace v1 = catalog::v1;
+    using Stub = v1::LineageService::Stub;
+    auto lineage = server_->Lineage(kUnknownPrincipal);
+    auto call = [&](auto method, auto request, auto response) {
+      statuses.push_back(((*lineage).*method)(Context().get(), request, &response));
+    };
+    call(&Stub::CreateParty, v1::CreatePartyRequest(), v1::ExternalParty());
+    call(&Stub::GetParty, v1::GetPartyRequest(), v1::ExternalParty());
+    call(&Stub::ListParties, v1::ListPartiesRequest(), v1::ListPartiesResponse());
+    call(&Stub::DeleteParty, v1::DeletePartyRequest(), v1::DeletePartyResponse());
+    call(&Stub::CreateEdge, v1::CreateEdgeRequest(), v1::LineageEdge());
+    call(&Stub::GetEdge, v1::GetEdgeRequest(), v1::LineageEdge());
+    call(&Stub::ListEdges, v1::ListEdgesRequest(), v1::ListEdgesResponse());
+    call(&Stub::DeleteEdge, v1::DeleteEdgeRequest(), v1::DeleteEdgeResponse());
+    call(&Stub::GetLineage, v1::GetLineageRequest(), v1::GetLineageResponse());
+    call(&Stub::AnalyzeImpact, v1::AnalyzeImpactRequest(), v1::AnalyzeImpactResponse());
+    call(&Stub::ListLineageFindings, v1::ListLineageFindingsRequest(),
+         v1::ListLineageFindingsResponse());
+    call(&Stub::IngestOpenLineage, v1::IngestOpenLineageRequest(),
+         v1::IngestOpenLineageResponse());
+  }
   for (const grpc::Status& status : statuses) {
     EXPECT_TRUE(
         HasStatus(status, StatusCode::PERMISSION_DENIED,

@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "catalog/v1/audit_service.pb.h"
 #include "catalog/v1/catalog_service.pb.h"
+#include "catalog/v1/lineage_service.pb.h"
 #include "server/security/identity.h"
 #include "server/security/policy.h"
 #include "tests/security/security_support.h"
@@ -144,7 +145,8 @@ TEST(AuthorizationTable, UnknownMethodIsDeniedToEveryRole) {
 TEST(AuthorizationTable, CoversEveryRpcOfTheServicesExactlyOnce) {
   std::set<std::string> served;
   for (const char* name :
-       {"catalog.v1.CatalogService", "catalog.v1.AuditService"}) {
+       {"catalog.v1.CatalogService", "catalog.v1.AuditService",
+        "catalog.v1.LineageService"}) {
     const google::protobuf::ServiceDescriptor* service =
         google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
             name);

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "api/resource_names.h"
 #include "server/security/authorization.h"
@@ -148,6 +149,10 @@ class SecurityMatrixTest : public ::testing::TestWithParam<MatrixCase> {
   void RunUpsertDatasets();
   void RunListAuditEvents();
   void RunVerifyAuditTrail();
+  void RunLineage();
+  // The target with an edge from an openbaar source into it, both created by
+  // the admin; returns the source's id.
+  std::string CreateTargetWithSource();
 
   static SecureServer* server_;
   static int next_id_;
@@ -315,6 +320,140 @@ void SecurityMatrixTest::RunVerifyAuditTrail() {
   EXPECT_GE(response.entries(), 1);
 }
 
+std::string SecurityMatrixTest::CreateTargetWithSource() {
+  CreateTarget();
+  const std::string source = id_ + "-bron";
+  catalog::v1::CreateDatasetRequest request;
+  *request.mutable_dataset() = DatasetAt(source, catalog::v1::CONFIDENTIALITY_OPENBAAR);
+  Dataset stored;
+  EXPECT_TRUE(IsOk(admin_->CreateDataset(Context().get(), request, &stored)));
+  catalog::v1::CreateEdgeRequest edge;
+  edge.mutable_edge()->set_source(source);
+  edge.mutable_edge()->set_target(id_);
+  edge.mutable_edge()->set_relation(catalog::v1::LINEAGE_RELATION_DERIVED);
+  catalog::v1::LineageEdge created;
+  EXPECT_TRUE(IsOk(server_->Lineage("admin")->CreateEdge(Context().get(), edge, &created)));
+  return source;
+}
+
+// Every LineageService row: calls about the target dataset follow the table
+// and then the clearance (hidden answers like missing); calls about parties
+// or OpenLineage follow the table alone.
+void SecurityMatrixTest::RunLineage() {
+  namespace v1 = catalog::v1;
+  namespace m = server::method;
+  const auto lineage = server_->Lineage(who_.name);
+  const std::string party = absl::StrCat("p-", id_);
+  grpc::Status status;
+  StatusCode expected = ReadCode();
+  if (method_ == m::kCreateParty || method_ == m::kGetParty || method_ == m::kListParties ||
+      method_ == m::kDeleteParty || method_ == m::kIngestOpenLineage) {
+    expected = allowed_ ? StatusCode::OK : StatusCode::PERMISSION_DENIED;
+    v1::ExternalParty p;
+    if (method_ != m::kCreateParty && method_ != m::kIngestOpenLineage) {
+      v1::CreatePartyRequest create;
+      create.mutable_party()->set_id(party);
+      create.mutable_party()->set_name("Partij");
+      create.mutable_party()->set_kind(v1::PARTY_KIND_CBS);
+      ASSERT_TRUE(IsOk(server_->Lineage("admin")->CreateParty(Context().get(), create, &p)));
+    }
+    if (method_ == m::kCreateParty) {
+      v1::CreatePartyRequest request;
+      request.mutable_party()->set_id(party);
+      request.mutable_party()->set_name("Partij");
+      request.mutable_party()->set_kind(v1::PARTY_KIND_CBS);
+      status = lineage->CreateParty(Context().get(), request, &p);
+    } else if (method_ == m::kGetParty) {
+      v1::GetPartyRequest request;
+      request.set_id(party);
+      status = lineage->GetParty(Context().get(), request, &p);
+    } else if (method_ == m::kListParties) {
+      v1::ListPartiesResponse response;
+      status = lineage->ListParties(Context().get(), v1::ListPartiesRequest(), &response);
+    } else if (method_ == m::kDeleteParty) {
+      v1::DeletePartyRequest request;
+      request.set_id(party);
+      v1::DeletePartyResponse response;
+      status = lineage->DeleteParty(Context().get(), request, &response);
+    } else {
+      v1::IngestOpenLineageRequest request;
+      request.add_events(absl::StrCat(
+          R"({"eventType":"COMPLETE","eventTime":"2026-03-02T02:00:00Z","run":{"runId":"r1"},)",
+          R"("job":{"namespace":"ns","name":"job"},"inputs":[{"namespace":"ns","name":")", id_,
+          R"(.in"}],"outputs":[{"namespace":"ns","name":")", id_, R"(.out"}]})"));
+      v1::IngestOpenLineageResponse response;
+      status = lineage->IngestOpenLineage(Context().get(), request, &response);
+      if (status.ok()) {
+        EXPECT_EQ(response.datasets_created_size(), 2);
+      }
+    }
+    return ExpectStatus(status, expected);
+  }
+
+  const std::string source = CreateTargetWithSource();
+  if (method_ == m::kCreateEdge) {
+    // A second source into the target: documented by the target's steward.
+    const std::string other = id_ + "-tweede";
+    v1::CreateDatasetRequest create;
+    *create.mutable_dataset() = DatasetAt(other, catalog::v1::CONFIDENTIALITY_OPENBAAR);
+    Dataset stored;
+    ASSERT_TRUE(IsOk(admin_->CreateDataset(Context().get(), create, &stored)));
+    v1::CreateEdgeRequest request;
+    request.mutable_edge()->set_source(other);
+    request.mutable_edge()->set_target(id_);
+    request.mutable_edge()->set_relation(v1::LINEAGE_RELATION_SOURCE);
+    v1::LineageEdge edge;
+    status = lineage->CreateEdge(Context().get(), request, &edge);
+  } else if (method_ == m::kGetEdge) {
+    v1::GetEdgeRequest request;
+    request.set_source(source);
+    request.set_target(id_);
+    v1::LineageEdge edge;
+    status = lineage->GetEdge(Context().get(), request, &edge);
+  } else if (method_ == m::kDeleteEdge) {
+    v1::DeleteEdgeRequest request;
+    request.set_source(source);
+    request.set_target(id_);
+    v1::DeleteEdgeResponse response;
+    status = lineage->DeleteEdge(Context().get(), request, &response);
+  } else if (method_ == m::kListEdges) {
+    v1::ListEdgesRequest request;
+    request.set_node(id_);
+    v1::ListEdgesResponse response;
+    status = lineage->ListEdges(Context().get(), request, &response);
+    if (status.ok()) {
+      EXPECT_EQ(response.edges_size(), 1);
+    }
+  } else if (method_ == m::kGetLineage) {
+    v1::GetLineageRequest request;
+    request.set_root(source);  // Visible root; the target is its child.
+    v1::GetLineageResponse response;
+    status = lineage->GetLineage(Context().get(), request, &response);
+    expected = allowed_ ? StatusCode::OK : StatusCode::PERMISSION_DENIED;
+    if (status.ok()) {
+      ASSERT_EQ(response.nodes_size(), 2);
+      EXPECT_EQ(response.nodes(1).hidden(), !visible_);
+      EXPECT_EQ(response.nodes(1).name(),
+                visible_ ? api::DatasetName(id_) : std::string("hidden/1"));
+      const std::string quoted = absl::StrCat("\"", api::DatasetName(id_), "\"");
+      EXPECT_EQ(response.DebugString().find(quoted) != std::string::npos, visible_);
+    }
+  } else if (method_ == m::kAnalyzeImpact) {
+    v1::AnalyzeImpactRequest request;
+    request.set_root(id_);
+    v1::AnalyzeImpactResponse response;
+    status = lineage->AnalyzeImpact(Context().get(), request, &response);
+  } else if (method_ == m::kListLineageFindings) {
+    v1::ListLineageFindingsRequest request;
+    request.set_dataset(id_);
+    v1::ListLineageFindingsResponse response;
+    status = lineage->ListLineageFindings(Context().get(), request, &response);
+  } else {
+    FAIL() << "the matrix has no lineage call for " << method_ << "; add one";
+  }
+  ExpectStatus(status, expected);
+}
+
 TEST_P(SecurityMatrixTest, OutcomeFollowsTableAndClearance) {
   SCOPED_TRACE(absl::StrCat(method_, " by ", who_.name, " on a ",
                             LevelName(level_), " dataset: table ",
@@ -330,6 +469,7 @@ TEST_P(SecurityMatrixTest, OutcomeFollowsTableAndClearance) {
   if (method_ == m::kUpsertDatasets) return RunUpsertDatasets();
   if (method_ == m::kListAuditEvents) return RunListAuditEvents();
   if (method_ == m::kVerifyAuditTrail) return RunVerifyAuditTrail();
+  if (absl::StartsWith(method_, "/catalog.v1.LineageService/")) return RunLineage();
   FAIL() << "the matrix has no call for " << method_ << "; add one";
 }
 

@@ -272,6 +272,11 @@ std::unique_ptr<catalog::v1::AuditService::Stub> SecureServer::Audit(
   return catalog::v1::AuditService::NewStub(Channel(principal));
 }
 
+std::unique_ptr<catalog::v1::LineageService::Stub> SecureServer::Lineage(
+    const std::string& principal) {
+  return catalog::v1::LineageService::NewStub(Channel(principal));
+}
+
 void SecureServer::WritePolicy(const std::string& toml) const {
   WriteFileAtomically(options_.policy_file, toml);
 }

@@ -18,6 +18,7 @@
 #include "absl/types/span.h"
 #include "catalog/v1/audit_service.grpc.pb.h"
 #include "catalog/v1/catalog_service.grpc.pb.h"
+#include "catalog/v1/lineage_service.grpc.pb.h"
 #include "server/security/policy.h"
 #include "server/transport/catalog_server.h"
 #include "storage/proto/records.pb.h"
@@ -124,6 +125,8 @@ class SecureServer {
   std::unique_ptr<catalog::v1::CatalogService::Stub> Catalog(
       const std::string& principal);
   std::unique_ptr<catalog::v1::AuditService::Stub> Audit(
+      const std::string& principal);
+  std::unique_ptr<catalog::v1::LineageService::Stub> Lineage(
       const std::string& principal);
 
   // Replaces the policy file (atomically).

@@ -1,0 +1,1014 @@
+#include "server/core/lineage_catalog.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <utility>
+
+#include <google/protobuf/util/message_differencer.h>
+#include <google/protobuf/util/time_util.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "api/enum_text.h"
+#include "api/resource_names.h"
+#include "server/core/access.h"
+#include "server/core/dataset_validation.h"
+#include "server/core/openlineage.h"
+#include "server/core/request_rules.h"
+
+namespace catalog::server {
+namespace {
+
+namespace v1 = ::catalog::v1;
+using google::protobuf::util::TimeUtil;
+using v1::Dataset;
+using v1::ExternalParty;
+using v1::LineageEdge;
+using v1::LineageNode;
+
+constexpr size_t kMaxPartyName = 200;
+
+void Concerns(const Caller& caller, std::string name) {
+  caller.audit->resources.push_back(std::move(name));
+}
+
+absl::Status Invalid(const std::string& path, absl::string_view problem) {
+  return absl::InvalidArgumentError(absl::StrCat(path, ": ", problem));
+}
+
+bool IsParty(const std::string& node) { return absl::StartsWith(node, api::kPartyCollection); }
+
+std::string IdOf(const std::string& node) { return node.substr(node.find('/') + 1); }
+
+std::string EdgeName(const LineageEdge& edge) {
+  return absl::StrCat("lineage/", IdOf(edge.source()), "/", edge.target());
+}
+
+// Clears what a client may not set on an edge.
+void ClearOutputOnly(LineageEdge* edge) {
+  edge->clear_name();
+  edge->clear_last_run();
+  edge->clear_create_time();
+  edge->clear_update_time();
+  edge->clear_revision();
+  edge->clear_etag();
+}
+
+const v1::SchemaField* FieldOf(const Dataset& dataset, const std::string& name) {
+  for (const v1::SchemaField& field : dataset.schema_fields()) {
+    if (field.name() == name) return &field;
+  }
+  return nullptr;
+}
+
+absl::Status ValidateParty(const ExternalParty& party) {
+  if (absl::Status s = api::ValidateDatasetId(party.id(), "party.id"); !s.ok()) return s;
+  if (party.name().empty()) return Invalid("party.name", "required");
+  if (party.name().size() > kMaxPartyName) {
+    return Invalid("party.name", absl::StrCat("at most ", kMaxPartyName, " characters"));
+  }
+  if (party.kind() == v1::PARTY_KIND_UNSPECIFIED) return Invalid("party.kind", "required");
+  if (!party.oin().empty() &&
+      (party.oin().size() != 20 ||
+       !std::all_of(party.oin().begin(), party.oin().end(), [](char c) { return absl::ascii_isdigit(static_cast<unsigned char>(c)); }))) {
+    return Invalid("party.oin", "an OIN has 20 digits");
+  }
+  return ValidateMessageFields(party, "party");
+}
+
+LineageNode NodeOfDataset(const Dataset& d, int depth) {
+  LineageNode node;
+  node.set_name(api::DatasetName(d.id()));
+  node.set_depth(depth);
+  node.set_title(d.title());
+  node.set_confidentiality(d.classification().confidentiality());
+  node.set_contains_personal_data(d.personal_data().contains_personal_data());
+  node.set_registration_type(d.registration_type());
+  node.set_basisregistratie(d.basisregistratie());
+  node.set_domain(d.domain());
+  return node;
+}
+
+LineageNode NodeOfParty(const ExternalParty& p, int depth) {
+  LineageNode node;
+  node.set_name(api::PartyName(p.id()));
+  node.set_depth(depth);
+  node.set_title(p.name());
+  node.set_party_kind(p.kind());
+  return node;
+}
+
+// The caller's view of the nodes of one response: what they may see, and
+// for hidden datasets placeholders numbered in order of first appearance
+// ("hidden/1", ...), so the graph keeps its shape without naming them. The
+// basic view comes from the in-memory graph alone; the full view reads the
+// records.
+class NodeView {
+ public:
+  NodeView(const storage::CatalogStore& store, const Caller& caller, bool full)
+      : store_(store), caller_(caller), full_(full) {}
+
+  // Describes node `name` at `depth`.
+  LineageNode Describe(const std::string& name, int depth, const storage::NodeInfo& info) {
+    auto known = names_.find(name);
+    if (known != names_.end()) {
+      LineageNode node = known->second;
+      node.set_depth(depth);
+      return node;
+    }
+    LineageNode node;
+    if (!full_) {
+      if (!info.party && info.confidentiality > caller_.grant.clearance) {
+        node = Placeholder(depth);
+      } else {
+        node.set_name(name);
+        node.set_depth(depth);
+        node.set_confidentiality(static_cast<v1::Confidentiality>(info.confidentiality));
+        node.set_contains_personal_data(info.personal_data);
+      }
+    } else if (IsParty(name)) {
+      absl::StatusOr<ExternalParty> party = store_.GetParty(IdOf(name));
+      node = party.ok() ? NodeOfParty(*party, depth) : Placeholder(depth);
+    } else {
+      absl::StatusOr<Dataset> dataset = store_.GetDataset(IdOf(name));
+      node = dataset.ok() && Visible(caller_.grant, *dataset) ? NodeOfDataset(*dataset, depth)
+                                                              : Placeholder(depth);
+    }
+    names_.emplace(name, node);
+    return node;
+  }
+
+  // The name to show for `name` (after Describe).
+  const std::string& Shown(const std::string& name) const { return names_.at(name).name(); }
+  bool Hidden(const std::string& name) const { return names_.at(name).hidden(); }
+
+ private:
+  LineageNode Placeholder(int depth) {
+    LineageNode node;
+    node.set_name(absl::StrCat("hidden/", next_hidden_++));
+    node.set_depth(depth);
+    node.set_hidden(true);
+    return node;
+  }
+
+  const storage::CatalogStore& store_;
+  const Caller& caller_;
+  const bool full_;
+  std::map<std::string, LineageNode> names_;
+  int next_hidden_ = 1;
+};
+
+absl::Status CheckDepthAndBudget(int depth, int budget, const LineageLimits& limits) {
+  if (depth < 0 || depth > limits.max_depth) {
+    return Invalid("max_depth", absl::StrCat("must be 0..", limits.max_depth));
+  }
+  if (budget < 0) return Invalid("node_budget", "must not be negative");
+  if (budget > limits.max_node_budget) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("node_budget: at most ", limits.max_node_budget));
+  }
+  return absl::OkStatus();
+}
+
+absl::Time TimeOf(const google::protobuf::Timestamp& t) {
+  return absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(t));
+}
+
+}  // namespace
+
+LineageCatalog::LineageCatalog(storage::CatalogStore* store, LineageLimits limits,
+                               const PageTokens* tokens)
+    : store_(store), limits_(limits), tokens_(tokens) {}
+
+absl::StatusOr<Dataset> LineageCatalog::VisibleDataset(const Caller& caller,
+                                                       const std::string& id) const {
+  absl::StatusOr<Dataset> dataset = store_->GetDataset(id);
+  if (!dataset.ok()) return dataset.status();
+  if (!Visible(caller.grant, *dataset)) return api::DatasetNotFoundError(id);
+  return dataset;
+}
+
+// ---- Parties ----
+
+absl::StatusOr<ExternalParty> LineageCatalog::CreateParty(const v1::CreatePartyRequest& request,
+                                                          const Caller& caller) {
+  ExternalParty party = request.party();
+  if (party.id().empty() && !party.name().empty()) party.set_id(api::SlugFromText(party.name(), 0));
+  if (absl::StartsWith(party.id(), api::kPartyCollection)) {
+    party.set_id(party.id().substr(api::kPartyCollection.size()));
+  }
+  party.clear_create_time();
+  party.clear_update_time();
+  party.clear_revision();
+  party.clear_etag();
+  Concerns(caller, api::PartyName(party.id()));
+  if (absl::Status s = ValidateParty(party); !s.ok()) return s;
+  return Committed(caller, store_->CreateParty(std::move(party), AuditedWrite(caller)));
+}
+
+absl::StatusOr<ExternalParty> LineageCatalog::GetParty(const v1::GetPartyRequest& request,
+                                                       const Caller& caller) const {
+  absl::StatusOr<std::string> id = api::ParsePartyName(request.id(), "id");
+  if (!id.ok()) return id.status();
+  Concerns(caller, api::PartyName(*id));
+  return store_->GetParty(*id);
+}
+
+absl::StatusOr<v1::ListPartiesResponse> LineageCatalog::ListParties(
+    const v1::ListPartiesRequest& request, const Caller& caller) const {
+  absl::StatusOr<size_t> page_size =
+      ResolvePageSize(request.page_size(), limits_.default_page_size, limits_.max_page_size);
+  if (!page_size.ok()) return page_size.status();
+  const uint64_t fingerprint = QueryFingerprint("parties");
+  absl::StatusOr<std::string> after = tokens_->Decode(request.page_token(), fingerprint);
+  if (!after.ok()) return after.status();
+  absl::StatusOr<std::vector<ExternalParty>> parties = store_->ListParties(*after, *page_size + 1);
+  if (!parties.ok()) return parties.status();
+  v1::ListPartiesResponse response;
+  for (size_t i = 0; i < parties->size() && i < *page_size; ++i) {
+    *response.add_parties() = std::move((*parties)[i]);
+  }
+  if (parties->size() > *page_size) {
+    response.set_next_page_token(
+        tokens_->Encode(fingerprint, response.parties(response.parties_size() - 1).id()));
+  }
+  return response;
+}
+
+absl::StatusOr<v1::DeletePartyResponse> LineageCatalog::DeleteParty(
+    const v1::DeletePartyRequest& request, const Caller& caller) {
+  absl::StatusOr<std::string> id = api::ParsePartyName(request.id(), "id");
+  if (!id.ok()) return id.status();
+  Concerns(caller, api::PartyName(*id));
+  absl::StatusOr<int64_t> expected = ParseEtag(request.etag(), "etag");
+  if (!expected.ok()) return expected.status();
+  absl::StatusOr<int64_t> revision =
+      Committed(caller, store_->DeleteParty(*id, *expected, AuditedWrite(caller)));
+  if (!revision.ok()) return revision.status();
+  v1::DeletePartyResponse response;
+  response.set_revision(*revision);
+  return response;
+}
+
+// ---- Edges ----
+
+absl::Status LineageCatalog::CheckEdgeOwner(const Caller& caller, const LineageEdge& edge) const {
+  const std::string owner =
+      edge.relation() == v1::LINEAGE_RELATION_DELIVERY ? edge.source() : edge.target();
+  absl::StatusOr<Dataset> dataset = VisibleDataset(caller, IdOf(owner));
+  if (!dataset.ok()) return dataset.status();
+  return CheckLineageWrite(caller, *dataset);
+}
+
+absl::Status LineageCatalog::CheckEdge(const Caller& caller, LineageEdge* edge) const {
+  ClearOutputOnly(edge);
+  absl::StatusOr<std::string> source = api::ParseDatasetName(edge->source(), "edge.source");
+  if (!source.ok()) return source.status();
+  edge->set_source(api::DatasetName(*source));
+  if (edge->target().empty()) return Invalid("edge.target", "required");
+  absl::StatusOr<std::string> target = api::ParseNodeName(edge->target(), "edge.target");
+  if (!target.ok()) return target.status();
+  edge->set_target(*target);
+  if (edge->source() == edge->target()) return Invalid("edge.target", "must differ from edge.source");
+  if (absl::Status s = ValidateMessageFields(*edge, "edge"); !s.ok()) return s;
+  if (edge->relation() == v1::LINEAGE_RELATION_UNSPECIFIED) {
+    return Invalid("edge.relation", "required");
+  }
+  const bool to_party = IsParty(edge->target());
+  if (to_party != (edge->relation() == v1::LINEAGE_RELATION_DELIVERY)) {
+    return Invalid("edge.relation",
+                   "DELIVERY goes to an external party (parties/{id}), and only DELIVERY does");
+  }
+
+  absl::StatusOr<Dataset> from = VisibleDataset(caller, *source);
+  if (!from.ok()) return from.status();
+  std::optional<Dataset> to;
+  if (to_party) {
+    if (absl::StatusOr<ExternalParty> party = store_->GetParty(IdOf(*target)); !party.ok()) {
+      return party.status();
+    }
+  } else {
+    absl::StatusOr<Dataset> dataset = VisibleDataset(caller, IdOf(*target));
+    if (!dataset.ok()) return dataset.status();
+    to = *std::move(dataset);
+  }
+  if (to_party && from->personal_data().contains_personal_data()) {
+    if (edge->purpose().empty()) {
+      return Invalid("edge.purpose",
+                     "required for a delivery of personal data (doelbinding, AVG art. 5)");
+    }
+    if (edge->legal_basis() == v1::LEGAL_BASIS_UNSPECIFIED) {
+      return Invalid("edge.legal_basis",
+                     "required for a delivery of personal data (grondslag, AVG art. 6)");
+    }
+  }
+  for (int i = 0; i < edge->column_mappings_size(); ++i) {
+    const v1::ColumnMapping& m = edge->column_mappings(i);
+    const std::string path = absl::StrCat("edge.column_mappings[", i, "]");
+    if (FieldOf(*from, m.source_field()) == nullptr) {
+      return Invalid(path + ".source_field",
+                     absl::StrCat("\"", m.source_field(), "\" is not a field of ", edge->source()));
+    }
+    if (to.has_value() && FieldOf(*to, m.target_field()) == nullptr) {
+      return Invalid(path + ".target_field",
+                     absl::StrCat("\"", m.target_field(), "\" is not a field of ", edge->target()));
+    }
+  }
+  return CheckLineageWrite(caller, to_party || !to.has_value() ? *from : *to);
+}
+
+absl::StatusOr<LineageEdge> LineageCatalog::CreateEdge(const v1::CreateEdgeRequest& request,
+                                                       const Caller& caller) {
+  LineageEdge edge = request.edge();
+  absl::Status checked = CheckEdge(caller, &edge);
+  Concerns(caller, EdgeName(edge));
+  if (!checked.ok()) return checked;
+  storage::LineageWrite write;
+  write.edges.push_back({std::move(edge), storage::WriteMode::kCreate, 0});
+  absl::StatusOr<storage::LineageWriteResult> result =
+      Committed(caller, store_->WriteLineage(std::move(write), AuditedWrite(caller)));
+  if (!result.ok()) return result.status();
+  return std::move(result->edges[0]);
+}
+
+absl::StatusOr<LineageEdge> LineageCatalog::GetEdge(const v1::GetEdgeRequest& request,
+                                                    const Caller& caller) const {
+  absl::StatusOr<std::string> source = api::ParseDatasetName(request.source(), "source");
+  if (!source.ok()) return source.status();
+  absl::StatusOr<std::string> target = api::ParseNodeName(request.target(), "target");
+  if (!target.ok()) return target.status();
+  LineageEdge key;
+  key.set_source(api::DatasetName(*source));
+  key.set_target(*target);
+  Concerns(caller, EdgeName(key));
+  // Both endpoints must be visible: a hidden one is reported exactly like a
+  // missing one.
+  if (absl::StatusOr<Dataset> d = VisibleDataset(caller, *source); !d.ok()) return d.status();
+  if (!IsParty(*target)) {
+    if (absl::StatusOr<Dataset> d = VisibleDataset(caller, IdOf(*target)); !d.ok()) {
+      return d.status();
+    }
+  }
+  return store_->GetEdge(key.source(), key.target());
+}
+
+absl::StatusOr<v1::ListEdgesResponse> LineageCatalog::ListEdges(
+    const v1::ListEdgesRequest& request, const Caller& caller) const {
+  absl::StatusOr<size_t> page_size =
+      ResolvePageSize(request.page_size(), limits_.default_page_size, limits_.max_page_size);
+  if (!page_size.ok()) return page_size.status();
+  if (absl::Status s = ValidateMessageFields(request, ""); !s.ok()) return s;
+  storage::EdgeQuery query;
+  if (!request.node().empty()) {
+    absl::StatusOr<std::string> node = api::ParseNodeName(request.node(), "node");
+    if (!node.ok()) return node.status();
+    Concerns(caller, *node);
+    if (IsParty(*node)) {
+      if (absl::StatusOr<ExternalParty> p = store_->GetParty(IdOf(*node)); !p.ok()) {
+        return p.status();
+      }
+    } else if (absl::StatusOr<Dataset> d = VisibleDataset(caller, IdOf(*node)); !d.ok()) {
+      return d.status();
+    }
+    query.node = *node;
+    query.out = request.direction() != v1::EDGE_DIRECTION_IN;
+    query.in = request.direction() != v1::EDGE_DIRECTION_OUT;
+  }
+  const uint64_t fingerprint = QueryFingerprint(
+      absl::StrCat("edges|", query.node, "|", static_cast<int>(request.direction())));
+  absl::StatusOr<std::string> cursor = tokens_->Decode(request.page_token(), fingerprint);
+  if (!cursor.ok()) return cursor.status();
+  query.cursor = *std::move(cursor);
+  query.limit = *page_size;
+  const storage::LineageGraph& graph = store_->graph();
+  query.visible = [&](const LineageEdge& e) {
+    for (const std::string& node : {e.source(), e.target()}) {
+      const storage::NodeInfo info = graph.Info(node);
+      if (!info.party && info.confidentiality > caller.grant.clearance) return false;
+    }
+    return true;
+  };
+  absl::StatusOr<storage::EdgePage> page = store_->ListEdges(query);
+  if (!page.ok()) return page.status();
+  v1::ListEdgesResponse response;
+  for (LineageEdge& edge : page->edges) *response.add_edges() = std::move(edge);
+  response.set_next_page_token(tokens_->Encode(fingerprint, page->next_cursor));
+  return response;
+}
+
+absl::StatusOr<v1::DeleteEdgeResponse> LineageCatalog::DeleteEdge(
+    const v1::DeleteEdgeRequest& request, const Caller& caller) {
+  v1::GetEdgeRequest get;
+  get.set_source(request.source());
+  get.set_target(request.target());
+  absl::StatusOr<LineageEdge> edge = GetEdge(get, caller);
+  if (!edge.ok()) return edge.status();
+  absl::StatusOr<int64_t> expected = ParseEtag(request.etag(), "etag");
+  if (!expected.ok()) return expected.status();
+  if (absl::Status s = CheckEdgeOwner(caller, *edge); !s.ok()) return s;
+  absl::StatusOr<int64_t> revision = Committed(
+      caller, store_->DeleteEdge(edge->source(), edge->target(), *expected, AuditedWrite(caller)));
+  if (!revision.ok()) return revision.status();
+  v1::DeleteEdgeResponse response;
+  response.set_revision(*revision);
+  return response;
+}
+
+// ---- Traversal ----
+
+namespace {
+
+// Column-level traversal: follows column mappings from (root, field), reading
+// edges from the store. Nodes are datasets and parties with the fields
+// reached; the budget bounds the nodes.
+struct ColumnTraversal {
+  struct Node {
+    std::string name;
+    int depth;
+    std::set<std::string> fields;
+  };
+  std::vector<Node> nodes;
+  std::map<std::string, size_t> index;
+  // (source name, target name) -> the mappings followed.
+  std::map<std::pair<std::string, std::string>, LineageEdge> edges;
+  bool truncated = false;
+};
+
+absl::StatusOr<ColumnTraversal> TraverseColumns(const storage::CatalogStore& store,
+                                                const std::string& root, const std::string& field,
+                                                bool downstream, bool upstream, int max_depth,
+                                                size_t budget) {
+  ColumnTraversal t;
+  t.nodes.push_back({root, 0, {field}});
+  t.index[root] = 0;
+  // Work items: (node index, field, direction) not yet followed.
+  struct Item {
+    size_t node;
+    std::string field;
+    bool down;
+  };
+  std::vector<Item> work;
+  if (downstream) work.push_back({0, field, true});
+  if (upstream) work.push_back({0, field, false});
+  for (size_t head = 0; head < work.size() && !t.truncated; ++head) {
+    const Item item = work[head];
+    const ColumnTraversal::Node& from = t.nodes[item.node];
+    if (from.depth >= max_depth || IsParty(from.name)) continue;
+    storage::EdgeQuery query;
+    query.node = from.name;
+    query.out = item.down;
+    query.in = !item.down;
+    query.limit = 100000;
+    absl::StatusOr<storage::EdgePage> page = store.ListEdges(query);
+    if (!page.ok()) return page.status();
+    for (const LineageEdge& edge : page->edges) {
+      const std::string& next = item.down ? edge.target() : edge.source();
+      for (const v1::ColumnMapping& m : edge.column_mappings()) {
+        if ((item.down ? m.source_field() : m.target_field()) != item.field) continue;
+        const std::string next_field = item.down ? m.target_field() : m.source_field();
+        auto found = t.index.find(next);
+        if (found == t.index.end()) {
+          if (t.nodes.size() >= budget) {
+            t.truncated = true;
+            break;
+          }
+          found = t.index.emplace(next, t.nodes.size()).first;
+          t.nodes.push_back({next, t.nodes[item.node].depth + 1, {}});
+        }
+        LineageEdge& followed = t.edges[{edge.source(), edge.target()}];
+        if (followed.source().empty()) {
+          followed = edge;
+          followed.clear_column_mappings();
+        }
+        *followed.add_column_mappings() = m;
+        if (!next_field.empty() && t.nodes[found->second].fields.insert(next_field).second) {
+          work.push_back({found->second, next_field, item.down});
+        }
+      }
+      if (t.truncated) break;
+    }
+  }
+  return t;
+}
+
+// An edge of a response: endpoints as shown to the caller; everything else
+// only when both endpoints are visible and `full`.
+LineageEdge ShownEdge(const NodeView& view, const LineageEdge* record, const std::string& source,
+                      const std::string& target, int relation) {
+  LineageEdge edge;
+  if (record != nullptr && !view.Hidden(source) && !view.Hidden(target)) edge = *record;
+  edge.set_source(view.Shown(source));
+  edge.set_target(view.Shown(target));
+  edge.set_relation(static_cast<v1::LineageRelation>(relation));
+  if (view.Hidden(source) || view.Hidden(target)) edge.clear_name();
+  return edge;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::GetLineageResponse> LineageCatalog::GetLineage(
+    const v1::GetLineageRequest& request, const Caller& caller) const {
+  absl::StatusOr<std::string> root = api::ParseDatasetName(request.root(), "root");
+  if (!root.ok()) return root.status();
+  Concerns(caller, api::DatasetName(*root));
+  if (absl::Status s = ValidateMessageFields(request, ""); !s.ok()) return s;
+  if (absl::Status s = CheckDepthAndBudget(request.max_depth(), request.node_budget(), limits_);
+      !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<Dataset> root_dataset = VisibleDataset(caller, *root);
+  if (!root_dataset.ok()) return root_dataset.status();
+  const int depth = request.max_depth() == 0 ? limits_.default_depth : request.max_depth();
+  const size_t budget = static_cast<size_t>(
+      request.node_budget() == 0 ? limits_.default_node_budget : request.node_budget());
+  const bool down = request.direction() != v1::LINEAGE_DIRECTION_UPSTREAM;
+  const bool up = request.direction() == v1::LINEAGE_DIRECTION_UPSTREAM ||
+                  request.direction() == v1::LINEAGE_DIRECTION_BOTH;
+  const bool full = request.view() == v1::LINEAGE_VIEW_FULL;
+  const std::string root_name = api::DatasetName(*root);
+
+  v1::GetLineageResponse response;
+  NodeView view(*store_, caller, full);
+  if (!request.field().empty()) {
+    if (FieldOf(*root_dataset, request.field()) == nullptr) {
+      return Invalid("field", absl::StrCat("\"", request.field(), "\" is not a field of ",
+                                           root_name));
+    }
+    absl::StatusOr<ColumnTraversal> t =
+        TraverseColumns(*store_, root_name, request.field(), down, up, depth, budget);
+    if (!t.ok()) return t.status();
+    for (const ColumnTraversal::Node& n : t->nodes) {
+      LineageNode node = view.Describe(n.name, n.depth, store_->graph().Info(n.name));
+      if (!node.hidden()) {
+        for (const std::string& f : n.fields) node.add_fields(f);
+      }
+      *response.add_nodes() = std::move(node);
+    }
+    for (const auto& [key, edge] : t->edges) {
+      *response.add_edges() = ShownEdge(view, &edge, key.first, key.second, edge.relation());
+    }
+    response.set_truncated(t->truncated);
+  } else {
+    storage::TraversalOptions options{root_name, down, up, depth, budget};
+    const storage::Traversal t = store_->graph().Traverse(options);
+    for (const storage::Traversal::Node& n : t.nodes) {
+      LineageNode node = view.Describe(n.name, n.depth, n.info);
+      node.set_more_beyond_depth(n.more_beyond_depth);
+      *response.add_nodes() = std::move(node);
+    }
+    for (const storage::Traversal::Edge& e : t.edges) {
+      const std::string& source = t.nodes[e.source].name;
+      const std::string& target = t.nodes[e.target].name;
+      std::optional<LineageEdge> record;
+      if (full && !view.Hidden(source) && !view.Hidden(target)) {
+        absl::StatusOr<LineageEdge> stored = store_->GetEdge(source, target);
+        if (stored.ok()) record = *std::move(stored);
+      }
+      *response.add_edges() =
+          ShownEdge(view, record.has_value() ? &*record : nullptr, source, target, e.relation);
+    }
+    response.set_truncated(t.truncated);
+  }
+  if (response.truncated()) response.set_truncation_reason(v1::TRUNCATION_REASON_NODE_BUDGET);
+  return response;
+}
+
+absl::StatusOr<v1::AnalyzeImpactResponse> LineageCatalog::AnalyzeImpact(
+    const v1::AnalyzeImpactRequest& request, const Caller& caller) const {
+  absl::StatusOr<std::string> root = api::ParseDatasetName(request.root(), "root");
+  if (!root.ok()) return root.status();
+  Concerns(caller, api::DatasetName(*root));
+  if (absl::Status s = CheckDepthAndBudget(request.max_depth(), request.node_budget(), limits_);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::StatusOr<Dataset> d = VisibleDataset(caller, *root); !d.ok()) return d.status();
+  storage::TraversalOptions options;
+  options.root = api::DatasetName(*root);
+  options.max_depth = request.max_depth() == 0 ? limits_.max_depth : request.max_depth();
+  options.node_budget = static_cast<size_t>(
+      request.node_budget() == 0 ? limits_.max_node_budget : request.node_budget());
+  const storage::Traversal t = store_->graph().Traverse(options);
+
+  v1::AnalyzeImpactResponse response;
+  NodeView view(*store_, caller, /*full=*/true);
+  std::map<int, v1::ImpactLevel> levels;
+  for (const storage::Traversal::Node& n : t.nodes) {
+    LineageNode node = view.Describe(n.name, n.depth, n.info);
+    if (n.depth == 0) {
+      *response.mutable_root() = std::move(node);
+      continue;
+    }
+    v1::ImpactLevel& level = levels[n.depth];
+    level.set_depth(n.depth);
+    if (IsParty(n.name)) {
+      response.set_parties(response.parties() + 1);
+      *level.add_parties() = std::move(node);
+      continue;
+    }
+    response.set_datasets(response.datasets() + 1);
+    if (node.hidden()) {
+      response.set_hidden_datasets(response.hidden_datasets() + 1);
+      level.set_hidden_datasets(level.hidden_datasets() + 1);
+      continue;
+    }
+    if (node.contains_personal_data()) {
+      response.set_personal_data_datasets(response.personal_data_datasets() + 1);
+    }
+    response.set_highest_confidentiality(
+        std::max(response.highest_confidentiality(), node.confidentiality()));
+    *level.add_datasets() = std::move(node);
+  }
+  for (auto& [depth, level] : levels) *response.add_levels() = std::move(level);
+  for (const storage::Traversal::Edge& e : t.edges) {
+    if (e.relation != v1::LINEAGE_RELATION_DELIVERY) continue;
+    const std::string& source = t.nodes[e.source].name;
+    if (view.Hidden(source)) continue;
+    absl::StatusOr<LineageEdge> delivery = store_->GetEdge(source, t.nodes[e.target].name);
+    if (delivery.ok()) *response.add_deliveries() = *std::move(delivery);
+  }
+  response.set_truncated(t.truncated);
+  if (t.truncated) response.set_truncation_reason(v1::TRUNCATION_REASON_NODE_BUDGET);
+  return response;
+}
+
+// ---- Findings ----
+
+namespace {
+
+struct Candidate {
+  std::string source, target;
+  uint8_t source_confidentiality, target_confidentiality;
+  bool source_personal;
+  bool below;   // Classified below its source.
+  bool mapped;  // Has column mappings to check.
+  std::string key() const { return absl::StrCat(target, std::string(1, '\0'), source); }
+};
+
+void AddClassificationFinding(const Candidate& c, v1::ListLineageFindingsResponse* out) {
+  v1::LineageFinding* f = out->add_findings();
+  f->set_rule(v1::LINEAGE_FINDING_RULE_CLASSIFICATION_BELOW_SOURCE);
+  f->set_severity(c.source_personal ? v1::SEVERITY_HIGH : v1::SEVERITY_MEDIUM);
+  f->set_source(c.source);
+  f->set_target(c.target);
+  const auto s = static_cast<v1::Confidentiality>(c.source_confidentiality);
+  const auto t = static_cast<v1::Confidentiality>(c.target_confidentiality);
+  f->set_source_confidentiality(s);
+  f->set_target_confidentiality(t);
+  f->set_message(absl::StrCat(c.target, " is classified ", api::EnumShortName(t),
+                              " but takes its data from ", c.source, " (",
+                              api::EnumShortName(s), "); classify it at least ",
+                              api::EnumShortName(s), " or record why it holds less"));
+}
+
+}  // namespace
+
+absl::StatusOr<v1::ListLineageFindingsResponse> LineageCatalog::ListFindings(
+    const v1::ListLineageFindingsRequest& request, const Caller& caller) const {
+  absl::StatusOr<size_t> page_size =
+      ResolvePageSize(request.page_size(), limits_.default_page_size, limits_.max_page_size);
+  if (!page_size.ok()) return page_size.status();
+  std::string only;
+  if (!request.dataset().empty()) {
+    absl::StatusOr<std::string> id = api::ParseDatasetName(request.dataset(), "dataset");
+    if (!id.ok()) return id.status();
+    if (absl::StatusOr<Dataset> d = VisibleDataset(caller, *id); !d.ok()) return d.status();
+    only = api::DatasetName(*id);
+    Concerns(caller, only);
+  }
+  const uint64_t fingerprint = QueryFingerprint(absl::StrCat("findings|", only));
+  absl::StatusOr<std::string> after = tokens_->Decode(request.page_token(), fingerprint);
+  if (!after.ok()) return after.status();
+
+  // Candidates from the in-memory graph: edges between datasets the caller
+  // may both see, classified lower than their source or carrying mappings.
+  std::vector<Candidate> candidates;
+  const uint8_t clearance = static_cast<uint8_t>(caller.grant.clearance);
+  store_->graph().ForEachEdge([&](const std::string& source, const storage::NodeInfo& s,
+                                  const std::string& target, const storage::NodeInfo& t,
+                                  uint8_t relation, bool mapped) {
+    if (t.party || s.confidentiality > clearance || t.confidentiality > clearance) return;
+    if (!only.empty() && target != only) return;
+    const bool below = relation != v1::LINEAGE_RELATION_DELIVERY &&
+                       t.confidentiality < s.confidentiality;
+    if (!below && !mapped) return;
+    Candidate c{source, target, s.confidentiality, t.confidentiality, s.personal_data, below,
+                mapped};
+    if (c.key() > *after) candidates.push_back(std::move(c));
+  });
+  std::sort(candidates.begin(), candidates.end(),
+            [](const Candidate& a, const Candidate& b) { return a.key() < b.key(); });
+
+  v1::ListLineageFindingsResponse response;
+  size_t next = 0;
+  for (; next < candidates.size() && static_cast<size_t>(response.findings_size()) < *page_size;
+       ++next) {
+    const Candidate& c = candidates[next];
+    if (c.below) AddClassificationFinding(c, &response);
+    if (!c.mapped) continue;
+    absl::StatusOr<LineageEdge> edge = store_->GetEdge(c.source, c.target);
+    absl::StatusOr<Dataset> from = store_->GetDataset(IdOf(c.source));
+    absl::StatusOr<Dataset> to = store_->GetDataset(IdOf(c.target));
+    if (!edge.ok() || !from.ok() || !to.ok()) continue;  // Changed meanwhile.
+    for (const v1::ColumnMapping& m : edge->column_mappings()) {
+      const v1::SchemaField* in = FieldOf(*from, m.source_field());
+      const v1::SchemaField* out = FieldOf(*to, m.target_field());
+      if (in == nullptr || !in->personal_data()) continue;
+      const bool unmarked = !to->personal_data().contains_personal_data() ||
+                            (out != nullptr && !out->personal_data());
+      if (!unmarked) continue;
+      v1::LineageFinding* f = response.add_findings();
+      f->set_rule(v1::LINEAGE_FINDING_RULE_PERSONAL_DATA_NOT_MARKED);
+      f->set_severity(v1::SEVERITY_HIGH);
+      f->set_source(c.source);
+      f->set_target(c.target);
+      f->set_source_field(m.source_field());
+      f->set_target_field(m.target_field());
+      f->set_message(absl::StrCat(
+          c.source, " field ", m.source_field(), " holds personal data and flows into ",
+          c.target, m.target_field().empty() ? "" : absl::StrCat(" field ", m.target_field()),
+          ", which is not marked as personal data; mark it and record the legal basis"));
+    }
+  }
+  if (next < candidates.size() && next > 0) {
+    response.set_next_page_token(tokens_->Encode(fingerprint, candidates[next - 1].key()));
+  }
+  return response;
+}
+
+// ---- OpenLineage ----
+
+namespace {
+
+using openlineage::DatasetRef;
+using openlineage::RunEvent;
+
+// The intake of one request: datasets resolved or stubbed, edges and job
+// records as they will be after all events, compared with what is stored.
+class Intake {
+ public:
+  Intake(const storage::CatalogStore& store, const Caller& caller)
+      : store_(store), caller_(caller) {}
+
+  absl::Status Apply(const RunEvent& event) {
+    storage::OpenLineageJob* job = nullptr;
+    if (absl::StatusOr<storage::OpenLineageJob*> j = Job(event); !j.ok()) {
+      return j.status();
+    } else {
+      job = *j;
+    }
+    if (!event.job_description.empty()) job->set_description(event.job_description);
+    v1::JobRun run;
+    run.set_job_namespace(event.job_ns);
+    run.set_job_name(event.job_name);
+    run.set_run_id(event.run_id);
+    run.set_state(event.state);
+    *run.mutable_event_time() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(event.time));
+    run.set_error_message(event.error_message);
+    if (Newer(run, job->last_run())) *job->mutable_last_run() = run;
+
+    std::vector<std::pair<std::string, std::string>> touched;
+    for (const DatasetRef& out : event.outputs) {
+      absl::StatusOr<std::string> target = Resolve(out, event);
+      if (!target.ok()) return target.status();
+      for (const DatasetRef& in : event.inputs) {
+        absl::StatusOr<std::string> source = Resolve(in, event);
+        if (!source.ok()) return source.status();
+        if (*source == *target) continue;
+        absl::StatusOr<LineageEdge*> edge = Edge(*source, *target, event);
+        if (!edge.ok()) return edge.status();
+        if (out.has_column_lineage) SetMappings(*edge, in, out);
+        touched.emplace_back(*source, *target);
+        bool known = false;
+        for (const auto& ref : job->edges()) known |= ref.source() == *source && ref.target() == *target;
+        if (!known) {
+          auto* ref = job->add_edges();
+          ref->set_source(*source);
+          ref->set_target(*target);
+        }
+      }
+    }
+    // An event without inputs and outputs (e.g. a FAIL) concerns the edges
+    // the job reported before.
+    if (event.inputs.empty() && event.outputs.empty()) {
+      for (const auto& ref : job->edges()) touched.emplace_back(ref.source(), ref.target());
+    }
+    for (const auto& [source, target] : touched) {
+      absl::StatusOr<LineageEdge*> edge = Edge(source, target, event);
+      if (!edge.ok()) return edge.status();
+      if (Newer(run, (*edge)->last_run())) *(*edge)->mutable_last_run() = run;
+    }
+    return absl::OkStatus();
+  }
+
+  // What to write: new stubs, changed edges and jobs. Checks the caller's
+  // right to document each changed edge.
+  absl::StatusOr<storage::LineageWrite> Changes(v1::IngestOpenLineageResponse* response) {
+    storage::LineageWrite write;
+    for (auto& [id, stub] : stubs_) {
+      response->add_datasets_created(id);
+      write.create_datasets.push_back(stub);
+    }
+    for (auto& [key, edge] : edges_) {
+      const auto stored = stored_edges_.find(key);
+      const bool exists = stored != stored_edges_.end();
+      if (exists && google::protobuf::util::MessageDifferencer::Equals(stored->second, edge)) {
+        continue;
+      }
+      if (!stubs_.contains(IdOf(edge.target()))) {
+        absl::StatusOr<Dataset> owner = store_.GetDataset(IdOf(edge.target()));
+        if (!owner.ok()) return owner.status();
+        if (absl::Status s = CheckLineageWrite(caller_, *owner); !s.ok()) return s;
+      }
+      exists ? response->set_edges_updated(response->edges_updated() + 1)
+             : response->set_edges_created(response->edges_created() + 1);
+      write.edges.push_back({edge, exists ? storage::WriteMode::kReplace : storage::WriteMode::kCreate,
+                             exists ? edge.revision() : 0});
+    }
+    for (auto& [key, job] : jobs_) {
+      const auto stored = stored_jobs_.find(key);
+      if (stored == stored_jobs_.end() ||
+          !google::protobuf::util::MessageDifferencer::Equals(stored->second, job)) {
+        write.jobs.push_back(job);
+      }
+    }
+    return write;
+  }
+
+ private:
+  static bool Newer(const v1::JobRun& run, const v1::JobRun& than) {
+    return than.run_id().empty() || TimeOf(run.event_time()) >= TimeOf(than.event_time());
+  }
+
+  absl::StatusOr<storage::OpenLineageJob*> Job(const RunEvent& event) {
+    const auto key = std::make_pair(event.job_ns, event.job_name);
+    auto found = jobs_.find(key);
+    if (found != jobs_.end()) return &found->second;
+    absl::StatusOr<std::optional<storage::OpenLineageJob>> stored =
+        store_.GetOpenLineageJob(event.job_ns, event.job_name);
+    if (!stored.ok()) return stored.status();
+    storage::OpenLineageJob job;
+    if (stored->has_value()) {
+      job = **stored;
+      stored_jobs_.emplace(key, job);
+    } else {
+      job.set_namespace_(event.job_ns);
+      job.set_name(event.job_name);
+    }
+    return &jobs_.emplace(key, std::move(job)).first->second;
+  }
+
+  // The dataset an OpenLineage dataset stands for: the one carrying its
+  // name, or a stub created for it (id from the name).
+  absl::StatusOr<std::string> Resolve(const DatasetRef& ref, const RunEvent& event) {
+    const auto key = std::make_pair(ref.ns, ref.name);
+    if (auto found = resolved_.find(key); found != resolved_.end()) {
+      FillStubSchema(found->second, ref);
+      return api::DatasetName(found->second);
+    }
+    absl::StatusOr<std::vector<std::string>> ids = store_.FindByOpenLineageName(ref.ns, ref.name);
+    if (!ids.ok()) return ids.status();
+    for (const std::string& id : *ids) {
+      absl::StatusOr<Dataset> dataset = store_.GetDataset(id);
+      if (!dataset.ok()) continue;
+      if (!Visible(caller_.grant, *dataset)) {
+        // Never name it; the caller knows only the OpenLineage name.
+        return absl::PermissionDeniedError(absl::StrCat(
+            "OpenLineage dataset ", ref.ns, " ", ref.name,
+            " belongs to a catalogue dataset above your clearance; its lineage cannot be "
+            "changed by you"));
+      }
+      resolved_.emplace(key, id);
+      return api::DatasetName(id);
+    }
+    const std::string base = api::SlugFromText(ref.name, 3);
+    std::string id = base;
+    for (int n = 2; store_.GetDataset(id).ok() || stubs_.contains(id); ++n) {
+      if (n > 99) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("no free id for a stub of OpenLineage dataset ", ref.name));
+      }
+      id = absl::StrCat(base, "-", n);
+    }
+    Dataset stub;
+    stub.set_id(id);
+    stub.set_title(ref.name.substr(0, 200));
+    stub.set_description(absl::StrCat(
+        "Created from an OpenLineage event of job ", event.job_ns, "/", event.job_name,
+        "; to be completed by a steward (owner, domain, hosting, classification)."));
+    stub.set_status(v1::DATASET_STATUS_CONCEPT);
+    stub.set_registration_type(v1::REGISTRATION_TYPE_OVERIG);
+    stub.set_origin(v1::ORIGIN_INTERNAL);
+    stub.set_system(ref.ns.substr(0, 200));
+    stub.set_provenance(absl::StrCat("OpenLineage: ", ref.ns, " ", ref.name).substr(0, 1000));
+    v1::OpenLineageName* name = stub.add_openlineage_names();
+    name->set_namespace_(ref.ns);
+    name->set_name(ref.name);
+    stubs_.emplace(id, std::move(stub));
+    resolved_.emplace(key, id);
+    FillStubSchema(id, ref);
+    return api::DatasetName(id);
+  }
+
+  // A stub takes the first schema an event reports for it.
+  void FillStubSchema(const std::string& id, const DatasetRef& ref) {
+    auto stub = stubs_.find(id);
+    if (stub == stubs_.end() || !ref.has_schema || stub->second.schema_fields_size() > 0) return;
+    std::set<std::string> seen;
+    for (const auto& [field, type] : ref.fields) {
+      if (!seen.insert(field).second) continue;
+      v1::SchemaField* f = stub->second.add_schema_fields();
+      f->set_name(field);
+      f->set_type(type);
+    }
+  }
+
+  absl::StatusOr<LineageEdge*> Edge(const std::string& source, const std::string& target,
+                                    const RunEvent& event) {
+    const auto key = std::make_pair(source, target);
+    auto found = edges_.find(key);
+    if (found != edges_.end()) return &found->second;
+    LineageEdge edge;
+    absl::StatusOr<LineageEdge> stored = store_.GetEdge(source, target);
+    if (stored.ok()) {
+      edge = *stored;
+      stored_edges_.emplace(key, *std::move(stored));
+    } else if (absl::IsNotFound(stored.status())) {
+      edge.set_source(source);
+      edge.set_target(target);
+      edge.set_relation(v1::LINEAGE_RELATION_DERIVED);
+      edge.set_process(event.job_name);
+      edge.set_description(absl::StrCat("Reported by OpenLineage job ", event.job_ns, "/",
+                                        event.job_name));
+    } else {
+      return stored.status();
+    }
+    return &edges_.emplace(key, std::move(edge)).first->second;
+  }
+
+  // Column mappings of input `in` into output `out`, from the output's
+  // column-lineage facet (replacing what the edge had).
+  static void SetMappings(LineageEdge* edge, const DatasetRef& in, const DatasetRef& out) {
+    edge->clear_column_mappings();
+    for (const openlineage::ColumnLineage& column : out.column_lineage) {
+      for (const openlineage::ColumnLineage::Input& input : column.inputs) {
+        if (input.ns != in.ns || input.name != in.name) continue;
+        v1::ColumnMapping* m = edge->add_column_mappings();
+        m->set_source_field(input.field);
+        m->set_target_field(column.field);
+        m->set_transformation(column.transformation);
+      }
+    }
+  }
+
+  const storage::CatalogStore& store_;
+  const Caller& caller_;
+  std::map<std::pair<std::string, std::string>, std::string> resolved_;  // (ns, name) -> id
+  std::map<std::string, Dataset> stubs_;                                 // by id
+  std::map<std::pair<std::string, std::string>, LineageEdge> edges_;    // (source, target)
+  std::map<std::pair<std::string, std::string>, LineageEdge> stored_edges_;
+  std::map<std::pair<std::string, std::string>, storage::OpenLineageJob> jobs_;
+  std::map<std::pair<std::string, std::string>, storage::OpenLineageJob> stored_jobs_;
+};
+
+}  // namespace
+
+absl::StatusOr<v1::IngestOpenLineageResponse> LineageCatalog::IngestOpenLineage(
+    const v1::IngestOpenLineageRequest& request, const Caller& caller) {
+  if (request.events_size() == 0) return Invalid("events", "at least one event is required");
+  if (request.events_size() > limits_.max_events) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("events: at most ", limits_.max_events, " per request"));
+  }
+  // Every event is checked before anything is written.
+  std::vector<RunEvent> events;
+  for (int i = 0; i < request.events_size(); ++i) {
+    absl::StatusOr<RunEvent> event =
+        openlineage::ParseRunEvent(request.events(i), absl::StrCat("events[", i, "]"));
+    if (!event.ok()) return event.status();
+    events.push_back(*std::move(event));
+  }
+  Intake intake(*store_, caller);
+  for (const RunEvent& event : events) {
+    if (absl::Status s = intake.Apply(event); !s.ok()) return s;
+  }
+  v1::IngestOpenLineageResponse response;
+  response.set_events(request.events_size());
+  absl::StatusOr<storage::LineageWrite> write = intake.Changes(&response);
+  if (!write.ok()) return write.status();
+  for (const Dataset& d : write->create_datasets) Concerns(caller, api::DatasetName(d.id()));
+  for (const storage::EdgeWrite& w : write->edges) Concerns(caller, EdgeName(w.edge));
+  if (write->create_datasets.empty() && write->edges.empty() && write->jobs.empty()) {
+    response.set_revision(store_->LatestRevision());
+    return response;
+  }
+  absl::StatusOr<storage::LineageWriteResult> result =
+      Committed(caller, store_->WriteLineage(*std::move(write), AuditedWrite(caller)));
+  if (!result.ok()) return result.status();
+  response.set_revision(store_->LatestRevision());
+  return response;
+}
+
+}  // namespace catalog::server

@@ -1,0 +1,47 @@
+// Small rules every core operation applies the same way: page sizes, etags,
+// and marking a call's audit entry as committed with its change.
+#ifndef CATALOG_SERVER_CORE_REQUEST_RULES_H_
+#define CATALOG_SERVER_CORE_REQUEST_RULES_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "server/core/caller.h"
+
+namespace catalog::server {
+
+// `requested` or, for 0, `default_size`; INVALID_ARGUMENT when negative,
+// RESOURCE_EXHAUSTED above `max_size`.
+inline absl::StatusOr<size_t> ResolvePageSize(int requested, int default_size, int max_size) {
+  if (requested < 0) return absl::InvalidArgumentError("page_size: must not be negative");
+  if (requested > max_size) {
+    return absl::ResourceExhaustedError(absl::StrCat("page_size: at most ", max_size));
+  }
+  return static_cast<size_t>(requested == 0 ? default_size : requested);
+}
+
+// Parses an etag; empty means "unconditional" (0).
+inline absl::StatusOr<int64_t> ParseEtag(const std::string& etag, absl::string_view field) {
+  if (etag.empty()) return 0;
+  int64_t revision = 0;
+  if (!absl::SimpleAtoi(etag, &revision) || revision <= 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": \"", etag, "\" is not an etag of this catalogue"));
+  }
+  return revision;
+}
+
+// Marks the call's audit entry as committed with its change (when the
+// change succeeded), so that the handler does not append another.
+template <typename T>
+T Committed(const Caller& caller, T result) {
+  if (result.ok()) caller.audit->committed = true;
+  return result;
+}
+
+}  // namespace catalog::server
+
+#endif  // CATALOG_SERVER_CORE_REQUEST_RULES_H_
