@@ -98,6 +98,17 @@ absl::StatusOr<nlohmann::ordered_json> ListJson(
   return json;
 }
 
+void AddPageOptions(CLI::App* command, PageOptions* page,
+                    const std::string& items) {
+  command
+      ->add_option("--page-size", page->page_size,
+                   absl::StrCat(items, " per page (0: the server's default)"))
+      ->check(CLI::NonNegativeNumber);
+  command->add_option("--page-token", page->page_token,
+                      "continue after the page that returned this token");
+  command->add_flag("--all", page->all, "fetch and print every page");
+}
+
 absl::Status FailedItemsStatus(const client::BulkLoadResult& result) {
   if (result.failed == 0) return absl::OkStatus();
   return absl::InvalidArgumentError(absl::StrCat(

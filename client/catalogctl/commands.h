@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
+#include <type_traits>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -100,6 +101,8 @@ class CommandRegistry {
 void RegisterDatasetCommands(CLI::App& app, CommandRegistry& registry);
 void RegisterDemoCommands(CLI::App& app, CommandRegistry& registry);
 void RegisterAuditCommands(CLI::App& app, CommandRegistry& registry);
+void RegisterLineageCommands(CLI::App& app, CommandRegistry& registry);
+void RegisterPartyCommands(CLI::App& app, CommandRegistry& registry);
 
 // ---- Helpers shared by the handlers ----
 
@@ -161,6 +164,39 @@ absl::Status PrintPage(CommandContext& ctx, const Response& response,
               << response.next_page_token() << " (or use --all)\n";
   }
   return absl::OkStatus();
+}
+
+// The paging flags of a list command.
+struct PageOptions {
+  int page_size = 0;
+  std::string page_token;
+  bool all = false;
+};
+
+// Binds --page-size, --page-token and --all to `page`; `items` names what a
+// page holds ("edges").
+void AddPageOptions(CLI::App* command, PageOptions* page,
+                    const std::string& items);
+
+// Sends `request` through the List RPC `rpc` with the paging of `page` (one
+// page, or every page with --all: client::FetchPages) and prints the merged
+// response with PrintPage.
+template <typename Request, typename Response>
+absl::Status ListPages(
+    CommandContext& ctx, Request request, const PageOptions& page,
+    absl::StatusOr<Response> (client::CatalogClient::*rpc)(const Request&),
+    const std::string& list_key,
+    const std::type_identity_t<std::function<std::string(const Response&)>>&
+        table) {
+  request.set_page_size(page.page_size);
+  request.set_page_token(page.page_token);
+  CATALOGCTL_ASSIGN_OR_RETURN(client::CatalogClient * client, ctx.Client());
+  CATALOGCTL_ASSIGN_OR_RETURN(
+      Response response,
+      (client::FetchPages<Request, Response>(
+          request, page.all,
+          [client, rpc](const Request& r) { return (client->*rpc)(r); })));
+  return PrintPage(ctx, response, list_key, [&] { return table(response); });
 }
 
 // OK when no item of a finished bulk load failed; otherwise INVALID_ARGUMENT

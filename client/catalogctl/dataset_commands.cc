@@ -203,12 +203,14 @@ absl::Status RunUpdate(CommandContext& ctx, const UpdateOptions& o) {
 struct DeleteOptions {
   std::string id;
   std::string etag;
+  bool force = false;
 };
 
 absl::Status RunDelete(CommandContext& ctx, const DeleteOptions& o) {
   v1::DeleteDatasetRequest request;
   CATALOGCTL_ASSIGN_OR_RETURN(*request.mutable_id(), ParseIdArgument(o.id));
   request.set_etag(o.etag);
+  request.set_force(o.force);
   CATALOGCTL_ASSIGN_OR_RETURN(client::CatalogClient * client, ctx.Client());
   CATALOGCTL_ASSIGN_OR_RETURN(v1::DeleteDatasetResponse response,
                               client->DeleteDataset(request));
@@ -362,6 +364,9 @@ void RegisterDatasetCommands(CLI::App& app, CommandRegistry& registry) {
     AddIdArgument(c, &o->id);
     c->add_option("--etag", o->etag,
                   "delete only if the dataset is still at this etag");
+    c->add_flag("--force", o->force,
+                "also delete its lineage edges (without it, a dataset with "
+                "edges is not deleted: FAILED_PRECONDITION)");
   }
   {
     auto o = std::make_shared<HistoryOptions>();

@@ -25,9 +25,8 @@ using RegisterFn = void (*)(CLI::App&, CommandRegistry&);
 
 // The command groups, in the order of --help.
 constexpr RegisterFn kCommandGroups[] = {
-    RegisterDatasetCommands,
-    RegisterAuditCommands,
-    RegisterDemoCommands,
+    RegisterDatasetCommands, RegisterLineageCommands, RegisterPartyCommands,
+    RegisterAuditCommands,   RegisterDemoCommands,
 };
 
 void AddGlobalOptions(CLI::App& app, GlobalOptions& globals) {

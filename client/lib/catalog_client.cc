@@ -2,14 +2,7 @@
 
 namespace catalog::client {
 
-using catalog::v1::AuditService;
-using catalog::v1::CatalogService;
-using catalog::v1::Dataset;
-using catalog::v1::DeleteDatasetResponse;
-using catalog::v1::ListAuditEventsResponse;
-using catalog::v1::ListDatasetRevisionsResponse;
-using catalog::v1::ListDatasetsResponse;
-using catalog::v1::VerifyAuditTrailResponse;
+namespace v1 = ::catalog::v1;
 
 absl::StatusOr<std::unique_ptr<CatalogClient>> CatalogClient::Create(
     const ConnectionOptions& options) {
@@ -21,75 +14,124 @@ absl::StatusOr<std::unique_ptr<CatalogClient>> CatalogClient::Create(
 CatalogClient::CatalogClient(std::shared_ptr<grpc::Channel> channel,
                              ConnectionOptions options)
     : channel_(std::move(channel)),
-      stub_(CatalogService::NewStub(channel_)),
-      audit_stub_(AuditService::NewStub(channel_)),
+      stub_(v1::CatalogService::NewStub(channel_)),
+      audit_stub_(v1::AuditService::NewStub(channel_)),
+      lineage_stub_(v1::LineageService::NewStub(channel_)),
       options_(std::move(options)) {}
 
-absl::StatusOr<Dataset> CatalogClient::CreateDataset(
-    const catalog::v1::CreateDatasetRequest& request) {
-  return Call<Dataset>([&](grpc::ClientContext* context, Dataset* response) {
-    return stub_->CreateDataset(context, request, response);
-  });
+// ---- CatalogService ----
+
+absl::StatusOr<v1::Dataset> CatalogClient::CreateDataset(
+    const v1::CreateDatasetRequest& request) {
+  return Call(*stub_, &v1::CatalogService::Stub::CreateDataset, request);
 }
 
-absl::StatusOr<Dataset> CatalogClient::GetDataset(
-    const catalog::v1::GetDatasetRequest& request) {
-  return Call<Dataset>([&](grpc::ClientContext* context, Dataset* response) {
-    return stub_->GetDataset(context, request, response);
-  });
+absl::StatusOr<v1::Dataset> CatalogClient::GetDataset(
+    const v1::GetDatasetRequest& request) {
+  return Call(*stub_, &v1::CatalogService::Stub::GetDataset, request);
 }
 
-absl::StatusOr<Dataset> CatalogClient::UpdateDataset(
-    const catalog::v1::UpdateDatasetRequest& request) {
-  return Call<Dataset>([&](grpc::ClientContext* context, Dataset* response) {
-    return stub_->UpdateDataset(context, request, response);
-  });
+absl::StatusOr<v1::Dataset> CatalogClient::UpdateDataset(
+    const v1::UpdateDatasetRequest& request) {
+  return Call(*stub_, &v1::CatalogService::Stub::UpdateDataset, request);
 }
 
-absl::StatusOr<DeleteDatasetResponse> CatalogClient::DeleteDataset(
-    const catalog::v1::DeleteDatasetRequest& request) {
-  return Call<DeleteDatasetResponse>(
-      [&](grpc::ClientContext* context, DeleteDatasetResponse* response) {
-        return stub_->DeleteDataset(context, request, response);
-      });
+absl::StatusOr<v1::DeleteDatasetResponse> CatalogClient::DeleteDataset(
+    const v1::DeleteDatasetRequest& request) {
+  return Call(*stub_, &v1::CatalogService::Stub::DeleteDataset, request);
 }
 
-absl::StatusOr<ListDatasetsResponse> CatalogClient::ListDatasets(
-    const catalog::v1::ListDatasetsRequest& request) {
-  return Call<ListDatasetsResponse>(
-      [&](grpc::ClientContext* context, ListDatasetsResponse* response) {
-        return stub_->ListDatasets(context, request, response);
-      });
+absl::StatusOr<v1::ListDatasetsResponse> CatalogClient::ListDatasets(
+    const v1::ListDatasetsRequest& request) {
+  return Call(*stub_, &v1::CatalogService::Stub::ListDatasets, request);
 }
 
-absl::StatusOr<ListDatasetRevisionsResponse>
+absl::StatusOr<v1::ListDatasetRevisionsResponse>
 CatalogClient::ListDatasetRevisions(
-    const catalog::v1::ListDatasetRevisionsRequest& request) {
-  return Call<ListDatasetRevisionsResponse>(
-      [&](grpc::ClientContext* context,
-          ListDatasetRevisionsResponse* response) {
-        return stub_->ListDatasetRevisions(context, request, response);
-      });
+    const v1::ListDatasetRevisionsRequest& request) {
+  return Call(*stub_, &v1::CatalogService::Stub::ListDatasetRevisions, request);
 }
 
-absl::StatusOr<ListAuditEventsResponse> CatalogClient::ListAuditEvents(
-    const catalog::v1::ListAuditEventsRequest& request) {
-  return Call<ListAuditEventsResponse>(
-      [&](grpc::ClientContext* context, ListAuditEventsResponse* response) {
-        return audit_stub_->ListAuditEvents(context, request, response);
-      });
+// ---- AuditService ----
+
+absl::StatusOr<v1::ListAuditEventsResponse> CatalogClient::ListAuditEvents(
+    const v1::ListAuditEventsRequest& request) {
+  return Call(*audit_stub_, &v1::AuditService::Stub::ListAuditEvents, request);
 }
 
-absl::StatusOr<VerifyAuditTrailResponse> CatalogClient::VerifyAuditTrail(
-    const catalog::v1::VerifyAuditTrailRequest& request) {
-  return Call<VerifyAuditTrailResponse>(
-      [&](grpc::ClientContext* context, VerifyAuditTrailResponse* response) {
-        return audit_stub_->VerifyAuditTrail(context, request, response);
-      });
+absl::StatusOr<v1::VerifyAuditTrailResponse> CatalogClient::VerifyAuditTrail(
+    const v1::VerifyAuditTrailRequest& request) {
+  return Call(*audit_stub_, &v1::AuditService::Stub::VerifyAuditTrail, request);
+}
+
+// ---- LineageService ----
+
+absl::StatusOr<v1::ExternalParty> CatalogClient::CreateParty(
+    const v1::CreatePartyRequest& request) {
+  return Call(*lineage_stub_, &v1::LineageService::Stub::CreateParty, request);
+}
+
+absl::StatusOr<v1::ExternalParty> CatalogClient::GetParty(
+    const v1::GetPartyRequest& request) {
+  return Call(*lineage_stub_, &v1::LineageService::Stub::GetParty, request);
+}
+
+absl::StatusOr<v1::ListPartiesResponse> CatalogClient::ListParties(
+    const v1::ListPartiesRequest& request) {
+  return Call(*lineage_stub_, &v1::LineageService::Stub::ListParties, request);
+}
+
+absl::StatusOr<v1::DeletePartyResponse> CatalogClient::DeleteParty(
+    const v1::DeletePartyRequest& request) {
+  return Call(*lineage_stub_, &v1::LineageService::Stub::DeleteParty, request);
+}
+
+absl::StatusOr<v1::LineageEdge> CatalogClient::CreateEdge(
+    const v1::CreateEdgeRequest& request) {
+  return Call(*lineage_stub_, &v1::LineageService::Stub::CreateEdge, request);
+}
+
+absl::StatusOr<v1::LineageEdge> CatalogClient::GetEdge(
+    const v1::GetEdgeRequest& request) {
+  return Call(*lineage_stub_, &v1::LineageService::Stub::GetEdge, request);
+}
+
+absl::StatusOr<v1::ListEdgesResponse> CatalogClient::ListEdges(
+    const v1::ListEdgesRequest& request) {
+  return Call(*lineage_stub_, &v1::LineageService::Stub::ListEdges, request);
+}
+
+absl::StatusOr<v1::DeleteEdgeResponse> CatalogClient::DeleteEdge(
+    const v1::DeleteEdgeRequest& request) {
+  return Call(*lineage_stub_, &v1::LineageService::Stub::DeleteEdge, request);
+}
+
+absl::StatusOr<v1::GetLineageResponse> CatalogClient::GetLineage(
+    const v1::GetLineageRequest& request) {
+  return Call(*lineage_stub_, &v1::LineageService::Stub::GetLineage, request);
+}
+
+absl::StatusOr<v1::AnalyzeImpactResponse> CatalogClient::AnalyzeImpact(
+    const v1::AnalyzeImpactRequest& request) {
+  return Call(*lineage_stub_, &v1::LineageService::Stub::AnalyzeImpact,
+              request);
+}
+
+absl::StatusOr<v1::ListLineageFindingsResponse>
+CatalogClient::ListLineageFindings(
+    const v1::ListLineageFindingsRequest& request) {
+  return Call(*lineage_stub_, &v1::LineageService::Stub::ListLineageFindings,
+              request);
+}
+
+absl::StatusOr<v1::IngestOpenLineageResponse> CatalogClient::IngestOpenLineage(
+    const v1::IngestOpenLineageRequest& request) {
+  return Call(*lineage_stub_, &v1::LineageService::Stub::IngestOpenLineage,
+              request);
 }
 
 absl::StatusOr<BulkLoadResult> CatalogClient::BulkLoad(
-    const std::function<bool(Dataset*)>& next, int batch_size) {
+    const std::function<bool(v1::Dataset*)>& next, int batch_size) {
   return client::BulkLoad(*stub_, options_, next, batch_size);
 }
 

@@ -1,5 +1,6 @@
 // CatalogClient: the calls of catalogd's services (CatalogService,
-// AuditService) as functions returning absl::StatusOr, over one channel.
+// AuditService, LineageService) as functions returning absl::StatusOr, over
+// one channel.
 // Every unary call gets a fresh context (deadline and purpose from
 // ConnectionOptions) and its gRPC status converted in one place.
 //
@@ -17,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "catalog/v1/audit_service.grpc.pb.h"
 #include "catalog/v1/catalog_service.grpc.pb.h"
+#include "catalog/v1/lineage_service.grpc.pb.h"
 #include "client/lib/bulk_loader.h"
 #include "client/lib/connection.h"
 #include "client/lib/status.h"
@@ -59,6 +61,33 @@ class CatalogClient {
   absl::StatusOr<catalog::v1::VerifyAuditTrailResponse> VerifyAuditTrail(
       const catalog::v1::VerifyAuditTrailRequest& request);
 
+  // The RPCs of LineageService. Errors as above, and those listed in
+  // lineage_service.proto.
+  absl::StatusOr<catalog::v1::ExternalParty> CreateParty(
+      const catalog::v1::CreatePartyRequest& request);
+  absl::StatusOr<catalog::v1::ExternalParty> GetParty(
+      const catalog::v1::GetPartyRequest& request);
+  absl::StatusOr<catalog::v1::ListPartiesResponse> ListParties(
+      const catalog::v1::ListPartiesRequest& request);
+  absl::StatusOr<catalog::v1::DeletePartyResponse> DeleteParty(
+      const catalog::v1::DeletePartyRequest& request);
+  absl::StatusOr<catalog::v1::LineageEdge> CreateEdge(
+      const catalog::v1::CreateEdgeRequest& request);
+  absl::StatusOr<catalog::v1::LineageEdge> GetEdge(
+      const catalog::v1::GetEdgeRequest& request);
+  absl::StatusOr<catalog::v1::ListEdgesResponse> ListEdges(
+      const catalog::v1::ListEdgesRequest& request);
+  absl::StatusOr<catalog::v1::DeleteEdgeResponse> DeleteEdge(
+      const catalog::v1::DeleteEdgeRequest& request);
+  absl::StatusOr<catalog::v1::GetLineageResponse> GetLineage(
+      const catalog::v1::GetLineageRequest& request);
+  absl::StatusOr<catalog::v1::AnalyzeImpactResponse> AnalyzeImpact(
+      const catalog::v1::AnalyzeImpactRequest& request);
+  absl::StatusOr<catalog::v1::ListLineageFindingsResponse> ListLineageFindings(
+      const catalog::v1::ListLineageFindingsRequest& request);
+  absl::StatusOr<catalog::v1::IngestOpenLineageResponse> IngestOpenLineage(
+      const catalog::v1::IngestOpenLineageRequest& request);
+
   // BulkLoad() over this client's stub; see bulk_loader.h.
   absl::StatusOr<BulkLoadResult> BulkLoad(
       const std::function<bool(catalog::v1::Dataset*)>& next,
@@ -68,12 +97,19 @@ class CatalogClient {
   catalog::v1::CatalogService::Stub& stub() { return *stub_; }
 
  private:
-  // Runs one unary call: `rpc(context, response)` with a fresh context.
-  template <typename Response, typename Rpc>
-  absl::StatusOr<Response> Call(Rpc rpc) {
+  // Runs the unary RPC `method` of `stub` with a fresh context. Every RPC
+  // goes through here, so that all get the same deadline, metadata and
+  // status conversion.
+  template <typename Stub, typename Request, typename Response>
+  absl::StatusOr<Response> Call(
+      Stub& stub,
+      grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                   Response*),
+      const Request& request) {
     std::unique_ptr<grpc::ClientContext> context = NewContext(options_);
     Response response;
-    absl::Status status = FromGrpcStatus(rpc(context.get(), &response));
+    absl::Status status =
+        FromGrpcStatus((stub.*method)(context.get(), request, &response));
     if (!status.ok()) return WithServer(std::move(status), options_.server);
     return response;
   }
@@ -81,6 +117,7 @@ class CatalogClient {
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<catalog::v1::CatalogService::Stub> stub_;
   std::unique_ptr<catalog::v1::AuditService::Stub> audit_stub_;
+  std::unique_ptr<catalog::v1::LineageService::Stub> lineage_stub_;
   ConnectionOptions options_;
 };
 

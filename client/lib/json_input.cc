@@ -77,31 +77,42 @@ absl::StatusOr<std::string> ReadInput(const std::string& path) {
   return std::move(content).str();
 }
 
-absl::Status ParseDatasetJson(absl::string_view json, absl::string_view source,
-                              catalog::v1::Dataset* dataset) {
-  dataset->Clear();
+absl::Status ParseJsonMessage(absl::string_view json, absl::string_view source,
+                              google::protobuf::Message* message) {
+  message->Clear();
+  const std::string& type = message->GetDescriptor()->name();
   if (absl::StripAsciiWhitespace(json).empty()) {
     return absl::InvalidArgumentError(
-        absl::StrCat(source, ": empty input, expected a Dataset as JSON"));
+        absl::StrCat(source, ": empty input, expected a ", type, " as JSON"));
   }
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = false;
   const auto status = google::protobuf::util::JsonStringToMessage(
-      std::string(json), dataset, options);
+      std::string(json), message, options);
   if (!status.ok()) {
     return absl::InvalidArgumentError(
-        absl::StrCat(source, ": not a valid Dataset: ",
+        absl::StrCat(source, ": not a valid ", type, ": ",
                      OneLineJsonError(std::string(status.message()))));
   }
   return absl::OkStatus();
 }
 
-absl::StatusOr<catalog::v1::Dataset> ReadDatasetFile(const std::string& path) {
+absl::Status ReadJsonFile(const std::string& path,
+                          google::protobuf::Message* message) {
   absl::StatusOr<std::string> json = ReadInput(path);
   if (!json.ok()) return json.status();
+  return ParseJsonMessage(*json, path == kStdinName ? "<stdin>" : path,
+                          message);
+}
+
+absl::Status ParseDatasetJson(absl::string_view json, absl::string_view source,
+                              catalog::v1::Dataset* dataset) {
+  return ParseJsonMessage(json, source, dataset);
+}
+
+absl::StatusOr<catalog::v1::Dataset> ReadDatasetFile(const std::string& path) {
   catalog::v1::Dataset dataset;
-  absl::Status status =
-      ParseDatasetJson(*json, path == kStdinName ? "<stdin>" : path, &dataset);
+  absl::Status status = ReadJsonFile(path, &dataset);
   if (!status.ok()) return status;
   return dataset;
 }

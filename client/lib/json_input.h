@@ -1,12 +1,14 @@
-// Reading datasets written as proto3 JSON (the API's JSON mapping: field
-// names in lowerCamelCase or as in the proto, enums by full name), from a
-// file or from stdin ("-"). Unknown fields are errors, so that a typo in a
-// field name is not silently dropped.
+// Reading datasets (and other messages) written as proto3 JSON (the API's JSON
+// mapping: field names in lowerCamelCase or as in the proto, enums by full
+// name), from a file or from stdin ("-"). Unknown fields are errors, so that a
+// typo in a field name is not silently dropped.
 //
 // Not thread-safe per object; different objects may be used concurrently
 // (but only one may read stdin).
 #ifndef CATALOG_CLIENT_LIB_JSON_INPUT_H_
 #define CATALOG_CLIENT_LIB_JSON_INPUT_H_
+
+#include <google/protobuf/message.h>
 
 #include <cstdint>
 #include <istream>
@@ -27,13 +29,21 @@ inline constexpr absl::string_view kStdinName = "-";
 // not exist, INVALID_ARGUMENT when it cannot be read.
 absl::StatusOr<std::string> ReadInput(const std::string& path);
 
-// Parses one Dataset from `json` into `*dataset` (cleared first).
+// Parses one message from `json` into `*message` (cleared first).
 // INVALID_ARGUMENT "<source>: <what is wrong>" on bad JSON or an unknown
 // field; `source` names the input, e.g. "ds.json" or "ds.jsonl:12".
+absl::Status ParseJsonMessage(absl::string_view json, absl::string_view source,
+                              google::protobuf::Message* message);
+
+// ReadInput + ParseJsonMessage into `*message`.
+absl::Status ReadJsonFile(const std::string& path,
+                          google::protobuf::Message* message);
+
+// ParseJsonMessage for a Dataset.
 absl::Status ParseDatasetJson(absl::string_view json, absl::string_view source,
                               catalog::v1::Dataset* dataset);
 
-// ReadInput + ParseDatasetJson.
+// ReadJsonFile for a Dataset.
 absl::StatusOr<catalog::v1::Dataset> ReadDatasetFile(const std::string& path);
 
 // Reads JSONL: one Dataset per line, blank lines skipped.

@@ -58,20 +58,6 @@ absl::StatusOr<std::string> PrintJson(const google::protobuf::Message& message,
   return json;
 }
 
-// Short enum text, empty for UNSPECIFIED (left out of "key: value" blocks).
-template <typename E>
-std::string EnumText(E value) {
-  if (static_cast<int>(value) == 0) return "";
-  return catalog::api::EnumShortName(value);
-}
-
-// Short enum text for a table cell: "-" for UNSPECIFIED.
-template <typename E>
-std::string EnumCell(E value) {
-  std::string text = EnumText(value);
-  return text.empty() ? "-" : text;
-}
-
 // Short names of a repeated enum field, comma separated.
 template <typename E>
 std::string EnumList(const google::protobuf::RepeatedField<int>& values) {
@@ -100,65 +86,6 @@ std::string ContactText(const catalog::v1::Contact& contact) {
   return absl::StrJoin(parts, ", ");
 }
 
-// A "key: value" block: groups of lines with aligned values. Empty values
-// are left out, and so is a group with no values.
-class KeyValueBlock {
- public:
-  // Starts a group; lines added after it are indented under `title`. Lines
-  // added before the first group are top-level.
-  void Group(std::string title) { groups_.push_back({std::move(title), {}}); }
-
-  void Add(std::string key, std::string value) {
-    if (value.empty()) return;
-    if (groups_.empty()) groups_.push_back({"", {}});
-    groups_.back().lines.emplace_back(std::move(key), std::move(value));
-  }
-
-  std::string Render() const {
-    std::string out;
-    for (const GroupLines& group : groups_) {
-      if (group.lines.empty()) continue;
-      const std::string indent = group.title.empty() ? "" : "  ";
-      if (!group.title.empty()) {
-        if (!out.empty()) out.push_back('\n');
-        absl::StrAppend(&out, group.title, ":\n");
-      }
-      size_t key_width = 0;
-      for (const auto& [key, value] : group.lines) {
-        key_width = std::max(key_width, DisplayWidth(key) + 1);
-      }
-      for (const auto& [key, value] : group.lines) {
-        // Continuation lines of a multi-line value line up under it.
-        const std::string continuation =
-            absl::StrCat("\n", indent, std::string(key_width + 1, ' '));
-        absl::StrAppend(&out, indent, key, ":",
-                        std::string(key_width - DisplayWidth(key), ' '),
-                        absl::StrReplaceAll(value, {{"\n", continuation}}),
-                        "\n");
-      }
-    }
-    return out;
-  }
-
- private:
-  struct GroupLines {
-    std::string title;
-    std::vector<std::pair<std::string, std::string>> lines;
-  };
-  std::vector<GroupLines> groups_;
-};
-
-// `text` for a table cell: control characters (which would break the row
-// or drive the terminal) as spaces, "-" when empty.
-std::string Cell(absl::string_view text) {
-  if (text.empty()) return "-";
-  std::string cell(text);
-  for (char& c : cell) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
-  }
-  return cell;
-}
-
 std::string SchemaTable(const Dataset& dataset) {
   TextTable table({"NAME", "TYPE", "PERSONAL", "CONFIDENTIALITY"},
                   /*indent=*/2);
@@ -174,6 +101,50 @@ std::string SchemaTable(const Dataset& dataset) {
 }
 
 }  // namespace
+
+void KeyValueBlock::Group(std::string title) {
+  groups_.push_back({std::move(title), {}});
+}
+
+void KeyValueBlock::Add(std::string key, std::string value) {
+  if (value.empty()) return;
+  if (groups_.empty()) groups_.push_back({"", {}});
+  groups_.back().lines.emplace_back(std::move(key), std::move(value));
+}
+
+std::string KeyValueBlock::Render() const {
+  std::string out;
+  for (const GroupLines& group : groups_) {
+    if (group.lines.empty()) continue;
+    const std::string indent = group.title.empty() ? "" : "  ";
+    if (!group.title.empty()) {
+      if (!out.empty()) out.push_back('\n');
+      absl::StrAppend(&out, group.title, ":\n");
+    }
+    size_t key_width = 0;
+    for (const auto& [key, value] : group.lines) {
+      key_width = std::max(key_width, DisplayWidth(key) + 1);
+    }
+    for (const auto& [key, value] : group.lines) {
+      // Continuation lines of a multi-line value line up under it.
+      const std::string continuation =
+          absl::StrCat("\n", indent, std::string(key_width + 1, ' '));
+      absl::StrAppend(&out, indent, key, ":",
+                      std::string(key_width - DisplayWidth(key), ' '),
+                      absl::StrReplaceAll(value, {{"\n", continuation}}), "\n");
+    }
+  }
+  return out;
+}
+
+std::string Cell(absl::string_view text) {
+  if (text.empty()) return "-";
+  std::string cell(text);
+  for (char& c : cell) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  }
+  return cell;
+}
 
 absl::StatusOr<std::string> ToJson(const google::protobuf::Message& message) {
   return PrintJson(message, /*pretty=*/true);

@@ -12,10 +12,12 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "api/enum_text.h"
 #include "catalog/v1/audit_service.pb.h"
 #include "catalog/v1/catalog_service.pb.h"
 #include "catalog/v1/dataset.pb.h"
@@ -66,6 +68,44 @@ class TextTable {
   size_t indent_;
   std::vector<std::vector<std::string>> rows_;  // rows_[0] is the header.
 };
+
+// A "key: value" block: groups of lines with aligned values. Empty values
+// are left out, and so is a group with no values.
+class KeyValueBlock {
+ public:
+  // Starts a group; lines added after it are indented under `title`. Lines
+  // added before the first group are top-level.
+  void Group(std::string title);
+
+  void Add(std::string key, std::string value);
+
+  std::string Render() const;
+
+ private:
+  struct GroupLines {
+    std::string title;
+    std::vector<std::pair<std::string, std::string>> lines;
+  };
+  std::vector<GroupLines> groups_;
+};
+
+// Short enum text, empty for UNSPECIFIED (left out of "key: value" blocks).
+template <typename E>
+std::string EnumText(E value) {
+  if (static_cast<int>(value) == 0) return "";
+  return catalog::api::EnumShortName(value);
+}
+
+// Short enum text for a table cell: "-" for UNSPECIFIED.
+template <typename E>
+std::string EnumCell(E value) {
+  std::string text = EnumText(value);
+  return text.empty() ? "-" : text;
+}
+
+// `text` for a table cell: control characters (which would break the row
+// or drive the terminal) as spaces, "-" when empty.
+std::string Cell(absl::string_view text);
 
 // `text` cut to at most `width` code points, ending in "..." when cut.
 std::string Truncate(absl::string_view text, size_t width);
