@@ -24,7 +24,10 @@ always wins over that namespace directory, so `import grpc` is grpcio, but
 generated health_pb2.py by its path, under another module name.
 """
 
+import collections
+import datetime
 import importlib.util
+import json
 import os
 import queue
 import re
@@ -443,3 +446,159 @@ def unique_suffix():
 
 
 unique_suffix.counter = 0
+
+
+# ---- Paging ----
+
+def list_pages(call, request, field, timeout=RPC_TIMEOUT, max_pages=100000):
+    """Every item of repeated `field` over the pages of a List RPC (`call`,
+    e.g. stub.ListEdges), following next_page_token; `request` is not
+    changed."""
+    copy = type(request)()
+    copy.CopyFrom(request)
+    items = []
+    for _ in range(max_pages):
+        response = call(copy, timeout=timeout)
+        items.extend(getattr(response, field))
+        if not response.next_page_token:
+            return items
+        copy.page_token = response.next_page_token
+    raise AssertionError(f"{field}: the listing did not end within {max_pages} pages")
+
+
+# ---- Lineage ----
+
+def lineage_modules():
+    """(lineage_pb2, lineage_service_pb2, lineage_service_pb2_grpc),
+    generated into build/python."""
+    from catalog.v1 import lineage_pb2, lineage_service_pb2, lineage_service_pb2_grpc
+    return lineage_pb2, lineage_service_pb2, lineage_service_pb2_grpc
+
+
+def lineage_stub(channel):
+    """A LineageService stub."""
+    return lineage_modules()[2].LineageServiceStub(channel)
+
+
+def list_edges(stub, node="", direction=0, timeout=RPC_TIMEOUT):
+    """Every edge of ListEdges (EdgeDirection `direction` of `node`; node "":
+    every edge of the catalogue), in pages of 1000."""
+    request = lineage_modules()[1].ListEdgesRequest(node=node, direction=direction,
+                                                    page_size=1000)
+    return list_pages(stub.ListEdges, request, "edges", timeout=timeout)
+
+
+def edge_key(edge):
+    """(source, target) of a LineageEdge, as resource names."""
+    return (edge.source, edge.target)
+
+
+def openlineage_event(job_namespace, job_name, run_id, inputs=(), outputs=(),
+                      event_type="COMPLETE", event_time=None):
+    """An OpenLineage RunEvent (spec 2-0-2) as JSON text. `inputs` and
+    `outputs` are (namespace, name) pairs; `event_time` an aware datetime,
+    default now (UTC)."""
+    event_time = event_time or datetime.datetime.now(datetime.timezone.utc)
+    return json.dumps({
+        "eventType": event_type,
+        "eventTime": event_time.isoformat(timespec="microseconds"),
+        "run": {"runId": str(run_id)},
+        "job": {"namespace": job_namespace, "name": job_name},
+        "inputs": [{"namespace": ns, "name": name} for ns, name in inputs],
+        "outputs": [{"namespace": ns, "name": name} for ns, name in outputs],
+        "producer": "https://example.org/catalog-tests",
+        "schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent",
+    })
+
+
+# ---- Crash tests ----
+
+def crash_seed(variable, default):
+    """The seed of a crash test: the environment variable `variable` when
+    set (to repeat a run), else `default`."""
+    return int(os.environ.get(variable, "") or default)
+
+
+class CrashCycle:
+    """Shared state of the writer threads of one crash cycle: stop and
+    killed events, RPC failures while catalogd ran (test failures) and
+    invariant violations seen by the writers, counts of acknowledged
+    writes and of RPCs the kill failed, by kind."""
+
+    def __init__(self, number, revision_floor=0):
+        self.number = number
+        self.revision_floor = revision_floor  # highest revision seen before it
+        self.stop = threading.Event()
+        self.killed = threading.Event()
+        self.lock = threading.Lock()
+        self.errors = []
+        self.violations = []
+        self.acks = collections.Counter()
+        self.after_kill = collections.Counter()
+
+    def rpc_failed(self, kind, error):
+        """Counts an RPC failed by the kill, or records a real failure."""
+        with self.lock:
+            if self.killed.is_set():
+                self.after_kill[kind] += 1
+            else:
+                self.errors.append(f"{kind}: {error.code()}: {error.details()}")
+
+    def violation(self, text):
+        with self.lock:
+            self.violations.append(text)
+
+    def run(self, target, *args):
+        """Runs a thread's target(cycle, *args); an exception in it is an
+        error (and stops the cycle)."""
+        try:
+            target(self, *args)
+        except Exception as error:  # noqa: BLE001 - reported as a test failure
+            with self.lock:
+                self.errors.append(f"{threading.current_thread().name}: "
+                                   f"{type(error).__name__}: {error}")
+            self.stop.set()
+
+    def acked(self, kind, count=1):
+        with self.lock:
+            self.acks[kind] += count
+
+
+def run_until_killed(server, cycle, threads, kill_after, join_timeout=30.0):
+    """Starts `threads`, SIGKILLs `server` `kill_after` seconds later
+    (cycle.killed is set first, so that the RPCs the kill fails are told
+    from real failures; cycle.stop after it) and waits up to
+    `join_timeout` seconds for the threads. Returns the names of those
+    still alive."""
+    for thread in threads:
+        thread.start()
+    time.sleep(kill_after)
+    cycle.killed.set()
+    server.kill()
+    cycle.stop.set()
+    deadline = time.monotonic() + join_timeout
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    return [t.name for t in threads if t.is_alive()]
+
+
+def clean_up_after(server, work_dir, passed):
+    """The tearDown of a test with a catalogd on a temporary directory: kills
+    it when still running; removes `work_dir` after a pass, else keeps it
+    (logs and data directory) and says where."""
+    if server.running():
+        server.kill()
+    if passed:
+        remove_temp_dir(work_dir)
+    else:
+        print(f"kept {work_dir} (catalogd logs and data directory)")
+
+
+def assert_check_passes(testcase, data_dir, when):
+    """`catalogd check` of `data_dir` (catalogd stopped) must pass: exit 0
+    and "check passed". Returns its output."""
+    check = run_check(data_dir)
+    testcase.assertEqual(check.returncode, 0,
+                         f"catalogd check {when}:\n{check.stdout}{check.stderr}")
+    testcase.assertIn("check passed", check.stdout, f"catalogd check {when}")
+    return check.stdout
