@@ -644,8 +644,12 @@ struct Candidate {
   bool source_personal;
   bool below;   // Classified below its source.
   bool mapped;  // Has column mappings to check.
-  std::string key() const { return absl::StrCat(target, std::string(1, '\0'), source); }
+  std::string key;  // Order of the listing: target, then source.
 };
+
+std::string CandidateKey(const std::string& source, const std::string& target) {
+  return absl::StrCat(target, std::string(1, '\0'), source);
+}
 
 void AddClassificationFinding(const Candidate& c, v1::ListLineageFindingsResponse* out) {
   v1::LineageFinding* f = out->add_findings();
@@ -694,17 +698,29 @@ absl::StatusOr<v1::ListLineageFindingsResponse> LineageCatalog::ListFindings(
     const bool below = relation != v1::LINEAGE_RELATION_DELIVERY &&
                        t.confidentiality < s.confidentiality;
     if (!below && !mapped) return;
-    Candidate c{source, target, s.confidentiality, t.confidentiality, s.personal_data, below,
-                mapped};
-    if (c.key() > *after) candidates.push_back(std::move(c));
+    std::string key = CandidateKey(source, target);
+    if (key <= *after) return;
+    candidates.push_back(Candidate{source, target, s.confidentiality, t.confidentiality,
+                                   s.personal_data, below, mapped, std::move(key)});
   });
-  std::sort(candidates.begin(), candidates.end(),
-            [](const Candidate& a, const Candidate& b) { return a.key() < b.key(); });
 
+  // Only the head of the order is needed: sort it a chunk at a time (most
+  // pages end within the first chunk) rather than all candidates.
+  const auto by_key = [](const Candidate& a, const Candidate& b) { return a.key < b.key; };
+  const size_t chunk = std::max<size_t>(4 * *page_size, 1024);
+  size_t sorted = 0;
   v1::ListLineageFindingsResponse response;
   size_t next = 0;
   for (; next < candidates.size() && static_cast<size_t>(response.findings_size()) < *page_size;
        ++next) {
+    if (next == sorted) {
+      const auto end = candidates.begin() + static_cast<std::ptrdiff_t>(
+                                                std::min(candidates.size(), sorted + chunk));
+      std::nth_element(candidates.begin() + static_cast<std::ptrdiff_t>(sorted), end - 1,
+                       candidates.end(), by_key);
+      std::sort(candidates.begin() + static_cast<std::ptrdiff_t>(sorted), end, by_key);
+      sorted = static_cast<size_t>(end - candidates.begin());
+    }
     const Candidate& c = candidates[next];
     if (c.below) AddClassificationFinding(c, &response);
     if (!c.mapped) continue;
@@ -733,7 +749,7 @@ absl::StatusOr<v1::ListLineageFindingsResponse> LineageCatalog::ListFindings(
     }
   }
   if (next < candidates.size() && next > 0) {
-    response.set_next_page_token(tokens_->Encode(fingerprint, candidates[next - 1].key()));
+    response.set_next_page_token(tokens_->Encode(fingerprint, candidates[next - 1].key));
   }
   return response;
 }
