@@ -1,10 +1,16 @@
 // catalogctl demo generate|load: the generated municipal landscape
-// (client/demo/landscape_generator.h), as JSONL or straight into a server.
+// (client/demo/landscape_generator.h), as JSONL or straight into a server
+// (datasets, then the external parties and the lineage edges).
+#include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
@@ -103,11 +109,135 @@ absl::StatusOr<StepReport> LoadDatasets(DemoRun& run) {
   return report;
 }
 
-// The steps of `demo load`, in order. Later steps (lineage, quality,
-// terugmeldingen) are added here.
+// Whether a refusal concerns the one item only (counted as failed, the run
+// goes on) rather than the connection or the caller as a whole (the run
+// stops).
+bool IsItemFailure(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kPermissionDenied:
+    case absl::StatusCode::kAborted:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Outcome of creating items one call each: ALREADY_EXISTS (a rerun) counts
+// as existing. Thread-safe.
+class CreateTally {
+ public:
+  static constexpr int kMaxFailuresShown = 10;
+
+  // Counts one call's status; returns false when the run must stop (the
+  // first such status is kept for Report).
+  bool Add(const std::string& item, const absl::Status& status) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (status.ok()) {
+      ++created_;
+    } else if (absl::IsAlreadyExists(status)) {
+      ++existing_;
+    } else if (IsItemFailure(status)) {
+      ++failed_;
+      if (failures_.size() < kMaxFailuresShown) failures_.emplace_back(item, status);
+    } else {
+      if (stop_.ok()) stop_ = status;
+      return false;
+    }
+    return true;
+  }
+  bool stopped() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return !stop_.ok();
+  }
+
+  // The step's report, or the status that stopped it.
+  absl::StatusOr<StepReport> Report(absl::Duration elapsed) const {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!stop_.ok()) return stop_;
+    StepReport report;
+    report.json["created"] = created_;
+    report.json["existing"] = existing_;
+    report.json["failed"] = failed_;
+    nlohmann::ordered_json failures = nlohmann::ordered_json::array();
+    for (const auto& [item, status] : failures_) {
+      failures.push_back({{"item", item},
+                          {"code", absl::StatusCodeToString(status.code())},
+                          {"message", std::string(status.message())}});
+    }
+    report.json["failures"] = std::move(failures);
+    report.json["seconds"] = absl::ToDoubleSeconds(elapsed);
+    report.human = absl::StrCat("created ", created_, ", existing ", existing_, ", failed ",
+                                failed_, Rate(created_ + existing_ + failed_, elapsed), "\n");
+    for (const auto& [item, status] : failures_) {
+      absl::StrAppend(&report.human, "  ", item, ": ", absl::StatusCodeToString(status.code()),
+                      ": ", status.message(), "\n");
+    }
+    if (failed_ > static_cast<int64_t>(failures_.size())) {
+      absl::StrAppend(&report.human, "  ... and ", failed_ - static_cast<int64_t>(failures_.size()),
+                      " more failures\n");
+    }
+    report.failed = failed_;
+    return report;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  int64_t created_ = 0;
+  int64_t existing_ = 0;
+  int64_t failed_ = 0;
+  std::vector<std::pair<std::string, absl::Status>> failures_;
+  absl::Status stop_;
+};
+
+absl::StatusOr<StepReport> LoadParties(DemoRun& run) {
+  const absl::Time start = absl::Now();
+  CreateTally tally;
+  for (const v1::ExternalParty& party : run.generator.Parties()) {
+    v1::CreatePartyRequest request;
+    *request.mutable_party() = party;
+    if (!tally.Add(absl::StrCat("parties/", party.id()), run.client.CreateParty(request).status())) {
+      break;
+    }
+  }
+  return tally.Report(absl::Now() - start);
+}
+
+// Edges are created with this many calls in flight, so that their durable
+// writes share WAL syncs.
+constexpr int kEdgeCalls = 8;
+
+absl::StatusOr<StepReport> LoadLineage(DemoRun& run) {
+  const absl::Time start = absl::Now();
+  CreateTally tally;
+  std::atomic<int64_t> next{0};
+  auto worker = [&] {
+    while (!tally.stopped()) {
+      const int64_t i = next.fetch_add(1);
+      if (i >= run.generator.size()) return;
+      for (const v1::LineageEdge& edge : run.generator.Edges(i)) {
+        v1::CreateEdgeRequest request;
+        *request.mutable_edge() = edge;
+        const absl::Status status = run.client.CreateEdge(request).status();
+        if (!tally.Add(absl::StrCat(edge.source(), " -> ", edge.target()), status)) return;
+      }
+    }
+  };
+  std::vector<std::thread> workers;
+  for (int k = 0; k < kEdgeCalls; ++k) workers.emplace_back(worker);
+  for (std::thread& t : workers) t.join();
+  return tally.Report(absl::Now() - start);
+}
+
+// The steps of `demo load`, in order. Later steps (quality, terugmeldingen)
+// are added here.
 const std::vector<DemoStep>& DemoSteps() {
   static const std::vector<DemoStep>* const kSteps = new std::vector<DemoStep>{
       {"datasets", &LoadDatasets},
+      {"parties", &LoadParties},
+      {"lineage", &LoadLineage},
   };
   return *kSteps;
 }

@@ -1,7 +1,14 @@
 #include "client/demo/landscape_generator.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
 
 namespace catalog::demo {
 namespace {
@@ -252,12 +259,50 @@ void SetOrg(Organisation* out, const char* name, const char* oin) {
   out->set_oin(oin);
 }
 
-void FillHosting(Rng& rng, Dataset* d) {
+// A reference such as "VWO-2021-017"; none when year is 0.
+struct Reference {
+  const char* format = "";
+  int year = 0;
+  int number = 0;
+};
+
+// Where a dataset is hosted, as drawn: the draws come before the proto is
+// built, so that a dataset's profile (kind, classification) can be drawn
+// without building it.
+struct HostingDraw {
+  const Host* host = &kOnPremises;
+  Reference agreement, dpia, exit;
+};
+
+Reference DrawReference(Rng& rng, bool external, int percent, const char* format,
+                        int first_year, int max_number) {
+  Reference r{format};
+  if (external && rng.Percent(percent)) {
+    // Number before year: the order in which earlier versions drew them, so
+    // that a seed still gives the same landscape.
+    r.number = rng.Between(1, max_number);
+    r.year = rng.Between(first_year, 2025);
+  }
+  return r;
+}
+
+HostingDraw DrawHosting(Rng& rng) {
+  HostingDraw draw;
   const int roll = rng.Between(0, 99);
-  const Host& host = roll < 45   ? kOnPremises
-                     : roll < 60 ? rng.Pick(kGovernmentClouds)
-                     : roll < 80 ? rng.Pick(kPublicClouds)
-                                 : rng.Pick(kSaas);
+  draw.host = roll < 45   ? &kOnPremises
+              : roll < 60 ? &rng.Pick(kGovernmentClouds)
+              : roll < 80 ? &rng.Pick(kPublicClouds)
+                          : &rng.Pick(kSaas);
+  const bool external =
+      draw.host->kind == HOSTING_KIND_PUBLIC_CLOUD || draw.host->kind == HOSTING_KIND_SAAS;
+  draw.agreement = DrawReference(rng, external, 85, "VWO-%d-%03d", 2018, 250);
+  draw.dpia = DrawReference(rng, external, 60, "DPIA-%d-%03d", 2019, 120);
+  draw.exit = DrawReference(rng, external, 40, "EXIT-%d-%02d", 2020, 60);
+  return draw;
+}
+
+void ApplyHosting(const HostingDraw& draw, Dataset* d) {
+  const Host& host = *draw.host;
   Hosting* h = d->mutable_hosting();
   h->set_kind(host.kind);
   h->set_provider(host.provider);
@@ -265,20 +310,14 @@ void FillHosting(Rng& rng, Dataset* d) {
   h->set_country(host.country);
   h->set_inside_eea(host.inside_eea);
   h->set_provider_jurisdiction(host.jurisdiction);
-  const bool external = host.kind == HOSTING_KIND_PUBLIC_CLOUD || host.kind == HOSTING_KIND_SAAS;
-  char ref[32];
-  if (external && rng.Percent(85)) {
-    std::snprintf(ref, sizeof(ref), "VWO-%d-%03d", rng.Between(2018, 2025), rng.Between(1, 250));
-    h->set_processor_agreement_ref(ref);
-  }
-  if (external && rng.Percent(60)) {
-    std::snprintf(ref, sizeof(ref), "DPIA-%d-%03d", rng.Between(2019, 2025), rng.Between(1, 120));
-    h->set_dpia_ref(ref);
-  }
-  if (external && rng.Percent(40)) {
-    std::snprintf(ref, sizeof(ref), "EXIT-%d-%02d", rng.Between(2020, 2025), rng.Between(1, 60));
-    h->set_exit_strategy_ref(ref);
-  }
+  auto format = [](const Reference& r) {
+    char ref[32];
+    std::snprintf(ref, sizeof(ref), r.format, r.year, r.number);
+    return std::string(ref);
+  };
+  if (draw.agreement.year != 0) h->set_processor_agreement_ref(format(draw.agreement));
+  if (draw.dpia.year != 0) h->set_dpia_ref(format(draw.dpia));
+  if (draw.exit.year != 0) h->set_exit_strategy_ref(format(draw.exit));
 }
 
 void FillPersonalData(Rng& rng, Dataset* d, const char* legal_explanation) {
@@ -423,53 +462,624 @@ Dataset BasisDataset(Rng& rng, const Basis& b) {
   return d;
 }
 
+// What kind of dataset an index holds: a basisregistratie, external open
+// data, or one of kSubjects. Also names the kinds of source a dataset takes
+// its data from.
+struct Kind {
+  enum Of : uint8_t { kBasisregistratie, kOpenData, kSubject };
+  Of of = kSubject;
+  int index = 0;  // Into kBasis or kSubjects; 0 for open data.
+  bool operator==(const Kind&) const = default;
+};
+
+// The first draws of dataset i: its kind. Cheap (two draws), so that
+// sources of a kind can be looked for among many candidates.
+Kind DrawKind(Rng& rng, int64_t i) {
+  if (i < kBasisCount) return {Kind::kBasisregistratie, static_cast<int>(i)};
+  if (rng.Percent(12)) return {Kind::kOpenData, 0};
+  return {Kind::kSubject, static_cast<int>(rng.Below(kSubjectCount))};
+}
+
+// What decides a dataset's place in the lineage graph, drawn before (and
+// without) building it: the same draws, in the same order, that Dataset()
+// makes first.
+struct Profile {
+  Kind kind;
+  const Basis* basis = nullptr;
+  const OpenSource* open = nullptr;
+  const Org* org = nullptr;  // Provider of open data.
+  const Subject* subject = nullptr;
+  HostingDraw hosting;
+  Confidentiality confidentiality = CONFIDENTIALITY_UNSPECIFIED;
+  bool personal = false;
+};
+
+// Continues after DrawKind.
+Profile DrawProfile(Rng& rng, Kind kind) {
+  Profile p;
+  p.kind = kind;
+  switch (kind.of) {
+    case Kind::kBasisregistratie:
+      p.basis = &kBasis[kind.index];
+      p.confidentiality = p.basis->confidentiality;
+      p.personal = p.basis->personal;
+      return p;
+    case Kind::kOpenData:
+      p.open = &rng.Pick(kOpenSources);
+      p.org = &rng.Pick(kExternalSources);
+      p.hosting = DrawHosting(rng);
+      p.confidentiality = CONFIDENTIALITY_OPENBAAR;
+      return p;
+    case Kind::kSubject:
+      break;
+  }
+  p.subject = &kSubjects[kind.index];
+  p.hosting = DrawHosting(rng);
+  Confidentiality conf = rng.Pick(kOrdinaryConfidentiality);
+  p.personal = rng.Percent(p.subject->personal_percent);
+  if (p.personal && conf < CONFIDENTIALITY_INTERN) conf = CONFIDENTIALITY_ZAAKVERTROUWELIJK;
+  if (std::string_view(p.subject->domain) == "Sociaal domein" &&
+      conf < CONFIDENTIALITY_VERTROUWELIJK && rng.Percent(60)) {
+    conf = CONFIDENTIALITY_VERTROUWELIJK;
+  }
+  if (rng.Percent(1)) conf = CONFIDENTIALITY_GEHEIM;
+  p.confidentiality = conf;
+  return p;
+}
+
+Profile DrawProfile(Rng& rng, int64_t i) { return DrawProfile(rng, DrawKind(rng, i)); }
+
+std::string DatasetId(const Profile& p, int64_t i) {
+  if (p.basis != nullptr) return p.basis->id;
+  char suffix[24];
+  std::snprintf(suffix, sizeof(suffix), "-%06lld", static_cast<long long>(i));
+  return absl::StrCat(p.open != nullptr ? p.open->slug : p.subject->slug, suffix);
+}
+
+const char* Title(const Profile& p) {
+  return p.basis != nullptr ? p.basis->title : p.open != nullptr ? p.open->title : p.subject->title;
+}
+
+// Dataset i of the landscape of `seed`.
+Dataset GenerateDataset(uint64_t seed, int64_t i) {
+  Rng rng(seed, i);
+  const Profile p = DrawProfile(rng, i);
+  if (p.basis != nullptr) return BasisDataset(rng, *p.basis);
+
+  Dataset d;
+  d.set_id(DatasetId(p, i));
+  d.set_title(Title(p));
+  if (p.open != nullptr) {
+    // External open data, received from another organisation.
+    d.set_description(absl::StrCat(p.open->title, ", ontvangen van ", p.org->name, "."));
+    d.set_registration_type(REGISTRATION_TYPE_OVERIG);
+    d.set_domain(p.open->domain);
+    d.set_origin(ORIGIN_EXTERNAL);
+    SetOrg(d.mutable_providing_organisation(), p.org->name, p.org->oin);
+    ApplyHosting(p.hosting, &d);
+    d.mutable_classification()->set_confidentiality(p.confidentiality);
+    FillCommon(rng, &d, "Open data portaal", p.org->name);
+    return d;
+  }
+  const Subject& s = *p.subject;
+  d.set_description(absl::StrCat(s.title, " van de gemeente Voorbeeldstad, beheerd in ", s.system,
+                                 "."));
+  d.set_registration_type(s.type);
+  d.set_domain(s.domain);
+  d.set_origin(ORIGIN_INTERNAL);
+  ApplyHosting(p.hosting, &d);
+  d.mutable_classification()->set_confidentiality(p.confidentiality);
+  if (p.personal) FillPersonalData(rng, &d, s.legal_basis_explanation);
+  FillCommon(rng, &d, s.system, s.supplier);
+  return d;
+}
+
+// ---- Lineage ----
+
+struct PartySpec {
+  const char* id;
+  const char* name;
+  const char* oin;
+  PartyKind kind;
+  const char* description;
+};
+
+// OINs have the right format (20 digits); they are not checked against the
+// register.
+constexpr PartySpec kParties[] = {
+    {"belastingdienst", "Belastingdienst", kBelastingdienst.oin, PARTY_KIND_BELASTINGDIENST,
+     "Ontvangt WOZ-waarden en de loonaangifte."},
+    {"cbs", "Centraal Bureau voor de Statistiek", "00000001001698932000", PARTY_KIND_CBS,
+     "Ontvangt gegevens voor statistiek (Wet op het CBS art. 33)."},
+    {"uwv", "UWV", "00000001003214410000", PARTY_KIND_UWV,
+     "Werk en inkomen: uitwisseling via Suwinet."},
+    {"svb", "Sociale Verzekeringsbank", "00000001003214394000", PARTY_KIND_SVB,
+     "AOW, kinderbijslag en pgb: afstemming met gemeentelijke voorzieningen."},
+    {"rvig", "Rijksdienst voor Identiteitsgegevens", "00000001804976233000", PARTY_KIND_OVERHEID,
+     "Beheert de centrale voorzieningen van de BRP."},
+    {"kadaster", "Kadaster", kKadaster.oin, PARTY_KIND_OVERHEID,
+     "Landelijke voorzieningen BAG, BGT en WOZ."},
+    {"duo", "Dienst Uitvoering Onderwijs", "00000001800866472000", PARTY_KIND_KETENPARTNER,
+     "Onderwijsregistraties (BRON) voor leerplicht en leerlingenvervoer."},
+    {"politie", "Politie", "00000001823288444000", PARTY_KIND_KETENPARTNER,
+     "Samenwerking in het Zorg- en Veiligheidshuis."},
+    {"ggd-regio", "GGD regio Voorbeeldstad", "00000001824196215000", PARTY_KIND_KETENPARTNER,
+     "Jeugdgezondheidszorg en infectieziektebestrijding."},
+    {"woonstichting-voorbeeldstad", "Woonstichting Voorbeeldstad", "00000003301245670000",
+     PARTY_KIND_KETENPARTNER, "Woningcorporatie; prestatieafspraken met de gemeente."},
+    {"inlichtingenbureau", "Inlichtingenbureau", "00000001807267193000", PARTY_KIND_KETENPARTNER,
+     "Gegevensknooppunt voor gemeenten: rechtmatigheid en kwijtschelding."},
+    {"centric-saas", "Centric (SaaS)", "00000003240467890000", PARTY_KIND_LEVERANCIER,
+     "Verwerker: Suite4Sociaal Domein als dienst."},
+    {"printstraat", "Printstraat B.V.", "00000003271834560000", PARTY_KIND_LEVERANCIER,
+     "Verwerker: drukt en verzendt aanslagbiljetten en beschikkingen."},
+};
+
+// A delivery (verstrekking) that datasets of one kind make, in `percent`
+// of them.
+struct Delivery {
+  const char* source;  // Id of a basisregistratie or slug of a subject.
+  const char* party;   // Id in kParties.
+  int percent;
+  const char* process;
+  UpdateFrequency frequency;
+  const char* purpose;
+  LegalBasis legal_basis;
+  const char* legal_basis_explanation;
+};
+
+constexpr Delivery kDeliveries[] = {
+    {"brp-ingezetenen", "rvig", 100, "Digikoppeling (GBA-V)", UPDATE_FREQUENCY_CONTINUOUS,
+     "bijhouding van de centrale voorzieningen van de BRP", LEGAL_BASIS_WETTELIJKE_VERPLICHTING,
+     "Wet BRP"},
+    {"brp-ingezetenen", "ggd-regio", 100, "Digikoppeling", UPDATE_FREQUENCY_DAILY,
+     "oproepen voor jeugdgezondheidszorg en vaccinaties",
+     LEGAL_BASIS_ALGEMEEN_BELANG_OPENBAAR_GEZAG, "Wet publieke gezondheid"},
+    {"bag-adressen-gebouwen", "kadaster", 100, "Digikoppeling ebMS", UPDATE_FREQUENCY_CONTINUOUS,
+     "aanlevering aan de Landelijke Voorziening BAG", LEGAL_BASIS_WETTELIJKE_VERPLICHTING,
+     "Wet BAG"},
+    {"bgt-topografie", "kadaster", 100, "Digikoppeling ebMS", UPDATE_FREQUENCY_WEEKLY,
+     "aanlevering aan de Landelijke Voorziening BGT", LEGAL_BASIS_WETTELIJKE_VERPLICHTING,
+     "Wet BGT"},
+    {"woz-waarderingen", "kadaster", 100, "Digikoppeling ebMS", UPDATE_FREQUENCY_DAILY,
+     "aanlevering aan de Landelijke Voorziening WOZ", LEGAL_BASIS_WETTELIJKE_VERPLICHTING,
+     "Wet WOZ"},
+    {"woz-waarderingen", "belastingdienst", 100, "Digikoppeling", UPDATE_FREQUENCY_ANNUAL,
+     "WOZ-waarde voor de inkomstenbelasting", LEGAL_BASIS_WETTELIJKE_VERPLICHTING, "Wet WOZ"},
+    {"bijstand-uitkeringen", "inlichtingenbureau", 60, "SFTP-bestandsoverdracht",
+     UPDATE_FREQUENCY_MONTHLY, "signalen over de rechtmatigheid van uitkeringen",
+     LEGAL_BASIS_WETTELIJKE_VERPLICHTING, "Participatiewet art. 64"},
+    {"bijstand-uitkeringen", "cbs", 50, "SFTP-bestandsoverdracht", UPDATE_FREQUENCY_MONTHLY,
+     "statistiek bijstandsuitkeringen", LEGAL_BASIS_WETTELIJKE_VERPLICHTING,
+     "Wet op het CBS art. 33"},
+    {"bijstand-uitkeringen", "uwv", 30, "Suwinet", UPDATE_FREQUENCY_DAILY,
+     "uitwisseling in de keten werk en inkomen", LEGAL_BASIS_WETTELIJKE_VERPLICHTING, "Wet SUWI"},
+    {"bijstand-uitkeringen", "svb", 20, "Suwinet", UPDATE_FREQUENCY_MONTHLY,
+     "afstemming van AOW en bijstand", LEGAL_BASIS_WETTELIJKE_VERPLICHTING, "Wet SUWI"},
+    {"wmo-maatwerkvoorzieningen", "cbs", 40, "SFTP-bestandsoverdracht", UPDATE_FREQUENCY_QUARTERLY,
+     "Gemeentelijke Monitor Sociaal Domein", LEGAL_BASIS_WETTELIJKE_VERPLICHTING,
+     "Wet op het CBS art. 33"},
+    {"wmo-maatwerkvoorzieningen", "centric-saas", 30, "API", UPDATE_FREQUENCY_CONTINUOUS,
+     "uitvoering Wmo in een SaaS-toepassing (verwerker)",
+     LEGAL_BASIS_ALGEMEEN_BELANG_OPENBAAR_GEZAG, "Wmo 2015; verwerkersovereenkomst"},
+    {"jeugdhulp-trajecten", "cbs", 40, "SFTP-bestandsoverdracht", UPDATE_FREQUENCY_QUARTERLY,
+     "beleidsinformatie jeugd", LEGAL_BASIS_WETTELIJKE_VERPLICHTING, "Jeugdwet art. 7.4.0"},
+    {"jeugdhulp-trajecten", "ggd-regio", 15, "Digikoppeling", UPDATE_FREQUENCY_WEEKLY,
+     "afstemming met de jeugdgezondheidszorg", LEGAL_BASIS_ALGEMEEN_BELANG_OPENBAAR_GEZAG,
+     "Jeugdwet"},
+    {"schuldhulp-dossiers", "centric-saas", 20, "API", UPDATE_FREQUENCY_CONTINUOUS,
+     "schuldhulpverlening in een SaaS-toepassing (verwerker)",
+     LEGAL_BASIS_ALGEMEEN_BELANG_OPENBAAR_GEZAG,
+     "Wet gemeentelijke schuldhulpverlening; verwerkersovereenkomst"},
+    {"belastingaanslagen", "inlichtingenbureau", 40, "SFTP-bestandsoverdracht",
+     UPDATE_FREQUENCY_ANNUAL, "toets op kwijtschelding van gemeentelijke belastingen",
+     LEGAL_BASIS_WETTELIJKE_VERPLICHTING, "Invorderingswet 1990"},
+    {"belastingaanslagen", "printstraat", 40, "SFTP-bestandsoverdracht", UPDATE_FREQUENCY_ANNUAL,
+     "drukken en verzenden van aanslagbiljetten (verwerker)",
+     LEGAL_BASIS_WETTELIJKE_VERPLICHTING, "Gemeentewet art. 231; verwerkersovereenkomst"},
+    {"extract-belastingen", "cbs", 80, "SFTP-bestandsoverdracht", UPDATE_FREQUENCY_ANNUAL,
+     "statistiek gemeentelijke belastingen", LEGAL_BASIS_WETTELIJKE_VERPLICHTING,
+     "Wet op het CBS art. 33"},
+    {"personeelsdossiers", "belastingdienst", 40, "Digipoort", UPDATE_FREQUENCY_MONTHLY,
+     "loonaangifte", LEGAL_BASIS_WETTELIJKE_VERPLICHTING, "Wet op de loonbelasting 1964"},
+    {"personeelsdossiers", "uwv", 20, "Digipoort", UPDATE_FREQUENCY_IRREGULAR,
+     "ziek- en herstelmeldingen", LEGAL_BASIS_WETTELIJKE_VERPLICHTING, "Ziektewet"},
+    {"leerlingenvervoer", "duo", 20, "Digikoppeling", UPDATE_FREQUENCY_MONTHLY,
+     "controle van de inschrijving bij een school", LEGAL_BASIS_WETTELIJKE_VERPLICHTING,
+     "Leerplichtwet 1969"},
+    {"handhavingszaken", "politie", 30, "SFTP-bestandsoverdracht", UPDATE_FREQUENCY_IRREGULAR,
+     "gezamenlijke aanpak van openbare orde en veiligheid",
+     LEGAL_BASIS_ALGEMEEN_BELANG_OPENBAAR_GEZAG, "Gemeentewet art. 172; Wet politiegegevens"},
+    {"rapportage-woningvoorraad", "woonstichting-voorbeeldstad", 50, "API",
+     UPDATE_FREQUENCY_ANNUAL, "prestatieafspraken over de woningvoorraad",
+     LEGAL_BASIS_ALGEMEEN_BELANG_OPENBAAR_GEZAG, "Woningwet art. 44"},
+    {"omgevingsvergunningen", "cbs", 30, "SFTP-bestandsoverdracht", UPDATE_FREQUENCY_MONTHLY,
+     "statistiek bouwvergunningen", LEGAL_BASIS_WETTELIJKE_VERPLICHTING,
+     "Wet op het CBS art. 33"},
+    {"dwh-sociaal-domein", "cbs", 20, "SFTP-bestandsoverdracht", UPDATE_FREQUENCY_QUARTERLY,
+     "Gemeentelijke Monitor Sociaal Domein", LEGAL_BASIS_WETTELIJKE_VERPLICHTING,
+     "Wet op het CBS art. 33"},
+};
+
+// Where the data of each subject comes from: between min and max sources,
+// each of one of the kinds in `sources` (space-separated: ids of
+// basisregistraties, slugs of subjects, "open-data"). A subject naming
+// itself takes an earlier dataset of its own kind (a copy, an earlier
+// stage), which is what makes chains deep.
+struct Upstream {
+  const char* subject;
+  int min_sources;
+  int max_sources;
+  const char* sources;
+};
+
+constexpr Upstream kUpstream[] = {
+    {"kern-personen", 1, 3, "brp-ingezetenen kern-personen"},
+    {"kern-adressen", 1, 3, "bag-adressen-gebouwen bgt-topografie kern-adressen"},
+    {"kern-zaken", 1, 3, "brp-ingezetenen hr-handelsregister kern-personen kern-adressen kern-zaken"},
+    {"wmo-maatwerkvoorzieningen", 2, 4,
+     "brp-ingezetenen kern-personen kern-zaken wmo-maatwerkvoorzieningen jeugdhulp-trajecten"},
+    {"jeugdhulp-trajecten", 2, 4,
+     "brp-ingezetenen kern-personen kern-zaken jeugdhulp-trajecten leerlingenvervoer"},
+    {"bijstand-uitkeringen", 2, 4,
+     "brp-ingezetenen bri-inkomen kern-personen kern-zaken bijstand-uitkeringen "
+     "schuldhulp-dossiers"},
+    {"schuldhulp-dossiers", 2, 4,
+     "brp-ingezetenen bri-inkomen kern-personen bijstand-uitkeringen schuldhulp-dossiers"},
+    {"omgevingsvergunningen", 2, 4,
+     "bag-adressen-gebouwen brk-kadaster bgt-topografie bro-ondergrond hr-handelsregister "
+     "kern-adressen kern-zaken omgevingsvergunningen"},
+    {"belastingaanslagen", 2, 4,
+     "woz-waarderingen brk-kadaster brp-ingezetenen hr-handelsregister kern-personen "
+     "kern-adressen belastingaanslagen parkeervergunningen"},
+    {"parkeervergunningen", 2, 4,
+     "brv-voertuigen brp-ingezetenen bag-adressen-gebouwen kern-personen kern-adressen "
+     "parkeervergunningen"},
+    {"afvalinzameling", 2, 4,
+     "bag-adressen-gebouwen bgt-topografie brt-topografie kern-adressen afvalinzameling"},
+    {"meldingen-openbare-ruimte", 2, 4,
+     "bgt-topografie bag-adressen-gebouwen kern-adressen kern-zaken meldingen-openbare-ruimte "
+     "afvalinzameling"},
+    {"personeelsdossiers", 2, 4, "brp-ingezetenen kern-personen personeelsdossiers"},
+    {"financiele-administratie", 2, 4,
+     "hr-handelsregister belastingaanslagen personeelsdossiers bijstand-uitkeringen "
+     "financiele-administratie"},
+    {"handhavingszaken", 2, 4,
+     "brp-ingezetenen bag-adressen-gebouwen hr-handelsregister brv-voertuigen kern-zaken "
+     "omgevingsvergunningen meldingen-openbare-ruimte handhavingszaken parkeervergunningen"},
+    {"leerlingenvervoer", 2, 4,
+     "brp-ingezetenen kern-personen kern-adressen leerlingenvervoer"},
+    {"dwh-sociaal-domein", 3, 5,
+     "brp-ingezetenen bri-inkomen wmo-maatwerkvoorzieningen jeugdhulp-trajecten "
+     "bijstand-uitkeringen schuldhulp-dossiers leerlingenvervoer dwh-sociaal-domein"},
+    {"dashboard-dienstverlening", 3, 5,
+     "kern-zaken meldingen-openbare-ruimte dwh-sociaal-domein dashboard-dienstverlening "
+     "open-data"},
+    {"rapportage-woningvoorraad", 3, 5,
+     "bag-adressen-gebouwen woz-waarderingen brk-kadaster brt-topografie kern-adressen "
+     "omgevingsvergunningen rapportage-woningvoorraad open-data"},
+    {"extract-belastingen", 3, 5, "woz-waarderingen belastingaanslagen extract-belastingen"},
+};
+
+// Sources of dataset i lie at most this many indices before it, as
+// datasets of one generation and system feed each other: fan-out stays
+// realistic at any size.
+constexpr int64_t kSourceWindow = 4000;
+// Kernregistraties take data from basisregistraties directly at any size
+// (that is what they are for). Other datasets do so up to this index, and
+// beyond it with probability kDirectBasisUntil / i: at scale, data reaches
+// them through the kernregistraties. That keeps the depth of the graph at
+// about 12-15 and the basisregistraties' fan-out at a few percent of the
+// datasets.
+constexpr int64_t kDirectBasisUntil = 1000;
+// Random candidates examined for one source.
+constexpr int kCandidateTries = 200;
+// Percent of dataset edges, and of deliveries, with column mappings.
+constexpr int kMappedEdgePercent = 30;
+constexpr int kMappedDeliveryPercent = 50;
+// Salt of the random stream of Edges(i), separate from that of Dataset(i).
+constexpr uint64_t kLineageSalt = 0x4C494E45414745ull;  // "LINEAGE"
+
+struct Recipe {
+  int min_sources = 0;
+  int max_sources = 0;
+  std::vector<Kind> sources;
+};
+
+// Tables indexed by kind, resolved from the slugs of kUpstream and
+// kDeliveries once. A slug that names nothing is a bug in the tables.
+struct LineageTables {
+  std::vector<Recipe> recipes;  // By subject.
+  // Deliveries by source: basisregistratie b at b, subject s at
+  // kBasisCount + s.
+  std::vector<std::vector<const Delivery*>> deliveries;
+  std::vector<const PartySpec*> delivery_party;  // Parallel to kDeliveries.
+};
+
+Kind KindOfSlug(std::string_view slug) {
+  if (slug == "open-data") return {Kind::kOpenData, 0};
+  for (int b = 0; b < kBasisCount; ++b) {
+    if (slug == kBasis[b].id) return {Kind::kBasisregistratie, b};
+  }
+  for (int s = 0; s < kSubjectCount; ++s) {
+    if (slug == kSubjects[s].slug) return {Kind::kSubject, s};
+  }
+  std::fprintf(stderr, "landscape_generator: unknown kind \"%.*s\"\n",
+               static_cast<int>(slug.size()), slug.data());
+  std::abort();
+}
+
+const LineageTables& Tables() {
+  static const LineageTables* const tables = [] {
+    auto* t = new LineageTables;
+    t->recipes.resize(kSubjectCount);
+    for (const Upstream& u : kUpstream) {
+      const Kind subject = KindOfSlug(u.subject);
+      Recipe& r = t->recipes[static_cast<size_t>(subject.index)];
+      r.min_sources = u.min_sources;
+      r.max_sources = u.max_sources;
+      for (std::string_view rest = u.sources; !rest.empty();) {
+        const size_t space = rest.find(' ');
+        const std::string_view slug = rest.substr(0, space);
+        if (!slug.empty()) r.sources.push_back(KindOfSlug(slug));
+        rest = space == std::string_view::npos ? "" : rest.substr(space + 1);
+      }
+    }
+    t->deliveries.resize(static_cast<size_t>(kBasisCount + kSubjectCount));
+    for (const Delivery& d : kDeliveries) {
+      const Kind source = KindOfSlug(d.source);
+      const size_t key = static_cast<size_t>(
+          source.of == Kind::kBasisregistratie ? source.index : kBasisCount + source.index);
+      t->deliveries[key].push_back(&d);
+      const PartySpec* party = nullptr;
+      for (const PartySpec& p : kParties) {
+        if (std::string_view(p.id) == d.party) party = &p;
+      }
+      if (party == nullptr) {
+        std::fprintf(stderr, "landscape_generator: unknown party \"%s\"\n", d.party);
+        std::abort();
+      }
+      t->delivery_party.push_back(party);
+    }
+    for (size_t s = 0; s < t->recipes.size(); ++s) {
+      if (t->recipes[s].sources.empty()) {
+        std::fprintf(stderr, "landscape_generator: no upstream for %s\n", kSubjects[s].slug);
+        std::abort();
+      }
+    }
+    return t;
+  }();
+  return *tables;
+}
+
+// A dataset chosen as a source.
+struct Source {
+  int64_t index = -1;
+  Profile profile;
+};
+
+// Looks for a source of kind `kind` for dataset `i` (profile `target`)
+// that is not in `taken`: returns one classified at or below the target
+// when found, else nothing; an acceptable one classified above the target
+// is kept in `*above` (a finding, used when nothing else fits).
+std::optional<Source> FindSource(uint64_t seed, int64_t i, const Profile& target, Kind kind,
+                                 const std::vector<int64_t>& taken, Rng& rng,
+                                 std::optional<Source>* above) {
+  auto is_taken = [&](int64_t j) { return std::find(taken.begin(), taken.end(), j) != taken.end(); };
+  auto judge = [&](Source s) -> std::optional<Source> {
+    if (s.profile.confidentiality <= target.confidentiality) return s;
+    if (!above->has_value()) *above = std::move(s);
+    return std::nullopt;
+  };
+  if (kind.of == Kind::kBasisregistratie) {
+    const int64_t j = kind.index;
+    if (is_taken(j)) return std::nullopt;
+    if (target.subject->type != REGISTRATION_TYPE_KERNREGISTRATIE && i >= kDirectBasisUntil &&
+        rng.Below(static_cast<uint64_t>(i)) >= static_cast<uint64_t>(kDirectBasisUntil)) {
+      return std::nullopt;
+    }
+    Rng source_rng(seed, j);
+    return judge({j, DrawProfile(source_rng, j)});
+  }
+  const int64_t lo = std::max(kBasisCount, i - kSourceWindow);
+  if (lo >= i) return std::nullopt;
+  for (int t = 0; t < kCandidateTries; ++t) {
+    const int64_t j = lo + static_cast<int64_t>(rng.Below(static_cast<uint64_t>(i - lo)));
+    Rng source_rng(seed, j);
+    const Kind k = DrawKind(source_rng, j);
+    if (!(k == kind) || is_taken(j)) continue;
+    if (std::optional<Source> s = judge({j, DrawProfile(source_rng, k)})) return s;
+  }
+  return std::nullopt;
+}
+
+std::string SnakeCase(std::string_view slug) {
+  std::string out(slug);
+  std::replace(out.begin(), out.end(), '-', '_');
+  return out;
+}
+
+const SchemaField* FindField(const Dataset& d, std::string_view name) {
+  for (const SchemaField& f : d.schema_fields()) {
+    if (f.name() == name) return &f;
+  }
+  return nullptr;
+}
+
+// Column mappings from fields of `source` to fields of `target` (same name:
+// copied; else once a field of the same type, transformed), or with no
+// target field for a delivery (`target` null).
+void MapColumns(Rng& rng, const Dataset& source, const Dataset* target, LineageEdge* edge) {
+  const int fields = source.schema_fields_size();
+  if (fields == 0) return;
+  int wanted = rng.Between(1, 3);
+  const int first = static_cast<int>(rng.Below(static_cast<uint64_t>(fields)));
+  for (int k = 0; k < fields && wanted > 0; ++k) {
+    const SchemaField& f = source.schema_fields((first + k) % fields);
+    if (target != nullptr && FindField(*target, f.name()) == nullptr) continue;
+    ColumnMapping* m = edge->add_column_mappings();
+    m->set_source_field(f.name());
+    if (target != nullptr) m->set_target_field(f.name());
+    --wanted;
+  }
+  if (target == nullptr || edge->column_mappings_size() > 0) return;
+  // No common field: one derived field. Personal data only rarely goes into
+  // a field not marked as such (a finding).
+  const bool allow_personal = rng.Percent(10);
+  for (int k = 0; k < fields; ++k) {
+    const SchemaField& f = source.schema_fields((first + k) % fields);
+    if (f.personal_data() && !allow_personal) continue;
+    for (const SchemaField& t : target->schema_fields()) {
+      if (t.type() != f.type()) continue;
+      ColumnMapping* m = edge->add_column_mappings();
+      m->set_source_field(f.name());
+      m->set_target_field(t.name());
+      m->set_transformation(t.type() == "date"      ? "omgerekend naar peildatum"
+                            : t.type() == "decimal" ? "opgeteld per jaar"
+                            : t.type() == "integer" ? "geteld per object"
+                            : t.type() == "geometry" ? "vereenvoudigd"
+                                                      : "genormaliseerd");
+      return;
+    }
+  }
+}
+
+constexpr const char* kBasisInterfaces[] = {"StUF-BG", "Haal Centraal API", "Digikoppeling",
+                                            "SFTP-bestandsoverdracht"};
+constexpr const char* kInternalInterfaces[] = {"API", "ZGW API's", "StUF-ZKN",
+                                               "Databasekoppeling", "SFTP-bestandsoverdracht",
+                                               "Digikoppeling"};
+constexpr const char* kJobPrefixes[] = {"ETL-job load_", "dbt-model ", "Azure Data Factory pl_"};
+constexpr UpdateFrequency kFeedFrequencies[] = {UPDATE_FREQUENCY_CONTINUOUS,
+                                                UPDATE_FREQUENCY_DAILY};
+constexpr UpdateFrequency kInternalFrequencies[] = {
+    UPDATE_FREQUENCY_CONTINUOUS, UPDATE_FREQUENCY_DAILY, UPDATE_FREQUENCY_DAILY,
+    UPDATE_FREQUENCY_WEEKLY, UPDATE_FREQUENCY_IRREGULAR};
+constexpr UpdateFrequency kReportFrequencies[] = {
+    UPDATE_FREQUENCY_DAILY, UPDATE_FREQUENCY_WEEKLY, UPDATE_FREQUENCY_MONTHLY,
+    UPDATE_FREQUENCY_QUARTERLY};
+
+std::string NodeName(const char* collection, const std::string& id) {
+  return absl::StrCat(collection, "/", id);
+}
+
+// The edge from `source` into dataset i.
+LineageEdge UpstreamEdge(uint64_t seed, const Source& source, int64_t i, const Profile& target,
+                         const Dataset& dataset, Rng& rng) {
+  const Profile& s = source.profile;
+  const bool copy = s.kind == target.kind;
+  const bool basis = s.basis != nullptr;
+  const bool report = target.subject->type == REGISTRATION_TYPE_OVERIG;
+  LineageEdge e;
+  e.set_source(NodeName("datasets", DatasetId(s, source.index)));
+  e.set_target(NodeName("datasets", dataset.id()));
+  const bool takes_as_is =
+      copy || (basis && target.subject->type == REGISTRATION_TYPE_KERNREGISTRATIE) ||
+      std::string_view(target.subject->slug) == "extract-belastingen";
+  e.set_relation(takes_as_is || rng.Percent(15) ? LINEAGE_RELATION_SOURCE
+                                                : LINEAGE_RELATION_DERIVED);
+  if (copy) {
+    e.set_process(rng.Percent(50) ? "Replicatie" : "Databasekoppeling");
+    e.set_frequency(rng.Pick(kFeedFrequencies));
+  } else if (basis) {
+    e.set_process(rng.Pick(kBasisInterfaces));
+    e.set_frequency(rng.Pick(kFeedFrequencies));
+  } else if (s.open != nullptr) {
+    e.set_process("Open data API");
+    e.set_frequency(rng.Pick(kReportFrequencies));
+  } else if (report) {
+    e.set_process(absl::StrCat(rng.Pick(kJobPrefixes), SnakeCase(target.subject->slug)));
+    e.set_frequency(rng.Pick(kReportFrequencies));
+  } else {
+    e.set_process(rng.Pick(kInternalInterfaces));
+    e.set_frequency(rng.Pick(kInternalFrequencies));
+  }
+  e.set_description(copy ? absl::StrCat("Kopie van ", Title(s), ".")
+                    : e.relation() == LINEAGE_RELATION_SOURCE
+                        ? absl::StrCat(Title(target), " neemt gegevens over uit ", Title(s), ".")
+                        : absl::StrCat(Title(target), " wordt afgeleid uit ", Title(s), "."));
+  if (rng.Percent(kMappedEdgePercent)) {
+    MapColumns(rng, GenerateDataset(seed, source.index), &dataset, &e);
+  }
+  return e;
+}
+
+LineageEdge DeliveryEdge(const Delivery& d, const PartySpec& party, const Dataset& dataset,
+                         Rng& rng) {
+  LineageEdge e;
+  e.set_source(NodeName("datasets", dataset.id()));
+  e.set_target(NodeName("parties", party.id));
+  e.set_relation(LINEAGE_RELATION_DELIVERY);
+  e.set_process(d.process);
+  e.set_frequency(d.frequency);
+  e.set_description(absl::StrCat("Verstrekking aan ", party.name, ": ", d.purpose, "."));
+  e.set_purpose(d.purpose);
+  e.set_legal_basis(d.legal_basis);
+  e.set_legal_basis_explanation(d.legal_basis_explanation);
+  if (rng.Percent(kMappedDeliveryPercent)) MapColumns(rng, dataset, nullptr, &e);
+  return e;
+}
+
 }  // namespace
 
 LandscapeGenerator::LandscapeGenerator(LandscapeOptions options) : options_(options) {}
 
 catalog::v1::Dataset LandscapeGenerator::Dataset(int64_t i) const {
-  Rng rng(options_.seed, i);
-  if (i < kBasisCount) return BasisDataset(rng, kBasis[i]);
+  return GenerateDataset(options_.seed, i);
+}
 
-  catalog::v1::Dataset d;
-  char suffix[24];
-  std::snprintf(suffix, sizeof(suffix), "-%06lld", static_cast<long long>(i));
-  if (rng.Percent(12)) {
-    // External open data, received from another organisation.
-    const OpenSource& source = rng.Pick(kOpenSources);
-    const Org& org = rng.Pick(kExternalSources);
-    d.set_id(std::string(source.slug) + suffix);
-    d.set_title(source.title);
-    d.set_description(std::string(source.title) + ", ontvangen van " + org.name + ".");
-    d.set_registration_type(REGISTRATION_TYPE_OVERIG);
-    d.set_domain(source.domain);
-    d.set_origin(ORIGIN_EXTERNAL);
-    SetOrg(d.mutable_providing_organisation(), org.name, org.oin);
-    FillHosting(rng, &d);
-    d.mutable_classification()->set_confidentiality(CONFIDENTIALITY_OPENBAAR);
-    FillCommon(rng, &d, "Open data portaal", org.name);
-    return d;
+std::vector<catalog::v1::ExternalParty> LandscapeGenerator::Parties() const {
+  std::vector<ExternalParty> parties;
+  for (const PartySpec& p : kParties) {
+    ExternalParty& party = parties.emplace_back();
+    party.set_id(p.id);
+    party.set_name(p.name);
+    party.set_oin(p.oin);
+    party.set_kind(p.kind);
+    party.set_description(p.description);
   }
-  const Subject& s = kSubjects[rng.Below(kSubjectCount)];
-  d.set_id(std::string(s.slug) + suffix);
-  d.set_title(s.title);
-  d.set_description(std::string(s.title) + " van de gemeente Voorbeeldstad, beheerd in " +
-                    s.system + ".");
-  d.set_registration_type(s.type);
-  d.set_domain(s.domain);
-  d.set_origin(ORIGIN_INTERNAL);
-  FillHosting(rng, &d);
-  Confidentiality conf = rng.Pick(kOrdinaryConfidentiality);
-  const bool personal = rng.Percent(s.personal_percent);
-  if (personal && conf < CONFIDENTIALITY_INTERN) conf = CONFIDENTIALITY_ZAAKVERTROUWELIJK;
-  if (d.domain() == "Sociaal domein" && conf < CONFIDENTIALITY_VERTROUWELIJK && rng.Percent(60)) {
-    conf = CONFIDENTIALITY_VERTROUWELIJK;
+  return parties;
+}
+
+std::vector<catalog::v1::LineageEdge> LandscapeGenerator::Edges(int64_t i) const {
+  return Edges(i, Dataset(i));
+}
+
+std::vector<catalog::v1::LineageEdge> LandscapeGenerator::Edges(
+    int64_t i, const catalog::v1::Dataset& dataset) const {
+  const LineageTables& tables = Tables();
+  std::vector<LineageEdge> edges;
+  Rng rng(options_.seed ^ kLineageSalt, i);
+  Rng dataset_rng(options_.seed, i);
+  const Profile target = DrawProfile(dataset_rng, i);
+  if (target.subject != nullptr) {
+    const Recipe& recipe = tables.recipes[static_cast<size_t>(target.kind.index)];
+    const int wanted = rng.Between(recipe.min_sources, recipe.max_sources);
+    std::vector<int64_t> taken;
+    for (int n = 0; n < wanted; ++n) {
+      // A few kinds of source are tried; a source classified above the
+      // target only when none classified at or below it was found.
+      std::optional<Source> source, above;
+      for (int attempt = 0; attempt < 4 && !source; ++attempt) {
+        const Kind kind = recipe.sources[rng.Below(recipe.sources.size())];
+        source = FindSource(options_.seed, i, target, kind, taken, rng, &above);
+      }
+      if (!source) source = std::move(above);
+      if (!source) continue;
+      taken.push_back(source->index);
+      edges.push_back(UpstreamEdge(options_.seed, *source, i, target, dataset, rng));
+    }
   }
-  if (rng.Percent(1)) conf = CONFIDENTIALITY_GEHEIM;
-  d.mutable_classification()->set_confidentiality(conf);
-  if (personal) FillPersonalData(rng, &d, s.legal_basis_explanation);
-  FillCommon(rng, &d, s.system, s.supplier);
-  return d;
+  if (target.open == nullptr) {
+    const size_t key = static_cast<size_t>(
+        target.basis != nullptr ? target.kind.index : kBasisCount + target.kind.index);
+    for (const Delivery* d : tables.deliveries[key]) {
+      if (!rng.Percent(d->percent)) continue;
+      const PartySpec& party = *tables.delivery_party[static_cast<size_t>(d - kDeliveries)];
+      edges.push_back(DeliveryEdge(*d, party, dataset, rng));
+    }
+  }
+  return edges;
 }
 
 }  // namespace catalog::demo

@@ -33,8 +33,6 @@
 // whichever comes first; all traffic is on loopback.
 
 #include <fcntl.h>
-#include <sys/resource.h>
-#include <sys/statfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -46,7 +44,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -60,7 +57,6 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
@@ -72,6 +68,7 @@
 #include "client/lib/connection.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "server/transport/catalog_server.h"
+#include "tests/bench/bench_util.h"
 #include "tests/support/test_support.h"
 
 namespace catalog::bench {
@@ -104,20 +101,6 @@ struct Options {
   std::string policy;
 };
 
-// The benchmark's access policy: `steward` is a steward of every domain with
-// the highest clearance, so that every generated dataset can be loaded and
-// read back whole (nothing hidden or redacted), and nobody must state a
-// purpose. Authorization and the audit trail of every call stay on.
-constexpr char kBenchPolicy[] = R"(# Written by catalog_bench.
-[purpose]
-required_for = []
-
-[[grant]]
-principal = "steward"
-roles = ["steward"]
-clearance = "zeer_geheim"
-)";
-
 constexpr char kUsage[] =
     "Usage: catalog_bench --certs DIR [--policy FILE] [--datasets N] [--seconds S]\n"
     "                     [--streams K] [--clients C] [--rounds R] [--channels H]\n"
@@ -145,177 +128,29 @@ constexpr char kUsage[] =
     "must be on a real disk for durable writes to mean anything.\n";
 
 bool ParseArgs(int argc, char** argv, Options* o, std::string* error) {
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "-h" || arg == "--help") {
-      std::fputs(kUsage, stdout);
-      std::exit(0);
-    }
-    if (arg == "--no-mutex-deadlock-detection") {
-      o->no_deadlock_detection = true;
-      continue;
-    }
-    std::string name = arg, value;
-    const size_t eq = arg.find('=');
-    if (arg.rfind("--", 0) == 0 && eq != std::string::npos) {
-      name = arg.substr(0, eq);
-      value = arg.substr(eq + 1);
-    } else {
-      if (i + 1 >= argc) {
-        *error = absl::StrCat(arg, " needs a value (or unknown option)");
-        return false;
-      }
-      value = argv[++i];
-    }
-    auto as_int = [&](int64_t lo, int64_t hi, int64_t* out) {
-      if (!absl::SimpleAtoi(value, out) || *out < lo || *out > hi) {
-        *error = absl::StrCat(name, ": expected an integer in ", lo, "..", hi, ", got \"",
-                              value, "\"");
-        return false;
-      }
-      return true;
-    };
-    auto as_double = [&](double lo, double hi, double* out) {
-      if (!absl::SimpleAtod(value, out) || !(*out >= lo && *out <= hi)) {
-        *error = absl::StrCat(name, ": expected a number in ", lo, "..", hi, ", got \"", value,
-                              "\"");
-        return false;
-      }
-      return true;
-    };
-    int64_t n = 0;
-    if (name == "--certs") {
-      o->certs = value;
-    } else if (name == "--policy") {
-      o->policy = value;
-    } else if (name == "--datasets") {
-      if (!as_int(1, 10000000, &o->datasets)) return false;
-    } else if (name == "--seconds") {
-      if (!as_double(0.2, 600, &o->seconds)) return false;
-    } else if (name == "--streams") {
-      if (!as_int(1, 1024, &n)) return false;
-      o->streams = static_cast<int>(n);
-    } else if (name == "--clients") {
-      if (!as_int(2, 512, &n)) return false;
-      o->create_clients = static_cast<int>(n);
-    } else if (name == "--rounds") {
-      if (!as_int(1, 50, &n)) return false;
-      o->rounds = static_cast<int>(n);
-    } else if (name == "--channels") {
-      if (!as_int(1, 64, &n)) return false;
-      o->read_channels = static_cast<int>(n);
-    } else if (name == "--write-threads") {
-      if (!as_int(1, 1024, &n)) return false;
-      o->write_threads = static_cast<int>(n);
-    } else if (name == "--bulk-max-seconds") {
-      if (!as_double(1, 86400, &o->bulk_max_seconds)) return false;
-    } else if (name == "--only") {
-      if (value != "read" && value != "bulk" && value != "create") {
-        *error = absl::StrCat("--only: expected read, bulk or create, got \"", value, "\"");
-        return false;
-      }
-      o->only = value;
-    } else {
-      *error = absl::StrCat("unknown option ", name);
-      return false;
-    }
+  if (!ParseOptions(argc, argv, kUsage,
+                    {
+                        StringOption("--certs", &o->certs),
+                        StringOption("--policy", &o->policy),
+                        IntOption("--datasets", 1, 10000000, &o->datasets),
+                        DoubleOption("--seconds", 0.2, 600, &o->seconds),
+                        IntOption("--streams", 1, 1024, &o->streams),
+                        IntOption("--clients", 2, 512, &o->create_clients),
+                        IntOption("--rounds", 1, 50, &o->rounds),
+                        IntOption("--channels", 1, 64, &o->read_channels),
+                        IntOption("--write-threads", 1, 1024, &o->write_threads),
+                        DoubleOption("--bulk-max-seconds", 1, 86400, &o->bulk_max_seconds),
+                        ChoiceOption("--only", {"read", "bulk", "create"}, &o->only),
+                        SwitchOption("--no-mutex-deadlock-detection", &o->no_deadlock_detection),
+                    },
+                    error)) {
+    return false;
   }
   if (o->certs.empty()) {
     *error = "--certs DIR is required";
     return false;
   }
   return true;
-}
-
-// ---- small helpers -----------------------------------------------------------
-
-uint64_t SplitMix64(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
-double Median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const size_t m = v.size() / 2;
-  return v.size() % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
-}
-
-// The q-quantile (0..1) of `ns` in microseconds; sorts `ns`.
-double QuantileMicros(std::vector<int64_t>& ns, double q) {
-  if (ns.empty()) return 0;
-  std::sort(ns.begin(), ns.end());
-  const size_t i = std::min(ns.size() - 1, static_cast<size_t>(q * static_cast<double>(ns.size())));
-  return static_cast<double>(ns[i]) / 1000.0;
-}
-
-// CPU time (user + system) of this process so far, in seconds: server and
-// client together. Less disturbed by other work on the machine than wall
-// time, so it tells what a measurement costs even on a busy machine.
-double ProcessCpuSeconds() {
-  struct rusage usage {};
-  getrusage(RUSAGE_SELF, &usage);
-  auto seconds = [](const timeval& t) {
-    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
-  };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
-
-std::string LoadAverage() {
-  std::ifstream in("/proc/loadavg");
-  std::string a, b, c;
-  in >> a >> b >> c;
-  return absl::StrCat(a, " ", b, " ", c);
-}
-
-std::string CpuModel() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("model name", 0) == 0) {
-      const size_t colon = line.find(':');
-      if (colon != std::string::npos) return line.substr(colon + 2);
-    }
-  }
-  return "unknown";
-}
-
-std::string FileSystemType(const std::string& path) {
-  struct statfs fs {};
-  if (statfs(path.c_str(), &fs) != 0) return "unknown";
-  switch (static_cast<unsigned long>(fs.f_type)) {
-    case 0xEF53UL:
-      return "ext4";
-    case 0x01021994UL:
-      return "tmpfs";
-    case 0x58465342UL:
-      return "xfs";
-    case 0x9123683EUL:
-      return "btrfs";
-    case 0x794C7630UL:
-      return "overlayfs";
-    default:
-      return absl::StrFormat("0x%x", static_cast<unsigned long>(fs.f_type));
-  }
-}
-
-// Waits until this process (the in-process server) is nearly idle: after a
-// bulk load RocksDB flushes and compacts in the background for a while, and
-// that work would be charged to whichever measurement runs next. Returns the
-// seconds waited; gives up after `max_seconds`.
-double WaitForIdle(double max_seconds) {
-  const Clock::time_point start = Clock::now();
-  const Clock::time_point end =
-      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(max_seconds));
-  int quiet = 0;
-  while (Clock::now() < end && quiet < 2) {
-    const double cpu = ProcessCpuSeconds();
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    quiet = ProcessCpuSeconds() - cpu < 0.025 ? quiet + 1 : 0;  // < 5% of a core.
-  }
-  return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
 // ---- calibration -----------------------------------------------------------
@@ -1019,8 +854,6 @@ void PrintTable(const std::vector<Row>& rows) {
   std::printf("\n");
 }
 
-double Round(double v, double scale) { return std::round(v * scale) / scale; }
-
 int Main(int argc, char** argv) {
   Options o;
   std::string error;
@@ -1059,7 +892,10 @@ int Main(int argc, char** argv) {
   so.policy_file = o.policy;
   if (so.policy_file.empty()) {
     so.policy_file = dir.path() + "/bench-policy.toml";
-    std::ofstream(so.policy_file) << kBenchPolicy;
+    if (!WriteBenchPolicy(so.policy_file)) {
+      std::fprintf(stderr, "catalog_bench: cannot write %s\n", so.policy_file.c_str());
+      return 1;
+    }
   }
   so.sync_writes = true;
   if (o.write_threads > 0) so.write_threads = o.write_threads;

@@ -1,7 +1,13 @@
 #include "client/demo/landscape_generator.h"
 
+#include <algorithm>
 #include <chrono>
+#include <deque>
+#include <map>
 #include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -12,6 +18,7 @@ namespace catalog::demo {
 namespace {
 
 using catalog::v1::Dataset;
+using catalog::v1::LineageEdge;
 
 TEST(LandscapeGenerator, SameSeedSameDataset) {
   LandscapeGenerator a({1000, 42});
@@ -105,6 +112,262 @@ TEST(LandscapeGenerator, IsFastEnoughForMillionDatasetBenchmarks) {
   std::printf("generator: %.2f us per dataset, %.0f bytes average\n", micros,
               static_cast<double>(bytes) / 20000);
   EXPECT_GT(bytes, 0u);
+}
+
+// ---- lineage ----
+
+TEST(LandscapeGenerator, PartiesAreAFixedListOfValidParties) {
+  const std::vector<catalog::v1::ExternalParty> parties = LandscapeGenerator({10, 1}).Parties();
+  EXPECT_GE(parties.size(), 10u);
+  EXPECT_LE(parties.size(), 15u);
+  std::set<std::string> ids;
+  for (const catalog::v1::ExternalParty& p : parties) {
+    EXPECT_TRUE(api::ValidateDatasetId(p.id(), "id").ok()) << p.id();  // Same slug rule.
+    EXPECT_TRUE(ids.insert(p.id()).second) << "duplicate " << p.id();
+    EXPECT_FALSE(p.name().empty()) << p.id();
+    EXPECT_NE(p.kind(), catalog::v1::PARTY_KIND_UNSPECIFIED) << p.id();
+    EXPECT_EQ(p.oin().size(), 20u) << p.id();
+    EXPECT_EQ(p.oin().find_first_not_of("0123456789"), std::string::npos) << p.id();
+  }
+  for (const char* expected : {"belastingdienst", "cbs", "uwv", "svb", "rvig", "politie"}) {
+    EXPECT_TRUE(ids.count(expected)) << expected;
+  }
+  EXPECT_EQ(LandscapeGenerator({5, 9}).Parties().size(), parties.size()) << "independent of seed";
+}
+
+TEST(LandscapeGenerator, EdgesAreDeterministic) {
+  LandscapeGenerator a({3000, 42});
+  LandscapeGenerator b({3000, 42});
+  LandscapeGenerator other({3000, 43});
+  int differing = 0;
+  for (int64_t i : {0, 1, 3, 10, 11, 500, 2999}) {
+    const std::vector<LineageEdge> ea = a.Edges(i);
+    const std::vector<LineageEdge> eb = b.Edges(i, b.Dataset(i));
+    ASSERT_EQ(ea.size(), eb.size()) << i;
+    for (size_t k = 0; k < ea.size(); ++k) {
+      EXPECT_EQ(ea[k].SerializeAsString(), eb[k].SerializeAsString()) << i;
+    }
+  }
+  for (int64_t i = 10; i < 110; ++i) {
+    std::string x, y;
+    for (const LineageEdge& e : a.Edges(i)) x += e.SerializeAsString();
+    for (const LineageEdge& e : other.Edges(i)) y += e.SerializeAsString();
+    differing += x != y;
+  }
+  EXPECT_GT(differing, 80);
+  // Depends only on (seed, i): the size of the landscape does not matter.
+  LandscapeGenerator larger({100000, 42});
+  for (int64_t i : {20, 1234, 2999}) {
+    std::string x, y;
+    for (const LineageEdge& e : a.Edges(i)) x += e.SerializeAsString();
+    for (const LineageEdge& e : larger.Edges(i)) y += e.SerializeAsString();
+    EXPECT_EQ(x, y) << i;
+  }
+}
+
+// One landscape of 20,000 datasets with its edges, generated once for the
+// tests below.
+class GeneratedLineage : public ::testing::Test {
+ protected:
+  static constexpr int64_t kSize = 20000;
+
+  static void SetUpTestSuite() {
+    const LandscapeGenerator g({kSize, 7});
+    datasets_ = new std::vector<Dataset>();
+    edges_ = new std::vector<std::vector<LineageEdge>>();
+    index_ = new std::unordered_map<std::string, int64_t>();
+    for (int64_t i = 0; i < kSize; ++i) {
+      datasets_->push_back(g.Dataset(i));
+      (*index_)[datasets_->back().id()] = i;
+    }
+    const auto start = std::chrono::steady_clock::now();
+    for (int64_t i = 0; i < kSize; ++i) edges_->push_back(g.Edges(i, (*datasets_)[i]));
+    edge_micros_ =
+        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
+            .count() /
+        kSize;
+  }
+  static void TearDownTestSuite() {
+    delete datasets_;
+    delete edges_;
+    delete index_;
+  }
+
+  // Index of the dataset "datasets/{id}"; -1 when unknown.
+  static int64_t IndexOf(const std::string& name) {
+    if (name.rfind("datasets/", 0) != 0) return -1;
+    auto it = index_->find(name.substr(9));
+    return it == index_->end() ? -1 : it->second;
+  }
+  static const catalog::v1::SchemaField* Field(const Dataset& d, const std::string& name) {
+    for (const catalog::v1::SchemaField& f : d.schema_fields()) {
+      if (f.name() == name) return &f;
+    }
+    return nullptr;
+  }
+
+  static std::vector<Dataset>* datasets_;
+  static std::vector<std::vector<LineageEdge>>* edges_;
+  static std::unordered_map<std::string, int64_t>* index_;
+  static double edge_micros_;
+};
+
+std::vector<Dataset>* GeneratedLineage::datasets_ = nullptr;
+std::vector<std::vector<LineageEdge>>* GeneratedLineage::edges_ = nullptr;
+std::unordered_map<std::string, int64_t>* GeneratedLineage::index_ = nullptr;
+double GeneratedLineage::edge_micros_ = 0;
+
+TEST_F(GeneratedLineage, SourcesComeBeforeTheirTargetAndNoPairRepeats) {
+  std::set<std::string> parties;
+  for (const auto& p : LandscapeGenerator({1, 1}).Parties()) {
+    EXPECT_TRUE(server::ValidateMessageFields(p, "party").ok()) << p.id();
+    parties.insert("parties/" + p.id());
+  }
+  for (int64_t i = 0; i < kSize; ++i) {
+    std::set<std::pair<std::string, std::string>> pairs;
+    for (const LineageEdge& e : (*edges_)[static_cast<size_t>(i)]) {
+      ASSERT_TRUE(pairs.insert({e.source(), e.target()}).second)
+          << "duplicate " << e.source() << " -> " << e.target();
+      const int64_t source = IndexOf(e.source());
+      ASSERT_GE(source, 0) << e.source();
+      if (e.relation() == catalog::v1::LINEAGE_RELATION_DELIVERY) {
+        // Deliveries are listed with their source.
+        ASSERT_EQ(source, i) << e.source();
+        ASSERT_TRUE(parties.count(e.target())) << e.target();
+      } else {
+        ASSERT_LT(source, i) << e.source() << " -> " << e.target();
+        ASSERT_EQ(e.target(), "datasets/" + (*datasets_)[static_cast<size_t>(i)].id());
+        ASSERT_TRUE(e.relation() == catalog::v1::LINEAGE_RELATION_SOURCE ||
+                    e.relation() == catalog::v1::LINEAGE_RELATION_DERIVED);
+      }
+      ASSERT_FALSE(e.process().empty());
+      ASSERT_NE(e.frequency(), catalog::v1::UPDATE_FREQUENCY_UNSPECIFIED);
+      ASSERT_FALSE(e.description().empty());
+      const absl::Status valid = server::ValidateMessageFields(e, "edge");
+      ASSERT_TRUE(valid.ok()) << e.source() << " -> " << e.target() << ": " << valid;
+    }
+  }
+}
+
+TEST_F(GeneratedLineage, BasisregistratiesAndOpenDataAreRoots) {
+  for (int64_t i = 0; i < kSize; ++i) {
+    const Dataset& d = (*datasets_)[static_cast<size_t>(i)];
+    if (d.registration_type() != catalog::v1::REGISTRATION_TYPE_BASISREGISTRATIE &&
+        d.origin() != catalog::v1::ORIGIN_EXTERNAL) {
+      continue;
+    }
+    for (const LineageEdge& e : (*edges_)[static_cast<size_t>(i)]) {
+      ASSERT_EQ(e.relation(), catalog::v1::LINEAGE_RELATION_DELIVERY) << d.id();
+    }
+  }
+}
+
+TEST_F(GeneratedLineage, DeliveriesCarryPurposeAndLegalBasis) {
+  int personal_deliveries = 0;
+  for (int64_t i = 0; i < kSize; ++i) {
+    for (const LineageEdge& e : (*edges_)[static_cast<size_t>(i)]) {
+      if (e.relation() != catalog::v1::LINEAGE_RELATION_DELIVERY) continue;
+      // Required for personal data; the generator sets them on every delivery.
+      ASSERT_FALSE(e.purpose().empty()) << e.source() << " -> " << e.target();
+      ASSERT_NE(e.legal_basis(), catalog::v1::LEGAL_BASIS_UNSPECIFIED) << e.source();
+      ASSERT_NE(e.legal_basis(), catalog::v1::LEGAL_BASIS_GERECHTVAARDIGD_BELANG) << e.source();
+      personal_deliveries +=
+          (*datasets_)[static_cast<size_t>(i)].personal_data().contains_personal_data();
+    }
+  }
+  EXPECT_GT(personal_deliveries, 1000);
+}
+
+TEST_F(GeneratedLineage, MappedFieldsExistInBothSchemas) {
+  int mapped = 0, total = 0;
+  for (int64_t i = 0; i < kSize; ++i) {
+    for (const LineageEdge& e : (*edges_)[static_cast<size_t>(i)]) {
+      ++total;
+      mapped += e.column_mappings_size() > 0;
+      const Dataset& source = (*datasets_)[static_cast<size_t>(IndexOf(e.source()))];
+      for (const catalog::v1::ColumnMapping& m : e.column_mappings()) {
+        ASSERT_NE(Field(source, m.source_field()), nullptr)
+            << e.source() << " has no field " << m.source_field();
+        if (e.relation() == catalog::v1::LINEAGE_RELATION_DELIVERY) {
+          ASSERT_TRUE(m.target_field().empty()) << e.target();
+        } else {
+          ASSERT_NE(Field((*datasets_)[static_cast<size_t>(i)], m.target_field()), nullptr)
+              << e.target() << " has no field " << m.target_field();
+        }
+      }
+    }
+  }
+  EXPECT_GT(mapped, total / 5);
+  EXPECT_LT(mapped, total / 2);
+}
+
+TEST_F(GeneratedLineage, AboutThreeEdgesPerDatasetAndSomeDeliveries) {
+  int64_t edges = 0, deliveries = 0;
+  std::map<std::string, int> per_party;
+  for (const auto& list : *edges_) {
+    edges += static_cast<int64_t>(list.size());
+    for (const LineageEdge& e : list) {
+      if (e.relation() != catalog::v1::LINEAGE_RELATION_DELIVERY) continue;
+      ++deliveries;
+      ++per_party[e.target()];
+    }
+  }
+  const double per_dataset = static_cast<double>(edges) / kSize;
+  std::printf("lineage: %.2f edges per dataset (%.2f deliveries), %.2f us per dataset\n",
+              per_dataset, static_cast<double>(deliveries) / kSize, edge_micros_);
+  EXPECT_GT(per_dataset, 2.7);
+  EXPECT_LT(per_dataset, 3.3);
+  // A fraction of the datasets delivers, to every party.
+  EXPECT_GT(deliveries, kSize / 10);
+  EXPECT_LT(deliveries, kSize / 2);
+  EXPECT_EQ(per_party.size(), LandscapeGenerator({1, 1}).Parties().size());
+}
+
+TEST_F(GeneratedLineage, MostEdgesKeepTheClassificationAFewDoNot) {
+  int dataset_edges = 0, below_source = 0;
+  for (int64_t i = 0; i < kSize; ++i) {
+    const auto target = (*datasets_)[static_cast<size_t>(i)].classification().confidentiality();
+    for (const LineageEdge& e : (*edges_)[static_cast<size_t>(i)]) {
+      if (e.relation() == catalog::v1::LINEAGE_RELATION_DELIVERY) continue;
+      ++dataset_edges;
+      const Dataset& source = (*datasets_)[static_cast<size_t>(IndexOf(e.source()))];
+      below_source += target < source.classification().confidentiality();
+    }
+  }
+  // Findings of LINEAGE_FINDING_RULE_CLASSIFICATION_BELOW_SOURCE: some, not many.
+  EXPECT_GT(below_source, dataset_edges / 200);
+  EXPECT_LT(below_source, dataset_edges / 10);
+}
+
+TEST_F(GeneratedLineage, LineageFromTheBrpIsDeep) {
+  // Shortest distances downstream of brp-ingezetenen (dataset 0).
+  std::vector<std::vector<int64_t>> out(kSize);
+  for (int64_t i = 0; i < kSize; ++i) {
+    for (const LineageEdge& e : (*edges_)[static_cast<size_t>(i)]) {
+      if (e.relation() != catalog::v1::LINEAGE_RELATION_DELIVERY) {
+        out[static_cast<size_t>(IndexOf(e.source()))].push_back(i);
+      }
+    }
+  }
+  std::vector<int> depth(kSize, -1);
+  depth[0] = 0;
+  std::deque<int64_t> queue{0};
+  int deepest = 0;
+  int64_t reached = 0;
+  while (!queue.empty()) {
+    const int64_t u = queue.front();
+    queue.pop_front();
+    ++reached;
+    for (int64_t v : out[static_cast<size_t>(u)]) {
+      if (depth[static_cast<size_t>(v)] >= 0) continue;
+      depth[static_cast<size_t>(v)] = depth[static_cast<size_t>(u)] + 1;
+      deepest = std::max(deepest, depth[static_cast<size_t>(v)]);
+      queue.push_back(v);
+    }
+  }
+  EXPECT_GE(deepest, 6);
+  EXPECT_LE(deepest, 20);
+  EXPECT_GT(reached, kSize / 4);
 }
 
 }  // namespace
