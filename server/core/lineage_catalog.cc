@@ -553,21 +553,27 @@ absl::StatusOr<v1::GetLineageResponse> LineageCatalog::GetLineage(
   } else {
     storage::TraversalOptions options{root_name, down, up, depth, budget};
     const storage::Traversal t = store_->graph().Traverse(options);
+    response.mutable_nodes()->Reserve(static_cast<int>(t.nodes.size()));
+    response.mutable_edges()->Reserve(static_cast<int>(t.edges.size()));
     for (const storage::Traversal::Node& n : t.nodes) {
-      LineageNode node = view.Describe(n.name, n.depth, n.info);
-      node.set_more_beyond_depth(n.more_beyond_depth);
-      *response.add_nodes() = std::move(node);
+      LineageNode* node = response.add_nodes();
+      *node = view.Describe(n.name, n.depth, n.info);
+      node->set_more_beyond_depth(n.more_beyond_depth);
     }
+    // Endpoints by position: no lookups by name for the (many) edges.
     for (const storage::Traversal::Edge& e : t.edges) {
-      const std::string& source = t.nodes[e.source].name;
-      const std::string& target = t.nodes[e.target].name;
-      std::optional<LineageEdge> record;
-      if (full && !view.Hidden(source) && !view.Hidden(target)) {
-        absl::StatusOr<LineageEdge> stored = store_->GetEdge(source, target);
-        if (stored.ok()) record = *std::move(stored);
+      const LineageNode& source = response.nodes(static_cast<int>(e.source));
+      const LineageNode& target = response.nodes(static_cast<int>(e.target));
+      const bool hidden = source.hidden() || target.hidden();
+      LineageEdge* edge = response.add_edges();
+      if (full && !hidden) {
+        absl::StatusOr<LineageEdge> stored =
+            store_->GetEdge(t.nodes[e.source].name, t.nodes[e.target].name);
+        if (stored.ok()) *edge = *std::move(stored);
       }
-      *response.add_edges() =
-          ShownEdge(view, record.has_value() ? &*record : nullptr, source, target, e.relation);
+      edge->set_source(source.name());
+      edge->set_target(target.name());
+      edge->set_relation(static_cast<v1::LineageRelation>(e.relation));
     }
     response.set_truncated(t.truncated);
   }
