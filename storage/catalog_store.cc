@@ -75,7 +75,10 @@ absl::StatusOr<std::unique_ptr<CatalogStore>> CatalogStore::Open(
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const ColumnFamilySpec& spec : kColumnFamilies) {
-    descriptors.emplace_back(std::string(spec.name), cf_options);
+    rocksdb::ColumnFamilyOptions options = cf_options;
+    // Monthly quality aggregates are counters: merged, never read first.
+    if (spec.id == Cf::kMeasurements) options.merge_operator = NewAggregateMergeOperator();
+    descriptors.emplace_back(std::string(spec.name), options);
   }
   rocksdb::Status s = rocksdb::DB::Open(db_options, options.path, descriptors,
                                         &impl->handles, &impl->db);
@@ -541,7 +544,10 @@ absl::StatusOr<CheckReport> CatalogStore::Check() const {
     if (!entry.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
       problem(absl::StrCat("change-log entry ", absl::CHexEscape(it->key().ToString()),
                            " is corrupt"));
-    } else if (absl::StartsWith(entry.resource(), "datasets/")) {
+    } else if (absl::StartsWith(entry.resource(), "datasets/") &&
+               entry.resource().find('/', 9) == std::string::npos) {
+      // A dataset's own change, not one of a record under it (measurements,
+      // reports).
       ++dataset_changes;
     }
   }
@@ -550,11 +556,17 @@ absl::StatusOr<CheckReport> CatalogStore::Check() const {
                          " dataset change-log entries"));
   }
 
-  // 4. Lineage: every out-edge has its in-edge summary and existing
+  // 4. Quality: the monthly aggregates match the measurements.
+  if (absl::Status s = impl_->CheckMeasurements(read, problem); !s.ok()) return s;
+
+  // 5. Lineage: every out-edge has its in-edge summary and existing
   //    endpoints, and every in-edge summary its out-edge.
   if (absl::Status s = impl_->CheckLineage(read, &report, problem); !s.ok()) return s;
 
-  // 5. The audit trail's hash chain.
+  // 5b. Terugmeldingen: records and the reporter index agree both ways.
+  if (absl::Status s = impl_->CheckTerugmeldingen(read, &report, problem); !s.ok()) return s;
+
+  // 6. The audit trail's hash chain.
   absl::StatusOr<AuditVerification> audit = VerifyAuditTrail();
   if (!audit.ok()) return audit.status();
   report.audit_entries = audit->entries;

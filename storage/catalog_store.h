@@ -33,6 +33,7 @@
 #include "catalog/v1/catalog_service.pb.h"
 #include "catalog/v1/dataset.pb.h"
 #include "catalog/v1/lineage.pb.h"
+#include "catalog/v1/quality.pb.h"
 #include "storage/lineage_graph.h"
 #include "storage/proto/records.pb.h"
 
@@ -197,6 +198,42 @@ struct EdgePage {
   std::string next_cursor;  // Empty at the end.
 };
 
+// Which measurements to list: one dataset, optionally one dimension, a
+// measured_at range [from, to); newest first.
+struct MeasurementQuery {
+  std::string dataset;  // Id.
+  catalog::v1::QualityDimension dimension = catalog::v1::QUALITY_DIMENSION_UNSPECIFIED;
+  absl::Time from = absl::InfinitePast();
+  absl::Time to = absl::InfiniteFuture();
+  std::string cursor;
+  size_t limit = 100;
+  size_t scan_budget = 20000;
+};
+
+struct MeasurementPage {
+  std::vector<catalog::v1::Measurement> measurements;
+  std::string next_cursor;  // Empty at the end.
+};
+
+// Count and sum of the scores of one dataset, dimension and calendar month
+// (UTC), maintained with every measurement written.
+struct MonthlyAggregate {
+  int year = 0;
+  int month = 0;  // 1..12
+  int64_t count = 0;
+  double sum = 0;
+};
+
+struct MeasurementWriteResult {
+  absl::Status status;
+  catalog::v1::Measurement stored;
+};
+
+struct TerugmeldingPage {
+  std::vector<catalog::v1::Terugmelding> terugmeldingen;
+  std::string next_cursor;  // Empty at the end.
+};
+
 struct AuditVerification {
   // Entries checked.
   int64_t entries = 0;
@@ -215,6 +252,7 @@ struct CheckReport {
   int64_t revisions = 0;
   int64_t change_log_entries = 0;
   int64_t edges = 0;
+  int64_t terugmeldingen = 0;
   int64_t audit_entries = 0;
   // One line per problem found; empty means consistent.
   std::vector<std::string> problems;
@@ -322,6 +360,48 @@ class CatalogStore {
   // Ids of the datasets carrying this OpenLineage name.
   absl::StatusOr<std::vector<std::string>> FindByOpenLineageName(
       const std::string& ns, const std::string& name) const;
+
+  // ---- Quality measurements (quality_store.cc) ----
+
+  // Stores measurements (dataset id in `dataset`, normalized, validated);
+  // those of existing datasets in one atomic, synced write, one revision
+  // each, with their monthly aggregates. Per item: NOT_FOUND when its
+  // dataset does not exist.
+  std::vector<MeasurementWriteResult> RecordMeasurements(
+      std::vector<catalog::v1::Measurement> measurements, const WriteContext& context);
+  absl::StatusOr<MeasurementPage> ListMeasurements(const MeasurementQuery& query) const;
+  // The measurement with the latest measured_at of a dataset and dimension,
+  // or nullopt.
+  absl::StatusOr<std::optional<catalog::v1::Measurement>> LatestMeasurement(
+      const std::string& dataset, catalog::v1::QualityDimension dimension) const;
+  // Monthly aggregates of [first, last] (inclusive, as year*12 + month - 1),
+  // oldest first; months without measurements are left out.
+  absl::StatusOr<std::vector<MonthlyAggregate>> MonthlyAggregates(
+      const std::string& dataset, catalog::v1::QualityDimension dimension, int first_month,
+      int last_month) const;
+
+  // ---- Terugmeldingen (terugmelding_store.cc) ----
+
+  // Stores a new terugmelding (id set by the caller) under its dataset
+  // ("datasets/{id}" in `dataset`). NOT_FOUND when the dataset does not
+  // exist; ALREADY_EXISTS for a taken id.
+  absl::StatusOr<catalog::v1::Terugmelding> CreateTerugmelding(
+      catalog::v1::Terugmelding terugmelding, const WriteContext& context);
+  // Replaces a stored terugmelding (a status change). NOT_FOUND; ABORTED
+  // when expected_revision > 0 differs from the stored revision.
+  absl::StatusOr<catalog::v1::Terugmelding> ReplaceTerugmelding(
+      catalog::v1::Terugmelding terugmelding, int64_t expected_revision,
+      const WriteContext& context);
+  absl::StatusOr<catalog::v1::Terugmelding> GetTerugmelding(const std::string& dataset,
+                                                            const std::string& id) const;
+  // Terugmeldingen of one dataset, by id.
+  absl::StatusOr<TerugmeldingPage> ListTerugmeldingen(const std::string& dataset,
+                                                      const std::string& cursor,
+                                                      size_t limit) const;
+  // Terugmeldingen filed by one principal, any dataset.
+  absl::StatusOr<TerugmeldingPage> ListTerugmeldingenOf(const std::string& principal,
+                                                        const std::string& cursor,
+                                                        size_t limit) const;
 
   // ---- Audit trail ----
 

@@ -239,4 +239,120 @@ std::string OpenLineageJobKey(std::string_view ns, std::string_view name) {
   return Pair(ns, name);
 }
 
+namespace {
+
+constexpr uint8_t kMeasurementTag = 1;
+constexpr uint8_t kAggregateTag = 2;
+
+}  // namespace
+
+std::string MeasurementPrefix(std::string_view dataset) {
+  std::string key;
+  AppendUint8(&key, kMeasurementTag);
+  AppendOrderedString(&key, dataset);
+  return key;
+}
+
+std::string MeasurementPrefix(std::string_view dataset, uint8_t dimension) {
+  std::string key = MeasurementPrefix(dataset);
+  AppendUint8(&key, dimension);
+  return key;
+}
+
+std::string MeasurementKey(std::string_view dataset, uint8_t dimension, int64_t micros,
+                           uint64_t revision) {
+  std::string key = MeasurementPrefix(dataset, dimension);
+  AppendUint64(&key, static_cast<uint64_t>(micros) ^ (uint64_t{1} << 63));
+  AppendUint64(&key, revision);
+  return key;
+}
+
+bool ParseMeasurementKey(std::string_view key, std::string* dataset, uint8_t* dimension,
+                         int64_t* micros, uint64_t* revision) {
+  uint8_t tag = 0;
+  uint64_t biased = 0;
+  if (!ConsumeUint8(&key, &tag) || tag != kMeasurementTag || !ConsumeOrderedString(&key, dataset) ||
+      !ConsumeUint8(&key, dimension) || !ConsumeUint64(&key, &biased) ||
+      !ConsumeUint64(&key, revision) || !key.empty()) {
+    return false;
+  }
+  *micros = static_cast<int64_t>(biased ^ (uint64_t{1} << 63));
+  return true;
+}
+
+std::string AggregatePrefix(std::string_view dataset) {
+  std::string key;
+  AppendUint8(&key, kAggregateTag);
+  AppendOrderedString(&key, dataset);
+  return key;
+}
+
+std::string AggregatePrefix(std::string_view dataset, uint8_t dimension) {
+  std::string key = AggregatePrefix(dataset);
+  AppendUint8(&key, dimension);
+  return key;
+}
+
+std::string AggregateKey(std::string_view dataset, uint8_t dimension, uint32_t month) {
+  std::string key = AggregatePrefix(dataset, dimension);
+  AppendUint32(&key, month);
+  return key;
+}
+
+bool ParseAggregateKey(std::string_view key, std::string* dataset, uint8_t* dimension,
+                       uint32_t* month) {
+  uint8_t tag = 0;
+  return ConsumeUint8(&key, &tag) && tag == kAggregateTag && ConsumeOrderedString(&key, dataset) &&
+         ConsumeUint8(&key, dimension) && ConsumeUint32(&key, month) && key.empty();
+}
+
+std::string AggregateValue(uint64_t count, int64_t sum_e4) {
+  std::string value;
+  AppendUint64(&value, count);
+  AppendUint64(&value, static_cast<uint64_t>(sum_e4));
+  return value;
+}
+
+bool ParseAggregateValue(std::string_view value, uint64_t* count, int64_t* sum_e4) {
+  uint64_t sum = 0;
+  if (!ConsumeUint64(&value, count) || !ConsumeUint64(&value, &sum) || !value.empty()) return false;
+  *sum_e4 = static_cast<int64_t>(sum);
+  return true;
+}
+
+std::string TerugmeldingEntryPrefix(TerugmeldingEntry kind) {
+  std::string key;
+  AppendUint8(&key, static_cast<uint8_t>(kind));
+  return key;
+}
+
+std::string TerugmeldingKey(std::string_view dataset_id, std::string_view id) {
+  return TerugmeldingEntryPrefix(TerugmeldingEntry::kRecord) + Pair(dataset_id, id);
+}
+std::string TerugmeldingPrefix(std::string_view dataset_id) {
+  return TerugmeldingEntryPrefix(TerugmeldingEntry::kRecord) + DatasetKey(dataset_id);
+}
+bool ParseTerugmeldingKey(std::string_view key, std::string* dataset_id, std::string* id) {
+  uint8_t kind = 0;
+  return ConsumeUint8(&key, &kind) && kind == static_cast<uint8_t>(TerugmeldingEntry::kRecord) &&
+         ParsePair(key, dataset_id, id);
+}
+
+std::string ReporterIndexKey(std::string_view principal, std::string_view dataset_id,
+                             std::string_view id) {
+  std::string key = ReporterIndexPrefix(principal);
+  key += Pair(dataset_id, id);
+  return key;
+}
+std::string ReporterIndexPrefix(std::string_view principal) {
+  return TerugmeldingEntryPrefix(TerugmeldingEntry::kByReporter) + DatasetKey(principal);
+}
+bool ParseReporterIndexKey(std::string_view key, std::string* principal,
+                           std::string* dataset_id, std::string* id) {
+  uint8_t kind = 0;
+  return ConsumeUint8(&key, &kind) &&
+         kind == static_cast<uint8_t>(TerugmeldingEntry::kByReporter) &&
+         ConsumeOrderedString(&key, principal) && ParsePair(key, dataset_id, id);
+}
+
 }  // namespace catalog::storage

@@ -70,6 +70,46 @@ bool ParsePartyKey(std::string_view key, std::string* id);
 // openlineage_jobs: ordered(namespace) | ordered(name).
 std::string OpenLineageJobKey(std::string_view ns, std::string_view name);
 
+// measurements: u8(1) | ordered(dataset id) | u8(dimension) |
+// u64(measured_at micros, sign bit flipped) | u64(revision) -> Measurement;
+// u8(2) | ordered(dataset id) | u8(dimension) | u32(month: year*12+month-1)
+// -> aggregate value (merged).
+std::string MeasurementKey(std::string_view dataset, uint8_t dimension, int64_t micros,
+                           uint64_t revision);
+// Prefix of the measurements of a dataset, or of one of its dimensions.
+std::string MeasurementPrefix(std::string_view dataset);
+std::string MeasurementPrefix(std::string_view dataset, uint8_t dimension);
+bool ParseMeasurementKey(std::string_view key, std::string* dataset, uint8_t* dimension,
+                         int64_t* micros, uint64_t* revision);
+std::string AggregateKey(std::string_view dataset, uint8_t dimension, uint32_t month);
+// Prefix of the aggregates of a dataset (all dimensions) or one dimension.
+std::string AggregatePrefix(std::string_view dataset);
+std::string AggregatePrefix(std::string_view dataset, uint8_t dimension);
+bool ParseAggregateKey(std::string_view key, std::string* dataset, uint8_t* dimension,
+                       uint32_t* month);
+// Aggregate values: u64(count) | u64(sum of scores x 10^4, two's complement).
+std::string AggregateValue(uint64_t count, int64_t sum_e4);
+bool ParseAggregateValue(std::string_view value, uint64_t* count, int64_t* sum_e4);
+
+// terugmeldingen: two kinds of entries, told apart by their first byte
+// (frozen values, see TerugmeldingEntry):
+//   u8(1) | ordered(dataset id) | ordered(report id) -> catalog.v1.Terugmelding
+//   u8(2) | ordered(reporter principal) | ordered(dataset id) | ordered(report id)
+//         -> empty (the reporter index, for ListMyTerugmeldingen)
+enum class TerugmeldingEntry : uint8_t { kRecord = 1, kByReporter = 2 };
+std::string TerugmeldingKey(std::string_view dataset_id, std::string_view id);
+// Prefix of the records of one dataset.
+std::string TerugmeldingPrefix(std::string_view dataset_id);
+bool ParseTerugmeldingKey(std::string_view key, std::string* dataset_id, std::string* id);
+std::string ReporterIndexKey(std::string_view principal, std::string_view dataset_id,
+                             std::string_view id);
+// Prefix of the index entries of one principal.
+std::string ReporterIndexPrefix(std::string_view principal);
+bool ParseReporterIndexKey(std::string_view key, std::string* principal,
+                           std::string* dataset_id, std::string* id);
+// Prefix of every entry of one kind.
+std::string TerugmeldingEntryPrefix(TerugmeldingEntry kind);
+
 // change_log: u64(revision).
 std::string ChangeLogKey(uint64_t revision);
 bool ParseChangeLogKey(std::string_view key, uint64_t* revision);

@@ -1,6 +1,7 @@
 // CatalogStore::Impl and the helpers its implementation files share
 // (catalog_store.cc: datasets, audit, maintenance; lineage_store.cc: parties,
-// edges, OpenLineage jobs). Internal to storage/.
+// edges, OpenLineage jobs; terugmelding_store.cc: terugmeldingen). Internal
+// to storage/.
 #ifndef CATALOG_STORAGE_STORE_IMPL_H_
 #define CATALOG_STORAGE_STORE_IMPL_H_
 
@@ -17,6 +18,7 @@
 
 #include <google/protobuf/util/time_util.h>
 #include <rocksdb/db.h>
+#include <rocksdb/merge_operator.h>
 #include <rocksdb/write_batch.h>
 
 #include "absl/strings/str_cat.h"
@@ -208,9 +210,19 @@ struct CatalogStore::Impl {
   absl::StatusOr<std::vector<catalog::v1::LineageEdge>> EdgesOf(
       const rocksdb::ReadOptions& read, const std::string& id) const;
 
+  // Quality part of CatalogStore::Check: aggregates against measurements.
+  absl::Status CheckMeasurements(const rocksdb::ReadOptions& read,
+                                 const std::function<void(std::string)>& problem) const;
+
   // Lineage part of CatalogStore::Check.
   absl::Status CheckLineage(const rocksdb::ReadOptions& read, CheckReport* report,
                             const std::function<void(std::string)>& problem) const;
+
+  // Terugmelding part of CatalogStore::Check (terugmelding_store.cc): every
+  // record has its reporter index entry and change-log entry, every index
+  // entry its record.
+  absl::Status CheckTerugmeldingen(const rocksdb::ReadOptions& read, CheckReport* report,
+                                   const std::function<void(std::string)>& problem) const;
 
   // Commits a change built by `build` together with the call's audit entry.
   absl::Status Commit(uint64_t revisions,
@@ -301,6 +313,10 @@ struct CatalogStore::Impl {
     return result;
   }
 };
+
+// The merge operator of the measurements column family: adds monthly
+// aggregate values (quality_store.cc).
+std::shared_ptr<rocksdb::MergeOperator> NewAggregateMergeOperator();
 
 // The graph change of a dataset now stored.
 inline GraphDelta::DatasetNode GraphNodeOf(const Dataset& d) {

@@ -52,6 +52,14 @@ absl::Status CheckPurpose(const Caller& caller, const Dataset& dataset) {
       "(doelbinding); send it as x-purpose request metadata (catalogctl --purpose)");
 }
 
+absl::StatusOr<Dataset> VisibleDataset(const storage::CatalogStore& store, const Caller& caller,
+                                       const std::string& id) {
+  absl::StatusOr<Dataset> dataset = store.GetDataset(id);
+  if (!dataset.ok()) return dataset.status();
+  if (!Visible(caller.grant, *dataset)) return api::DatasetNotFoundError(id);
+  return dataset;
+}
+
 absl::StatusOr<Dataset> ForCaller(const Caller& caller, Dataset dataset) {
   if (!Visible(caller.grant, dataset)) return api::DatasetNotFoundError(dataset.id());
   if (absl::Status s = CheckPurpose(caller, dataset); !s.ok()) return s;
@@ -98,8 +106,20 @@ absl::Status CheckDelete(const Caller& caller, const Dataset& dataset) {
   return CheckDomain(caller, dataset.domain());
 }
 
-absl::Status CheckLineageWrite(const Caller& caller, const Dataset& owner) {
+absl::Status CheckStewardship(const Caller& caller, const Dataset& owner) {
   return CheckDomain(caller, owner.domain());
+}
+
+absl::Status CheckHandle(const Caller& caller, const Dataset& dataset) {
+  constexpr RoleSet kHandlers = Bit(Role::kSteward) | Bit(Role::kOwner) | Bit(Role::kAdmin);
+  if (caller.grant.Has(Role::kAdmin) ||
+      (caller.grant.HasAny(kHandlers) &&
+       (dataset.domain().empty() || caller.grant.CoversDomain(dataset.domain())))) {
+    return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError(absl::StrCat(
+      "principal \"", caller.principal, "\" does not handle terugmeldingen of domain \"",
+      dataset.domain(), "\" (stewards and owners of the domain, and admins, do)"));
 }
 
 storage::AuditEntry AuditEntryFor(const Caller& caller, int code) {

@@ -20,6 +20,12 @@ bool Visible(const Grant& grant, const catalog::v1::Dataset& dataset);
 // missing dataset, when hidden; FAILED_PRECONDITION when it holds personal
 // data and the caller must but did not state a purpose; otherwise the dataset
 // with every schema field above the caller's clearance redacted.
+// The dataset `id` from `store` if the caller may see it; NOT_FOUND with
+// the message of a missing dataset otherwise (hidden and missing cannot be
+// told apart). For the paths that name a dataset without returning it.
+absl::StatusOr<catalog::v1::Dataset> VisibleDataset(const storage::CatalogStore& store,
+                                                    const Caller& caller, const std::string& id);
+
 absl::StatusOr<catalog::v1::Dataset> ForCaller(const Caller& caller,
                                                catalog::v1::Dataset dataset);
 
@@ -46,11 +52,16 @@ void PreserveHiddenFields(const Grant& grant, const catalog::v1::Dataset& stored
 // May the caller delete `dataset`? PERMISSION_DENIED outside their domains.
 absl::Status CheckDelete(const Caller& caller, const catalog::v1::Dataset& dataset);
 
-// Whether the caller may add or remove lineage edges documented by `owner`:
-// the target of a SOURCE or DERIVED edge (its steward documents where its
-// data comes from), the source of a DELIVERY (its steward decides to
-// deliver). PERMISSION_DENIED outside the caller's domains.
-absl::Status CheckLineageWrite(const Caller& caller, const catalog::v1::Dataset& owner);
+// Whether the caller may maintain records about `owner` (its domain):
+// lineage edges it documents (the target of a SOURCE or DERIVED edge, the
+// source of a DELIVERY) and quality measurements of it. PERMISSION_DENIED
+// outside the caller's domains.
+absl::Status CheckStewardship(const Caller& caller, const catalog::v1::Dataset& owner);
+
+// May the caller handle terugmeldingen of `dataset` (list them, change their
+// status)? Stewards and owners whose domains cover the dataset, and admins.
+// PERMISSION_DENIED otherwise.
+absl::Status CheckHandle(const Caller& caller, const catalog::v1::Dataset& dataset);
 
 // The write context of a mutation by `caller`, carrying the call's audit
 // entry so that it is committed with the change.

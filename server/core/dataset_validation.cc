@@ -270,6 +270,10 @@ absl::Status CheckCollections(const Dataset& d) {
 
 }  // namespace
 
+absl::Status ValidateOin(const std::string& oin, absl::string_view path) {
+  return CheckOin(oin, path);
+}
+
 void NormalizeDataset(Dataset* d) {
   d->clear_create_time();
   d->clear_update_time();

@@ -5,6 +5,8 @@
 
 #include <google/protobuf/message.h>
 
+#include <string>
+
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "catalog/v1/dataset.pb.h"
@@ -27,6 +29,10 @@ void NormalizeDataset(catalog::v1::Dataset* dataset);
 // Public cloud outside the EEA without a processor agreement is allowed: it
 // is a compliance finding, not an invalid entry.
 absl::Status ValidateDataset(const catalog::v1::Dataset& dataset);
+
+// OK when `oin` is empty or an OIN (exactly 20 digits); INVALID_ARGUMENT
+// naming `path` otherwise.
+absl::Status ValidateOin(const std::string& oin, absl::string_view path);
 
 // The generic part of the rules, for any API message (e.g. a list filter):
 // every enum value known (and not UNSPECIFIED inside repeated fields),

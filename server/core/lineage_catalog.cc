@@ -182,14 +182,6 @@ LineageCatalog::LineageCatalog(storage::CatalogStore* store, LineageLimits limit
                                const PageTokens* tokens)
     : store_(store), limits_(limits), tokens_(tokens) {}
 
-absl::StatusOr<Dataset> LineageCatalog::VisibleDataset(const Caller& caller,
-                                                       const std::string& id) const {
-  absl::StatusOr<Dataset> dataset = store_->GetDataset(id);
-  if (!dataset.ok()) return dataset.status();
-  if (!Visible(caller.grant, *dataset)) return api::DatasetNotFoundError(id);
-  return dataset;
-}
-
 // ---- Parties ----
 
 absl::StatusOr<ExternalParty> LineageCatalog::CreateParty(const v1::CreatePartyRequest& request,
@@ -257,9 +249,9 @@ absl::StatusOr<v1::DeletePartyResponse> LineageCatalog::DeleteParty(
 absl::Status LineageCatalog::CheckEdgeOwner(const Caller& caller, const LineageEdge& edge) const {
   const std::string owner =
       edge.relation() == v1::LINEAGE_RELATION_DELIVERY ? edge.source() : edge.target();
-  absl::StatusOr<Dataset> dataset = VisibleDataset(caller, IdOf(owner));
+  absl::StatusOr<Dataset> dataset = VisibleDataset(*store_, caller, IdOf(owner));
   if (!dataset.ok()) return dataset.status();
-  return CheckLineageWrite(caller, *dataset);
+  return CheckStewardship(caller, *dataset);
 }
 
 absl::Status LineageCatalog::CheckEdge(const Caller& caller, LineageEdge* edge) const {
@@ -282,7 +274,7 @@ absl::Status LineageCatalog::CheckEdge(const Caller& caller, LineageEdge* edge) 
                    "DELIVERY goes to an external party (parties/{id}), and only DELIVERY does");
   }
 
-  absl::StatusOr<Dataset> from = VisibleDataset(caller, *source);
+  absl::StatusOr<Dataset> from = VisibleDataset(*store_, caller, *source);
   if (!from.ok()) return from.status();
   std::optional<Dataset> to;
   if (to_party) {
@@ -290,7 +282,7 @@ absl::Status LineageCatalog::CheckEdge(const Caller& caller, LineageEdge* edge) 
       return party.status();
     }
   } else {
-    absl::StatusOr<Dataset> dataset = VisibleDataset(caller, IdOf(*target));
+    absl::StatusOr<Dataset> dataset = VisibleDataset(*store_, caller, IdOf(*target));
     if (!dataset.ok()) return dataset.status();
     to = *std::move(dataset);
   }
@@ -316,7 +308,7 @@ absl::Status LineageCatalog::CheckEdge(const Caller& caller, LineageEdge* edge) 
                      absl::StrCat("\"", m.target_field(), "\" is not a field of ", edge->target()));
     }
   }
-  return CheckLineageWrite(caller, to_party || !to.has_value() ? *from : *to);
+  return CheckStewardship(caller, to_party || !to.has_value() ? *from : *to);
 }
 
 absl::StatusOr<LineageEdge> LineageCatalog::CreateEdge(const v1::CreateEdgeRequest& request,
@@ -345,9 +337,9 @@ absl::StatusOr<LineageEdge> LineageCatalog::GetEdge(const v1::GetEdgeRequest& re
   Concerns(caller, EdgeName(key));
   // Both endpoints must be visible: a hidden one is reported exactly like a
   // missing one.
-  if (absl::StatusOr<Dataset> d = VisibleDataset(caller, *source); !d.ok()) return d.status();
+  if (absl::StatusOr<Dataset> d = VisibleDataset(*store_, caller, *source); !d.ok()) return d.status();
   if (!IsParty(*target)) {
-    if (absl::StatusOr<Dataset> d = VisibleDataset(caller, IdOf(*target)); !d.ok()) {
+    if (absl::StatusOr<Dataset> d = VisibleDataset(*store_, caller, IdOf(*target)); !d.ok()) {
       return d.status();
     }
   }
@@ -369,7 +361,7 @@ absl::StatusOr<v1::ListEdgesResponse> LineageCatalog::ListEdges(
       if (absl::StatusOr<ExternalParty> p = store_->GetParty(IdOf(*node)); !p.ok()) {
         return p.status();
       }
-    } else if (absl::StatusOr<Dataset> d = VisibleDataset(caller, IdOf(*node)); !d.ok()) {
+    } else if (absl::StatusOr<Dataset> d = VisibleDataset(*store_, caller, IdOf(*node)); !d.ok()) {
       return d.status();
     }
     query.node = *node;
@@ -518,7 +510,7 @@ absl::StatusOr<v1::GetLineageResponse> LineageCatalog::GetLineage(
       !s.ok()) {
     return s;
   }
-  absl::StatusOr<Dataset> root_dataset = VisibleDataset(caller, *root);
+  absl::StatusOr<Dataset> root_dataset = VisibleDataset(*store_, caller, *root);
   if (!root_dataset.ok()) return root_dataset.status();
   const int depth = request.max_depth() == 0 ? limits_.default_depth : request.max_depth();
   const size_t budget = static_cast<size_t>(
@@ -590,7 +582,7 @@ absl::StatusOr<v1::AnalyzeImpactResponse> LineageCatalog::AnalyzeImpact(
       !s.ok()) {
     return s;
   }
-  if (absl::StatusOr<Dataset> d = VisibleDataset(caller, *root); !d.ok()) return d.status();
+  if (absl::StatusOr<Dataset> d = VisibleDataset(*store_, caller, *root); !d.ok()) return d.status();
   storage::TraversalOptions options;
   options.root = api::DatasetName(*root);
   options.max_depth = request.max_depth() == 0 ? limits_.max_depth : request.max_depth();
@@ -684,7 +676,7 @@ absl::StatusOr<v1::ListLineageFindingsResponse> LineageCatalog::ListFindings(
   if (!request.dataset().empty()) {
     absl::StatusOr<std::string> id = api::ParseDatasetName(request.dataset(), "dataset");
     if (!id.ok()) return id.status();
-    if (absl::StatusOr<Dataset> d = VisibleDataset(caller, *id); !d.ok()) return d.status();
+    if (absl::StatusOr<Dataset> d = VisibleDataset(*store_, caller, *id); !d.ok()) return d.status();
     only = api::DatasetName(*id);
     Concerns(caller, only);
   }
@@ -842,7 +834,7 @@ class Intake {
       if (!stubs_.contains(IdOf(edge.target()))) {
         absl::StatusOr<Dataset> owner = store_.GetDataset(IdOf(edge.target()));
         if (!owner.ok()) return owner.status();
-        if (absl::Status s = CheckLineageWrite(caller_, *owner); !s.ok()) return s;
+        if (absl::Status s = CheckStewardship(caller_, *owner); !s.ok()) return s;
       }
       exists ? response->set_edges_updated(response->edges_updated() + 1)
              : response->set_edges_created(response->edges_created() + 1);

@@ -64,10 +64,6 @@ class LineageCatalog {
       const catalog::v1::IngestOpenLineageRequest& request, const Caller& caller);
 
  private:
-  // The dataset if the caller may see it; NOT_FOUND (as for a missing one)
-  // otherwise.
-  absl::StatusOr<catalog::v1::Dataset> VisibleDataset(const Caller& caller,
-                                                      const std::string& id) const;
   // Resolves, checks and authorizes an edge for writing; the edge comes back
   // normalized (resource names).
   absl::Status CheckEdge(const Caller& caller, catalog::v1::LineageEdge* edge) const;

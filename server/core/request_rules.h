@@ -1,14 +1,20 @@
 // Small rules every core operation applies the same way: page sizes, etags,
-// and marking a call's audit entry as committed with its change.
+// field errors, timestamps, and the call's audit entry (resources, marking it
+// committed with its change).
 #ifndef CATALOG_SERVER_CORE_REQUEST_RULES_H_
 #define CATALOG_SERVER_CORE_REQUEST_RULES_H_
 
 #include <cstdint>
 #include <string>
+#include <utility>
+
+#include <google/protobuf/timestamp.pb.h>
+#include <google/protobuf/util/time_util.h>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "server/core/caller.h"
 
 namespace catalog::server {
@@ -32,6 +38,25 @@ inline absl::StatusOr<int64_t> ParseEtag(const std::string& etag, absl::string_v
         absl::StrCat(field, ": \"", etag, "\" is not an etag of this catalogue"));
   }
   return revision;
+}
+
+// INVALID_ARGUMENT "path: problem", the form every error about a field
+// takes.
+inline absl::Status FieldError(absl::string_view path, absl::string_view problem) {
+  return absl::InvalidArgumentError(absl::StrCat(path, ": ", problem));
+}
+
+// Names a resource the call concerns in its audit entry.
+inline void AuditResource(const Caller& caller, std::string name) {
+  caller.audit->resources.push_back(std::move(name));
+}
+
+// Timestamps of the API <-> absl::Time (microseconds).
+inline absl::Time AbslTime(const google::protobuf::Timestamp& t) {
+  return absl::FromUnixMicros(google::protobuf::util::TimeUtil::TimestampToMicroseconds(t));
+}
+inline google::protobuf::Timestamp ProtoTimestamp(absl::Time t) {
+  return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));
 }
 
 // Marks the call's audit entry as committed with its change (when the

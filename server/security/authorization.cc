@@ -32,6 +32,19 @@ constexpr MethodRule kTable[] = {
     {method::kAnalyzeImpact, kReaders},
     {method::kListLineageFindings, kReaders},
     {method::kIngestOpenLineage, kWriters},
+    {method::kRecordMeasurement, kWriters},
+    {method::kRecordMeasurements, kWriters},
+    {method::kListMeasurements, kReaders},
+    {method::kGetQualityReport, kReaders},
+    // TerugmeldingService: terugmelden is every consumer's duty, and a
+    // reporter may withdraw their own report; who may list and handle the
+    // reports of a dataset depends on its domain (server/core/access.h,
+    // CheckHandle).
+    {method::kFileTerugmelding, kReaders},
+    {method::kGetTerugmelding, kReaders},
+    {method::kListTerugmeldingen, kReaders},
+    {method::kTransitionTerugmelding, kReaders},
+    {method::kListMyTerugmeldingen, kReaders},
 };
 
 }  // namespace

@@ -35,6 +35,19 @@ inline constexpr char kGetLineage[] = "/catalog.v1.LineageService/GetLineage";
 inline constexpr char kAnalyzeImpact[] = "/catalog.v1.LineageService/AnalyzeImpact";
 inline constexpr char kListLineageFindings[] = "/catalog.v1.LineageService/ListLineageFindings";
 inline constexpr char kIngestOpenLineage[] = "/catalog.v1.LineageService/IngestOpenLineage";
+inline constexpr char kRecordMeasurement[] = "/catalog.v1.QualityService/RecordMeasurement";
+inline constexpr char kRecordMeasurements[] = "/catalog.v1.QualityService/RecordMeasurements";
+inline constexpr char kListMeasurements[] = "/catalog.v1.QualityService/ListMeasurements";
+inline constexpr char kGetQualityReport[] = "/catalog.v1.QualityService/GetQualityReport";
+// TerugmeldingService.
+inline constexpr char kFileTerugmelding[] = "/catalog.v1.TerugmeldingService/FileTerugmelding";
+inline constexpr char kGetTerugmelding[] = "/catalog.v1.TerugmeldingService/GetTerugmelding";
+inline constexpr char kListTerugmeldingen[] =
+    "/catalog.v1.TerugmeldingService/ListTerugmeldingen";
+inline constexpr char kTransitionTerugmelding[] =
+    "/catalog.v1.TerugmeldingService/TransitionTerugmelding";
+inline constexpr char kListMyTerugmeldingen[] =
+    "/catalog.v1.TerugmeldingService/ListMyTerugmeldingen";
 }  // namespace method
 
 struct MethodRule {

@@ -18,6 +18,8 @@
 #include "server/service/blocking_executor.h"
 #include "server/service/catalog_service.h"
 #include "server/service/lineage_service.h"
+#include "server/service/quality_service.h"
+#include "server/service/terugmelding_service.h"
 #include "server/transport/tls.h"
 #include "storage/catalog_store.h"
 
@@ -32,10 +34,14 @@ struct CatalogServer::Impl {
   std::unique_ptr<DatasetCatalog> catalog;
   std::unique_ptr<AuditQueries> audit_queries;
   std::unique_ptr<LineageCatalog> lineage;
+  std::unique_ptr<QualityCatalog> quality;
+  std::unique_ptr<TerugmeldingCatalog> terugmeldingen;
   std::unique_ptr<BlockingExecutor> executor;
   std::unique_ptr<CatalogServiceImpl> catalog_service;
   std::unique_ptr<AuditServiceImpl> audit_service;
   std::unique_ptr<LineageServiceImpl> lineage_service;
+  std::unique_ptr<QualityServiceImpl> quality_service;
+  std::unique_ptr<TerugmeldingServiceImpl> terugmelding_service;
   std::unique_ptr<grpc::Server> server;
   int port = 0;
   bool shut_down = false;
@@ -120,12 +126,23 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
                                                        impl->page_tokens.get());
   impl->lineage = std::make_unique<LineageCatalog>(impl->store.get(), options.lineage_limits,
                                                    impl->page_tokens.get());
+  impl->terugmeldingen = std::make_unique<TerugmeldingCatalog>(
+      impl->store.get(), options.terugmelding, impl->page_tokens.get());
+  impl->quality = std::make_unique<QualityCatalog>(impl->store.get(), options.quality,
+                                                   impl->page_tokens.get(),
+                                                   [terugmeldingen = impl->terugmeldingen.get()](
+                                                       const std::string& dataset) {
+                                                     return terugmeldingen->CountOpen(dataset);
+                                                   });
   impl->executor = std::make_unique<BlockingExecutor>(options.write_threads);
   const ServiceDeps deps{impl->policy.get(), impl->store.get(), impl->executor.get(),
                          options.default_stream_deadline};
   impl->catalog_service = std::make_unique<CatalogServiceImpl>(impl->catalog.get(), deps);
   impl->audit_service = std::make_unique<AuditServiceImpl>(impl->audit_queries.get(), deps);
   impl->lineage_service = std::make_unique<LineageServiceImpl>(impl->lineage.get(), deps);
+  impl->quality_service = std::make_unique<QualityServiceImpl>(impl->quality.get(), deps);
+  impl->terugmelding_service =
+      std::make_unique<TerugmeldingServiceImpl>(impl->terugmeldingen.get(), deps);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -134,6 +151,8 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
   builder.RegisterService(impl->catalog_service.get());
   builder.RegisterService(impl->audit_service.get());
   builder.RegisterService(impl->lineage_service.get());
+  builder.RegisterService(impl->quality_service.get());
+  builder.RegisterService(impl->terugmelding_service.get());
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options.max_concurrent_streams);
   // gRPC enables SO_REUSEPORT by default: a second server could then bind
   // the same port and receive part of the connections. Refuse instead.

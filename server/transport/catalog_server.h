@@ -16,6 +16,8 @@
 #include "absl/time/time.h"
 #include "server/core/dataset_catalog.h"
 #include "server/core/lineage_catalog.h"
+#include "server/core/quality_catalog.h"
+#include "server/core/terugmelding_catalog.h"
 
 namespace catalog::server {
 
@@ -49,6 +51,10 @@ struct ServerOptions {
   CatalogLimits limits;
   // Traversal budgets and lineage limits.
   LineageLimits lineage_limits;
+  // Quality: staleness period, batch limit, clock.
+  QualityOptions quality;
+  // Terugmeldingen: page limits, handling periods, the clock.
+  TerugmeldingOptions terugmelding;
   // Threads that carry blocking (durable) writes; bounds the writes that can
   // share one WAL sync.
   int write_threads = 64;

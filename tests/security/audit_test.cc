@@ -20,6 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "api/resource_names.h"
+#include "catalog/v1/quality_service.grpc.pb.h"
 #include "server/security/authorization.h"
 #include "storage/audit_chain.h"
 #include "storage/catalog_store.h"
@@ -518,6 +519,37 @@ TEST_F(AuditTest, UnknownPrincipalIsDeniedEveryRpcAndAudited) {
          v1::ListLineageFindingsResponse());
     call(&Stub::IngestOpenLineage, v1::IngestOpenLineageRequest(),
          v1::IngestOpenLineageResponse());
+  }
+  {
+    namespace v1 = catalog::v1;
+    using Stub = v1::TerugmeldingService::Stub;
+    auto reports = v1::TerugmeldingService::NewStub(server_->Channel(kUnknownPrincipal));
+    auto call = [&](auto method, auto request, auto response) {
+      statuses.push_back(((*reports).*method)(Context().get(), request, &response));
+    };
+    call(&Stub::FileTerugmelding, v1::FileTerugmeldingRequest(), v1::Terugmelding());
+    call(&Stub::GetTerugmelding, v1::GetTerugmeldingRequest(), v1::Terugmelding());
+    call(&Stub::ListTerugmeldingen, v1::ListTerugmeldingenRequest(),
+         v1::ListTerugmeldingenResponse());
+    call(&Stub::TransitionTerugmelding, v1::TransitionTerugmeldingRequest(),
+         v1::Terugmelding());
+    call(&Stub::ListMyTerugmeldingen, v1::ListMyTerugmeldingenRequest(),
+         v1::ListTerugmeldingenResponse());
+  }
+  {
+    namespace v1 = catalog::v1;
+    using Stub = v1::QualityService::Stub;
+    auto quality = v1::QualityService::NewStub(server_->Channel(kUnknownPrincipal));
+    auto call = [&](auto method, auto request, auto response) {
+      statuses.push_back(((*quality).*method)(Context().get(), request, &response));
+    };
+    call(&Stub::RecordMeasurement, v1::RecordMeasurementRequest(), v1::Measurement());
+    call(&Stub::ListMeasurements, v1::ListMeasurementsRequest(), v1::ListMeasurementsResponse());
+    call(&Stub::GetQualityReport, v1::GetQualityReportRequest(), v1::QualityReport());
+    auto context = Context();
+    auto stream = quality->RecordMeasurements(context.get());
+    stream->WritesDone();
+    statuses.push_back(stream->Finish());
   }
   for (const grpc::Status& status : statuses) {
     EXPECT_TRUE(

@@ -16,6 +16,7 @@
 #include "catalog/v1/audit_service.pb.h"
 #include "catalog/v1/catalog_service.pb.h"
 #include "catalog/v1/lineage_service.pb.h"
+#include "catalog/v1/quality_service.pb.h"
 #include "server/security/identity.h"
 #include "server/security/policy.h"
 #include "tests/security/security_support.h"
@@ -146,7 +147,8 @@ TEST(AuthorizationTable, CoversEveryRpcOfTheServicesExactlyOnce) {
   std::set<std::string> served;
   for (const char* name :
        {"catalog.v1.CatalogService", "catalog.v1.AuditService",
-        "catalog.v1.LineageService"}) {
+        "catalog.v1.LineageService",
+        "catalog.v1.TerugmeldingService", "catalog.v1.QualityService"}) {
     const google::protobuf::ServiceDescriptor* service =
         google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
             name);

@@ -17,6 +17,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "api/resource_names.h"
+#include "catalog/v1/quality_service.grpc.pb.h"
 #include "server/security/authorization.h"
 #include "tests/integration/grpc_expectations.h"
 #include "tests/security/security_support.h"
@@ -150,6 +151,8 @@ class SecurityMatrixTest : public ::testing::TestWithParam<MatrixCase> {
   void RunListAuditEvents();
   void RunVerifyAuditTrail();
   void RunLineage();
+  void RunTerugmelding();
+  void RunQuality();
   // The target with an edge from an openbaar source into it, both created by
   // the admin; returns the source's id.
   std::string CreateTargetWithSource();
@@ -454,6 +457,133 @@ void SecurityMatrixTest::RunLineage() {
   ExpectStatus(status, expected);
 }
 
+// Every TerugmeldingService row. The table lets every role call it; the
+// data rules decide: a hidden dataset is NOT_FOUND (as missing), a report is
+// filed by the caller when it may see the dataset (else by the admin), and
+// only stewards, owners and admins handle reports (list them, move them on).
+void SecurityMatrixTest::RunTerugmelding() {
+  namespace v1 = catalog::v1;
+  namespace m = server::method;
+  CreateTarget();
+  const auto reports = v1::TerugmeldingService::NewStub(server_->Channel(who_.name));
+  const auto admin_reports = v1::TerugmeldingService::NewStub(server_->Channel("admin"));
+  const bool handler = who_.role == server::Role::kSteward ||
+                       who_.role == server::Role::kOwner || who_.role == server::Role::kAdmin;
+  v1::FileTerugmeldingRequest file;
+  file.mutable_terugmelding()->set_dataset(id_);
+  file.mutable_terugmelding()->set_explanation("twijfel");
+  v1::Terugmelding filed;
+  if (method_ != m::kFileTerugmelding) {
+    // The caller's own report where it can file one, else the admin's.
+    auto& filer = allowed_ && visible_ ? reports : admin_reports;
+    ASSERT_TRUE(IsOk(filer->FileTerugmelding(Context().get(), file, &filed)));
+  }
+  grpc::Status status;
+  StatusCode expected = ReadCode();
+  if (method_ == m::kFileTerugmelding) {
+    status = reports->FileTerugmelding(Context().get(), file, &filed);
+    if (status.ok()) {
+      EXPECT_EQ(filed.reporter_principal(), who_.name);
+    }
+  } else if (method_ == m::kGetTerugmelding) {
+    v1::GetTerugmeldingRequest request;
+    request.set_name(filed.name());
+    v1::Terugmelding got;
+    status = reports->GetTerugmelding(Context().get(), request, &got);
+  } else if (method_ == m::kListTerugmeldingen) {
+    v1::ListTerugmeldingenRequest request;
+    request.set_dataset(id_);
+    v1::ListTerugmeldingenResponse response;
+    status = reports->ListTerugmeldingen(Context().get(), request, &response);
+    if (expected == StatusCode::OK && !handler && who_.role != server::Role::kAuditor) {
+      expected = StatusCode::PERMISSION_DENIED;
+    }
+    if (status.ok()) {
+      EXPECT_EQ(response.terugmeldingen_size(), 1);
+    }
+  } else if (method_ == m::kTransitionTerugmelding) {
+    v1::TransitionTerugmeldingRequest request;
+    request.set_name(filed.name());
+    request.set_status(v1::TERUGMELDING_STATUS_IN_BEHANDELING);
+    v1::Terugmelding moved;
+    status = reports->TransitionTerugmelding(Context().get(), request, &moved);
+    if (expected == StatusCode::OK && !handler) expected = StatusCode::PERMISSION_DENIED;
+    v1::GetTerugmeldingRequest get;
+    get.set_name(filed.name());
+    v1::Terugmelding stored;
+    ASSERT_TRUE(IsOk(admin_reports->GetTerugmelding(Context().get(), get, &stored)));
+    EXPECT_EQ(stored.status(), expected == StatusCode::OK
+                                   ? v1::TERUGMELDING_STATUS_IN_BEHANDELING
+                                   : v1::TERUGMELDING_STATUS_GEMELD);
+  } else if (method_ == m::kListMyTerugmeldingen) {
+    v1::ListMyTerugmeldingenRequest request;
+    request.set_page_size(1000);
+    v1::ListTerugmeldingenResponse response;
+    status = reports->ListMyTerugmeldingen(Context().get(), request, &response);
+    expected = allowed_ ? StatusCode::OK : StatusCode::PERMISSION_DENIED;
+    if (status.ok()) {
+      EXPECT_EQ(response.DebugString().find(id_) != std::string::npos, visible_)
+          << "the caller's own report, and only that, names the dataset";
+    }
+  } else {
+    FAIL() << "the matrix has no terugmelding call for " << method_ << "; add one";
+  }
+  ExpectStatus(status, expected);
+}
+
+// Every QualityService row is about the target dataset: the table, then the
+// clearance (hidden answers like missing).
+void SecurityMatrixTest::RunQuality() {
+  namespace v1 = catalog::v1;
+  namespace m = server::method;
+  CreateTarget();
+  auto quality = v1::QualityService::NewStub(server_->Channel(who_.name));
+  v1::Measurement measurement;
+  measurement.set_dataset(id_);
+  measurement.set_dimension(v1::QUALITY_DIMENSION_JUISTHEID);
+  measurement.set_score(90);
+  grpc::Status status;
+  if (method_ == m::kRecordMeasurement) {
+    v1::RecordMeasurementRequest request;
+    *request.mutable_measurement() = measurement;
+    v1::Measurement stored;
+    status = quality->RecordMeasurement(Context().get(), request, &stored);
+  } else if (method_ == m::kRecordMeasurements) {
+    auto context = Context();
+    auto stream = quality->RecordMeasurements(context.get());
+    v1::RecordMeasurementsRequest batch;
+    *batch.add_measurements() = measurement;
+    stream->Write(batch);
+    stream->WritesDone();
+    v1::RecordMeasurementsResponse response;
+    const bool answered = stream->Read(&response);
+    status = stream->Finish();
+    if (!allowed_) return ExpectStatus(status, StatusCode::PERMISSION_DENIED);
+    ASSERT_TRUE(IsOk(status));
+    ASSERT_TRUE(answered);
+    ASSERT_EQ(response.results_size(), 1);
+    EXPECT_EQ(response.results(0).code(),
+              static_cast<int>(visible_ ? StatusCode::OK : StatusCode::NOT_FOUND));
+    if (!visible_) {
+      EXPECT_EQ(response.results(0).message(), api::DatasetNotFoundError(id_).message());
+    }
+    return;
+  } else if (method_ == m::kListMeasurements) {
+    v1::ListMeasurementsRequest request;
+    request.set_dataset(id_);
+    v1::ListMeasurementsResponse response;
+    status = quality->ListMeasurements(Context().get(), request, &response);
+  } else if (method_ == m::kGetQualityReport) {
+    v1::GetQualityReportRequest request;
+    request.set_dataset(id_);
+    v1::QualityReport report;
+    status = quality->GetQualityReport(Context().get(), request, &report);
+  } else {
+    FAIL() << "the matrix has no quality call for " << method_ << "; add one";
+  }
+  ExpectStatus(status, ReadCode());
+}
+
 TEST_P(SecurityMatrixTest, OutcomeFollowsTableAndClearance) {
   SCOPED_TRACE(absl::StrCat(method_, " by ", who_.name, " on a ",
                             LevelName(level_), " dataset: table ",
@@ -470,6 +600,8 @@ TEST_P(SecurityMatrixTest, OutcomeFollowsTableAndClearance) {
   if (method_ == m::kListAuditEvents) return RunListAuditEvents();
   if (method_ == m::kVerifyAuditTrail) return RunVerifyAuditTrail();
   if (absl::StartsWith(method_, "/catalog.v1.LineageService/")) return RunLineage();
+  if (absl::StartsWith(method_, "/catalog.v1.TerugmeldingService/")) return RunTerugmelding();
+  if (absl::StartsWith(method_, "/catalog.v1.QualityService/")) return RunQuality();
   FAIL() << "the matrix has no call for " << method_ << "; add one";
 }
 

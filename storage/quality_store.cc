@@ -1,0 +1,252 @@
+// CatalogStore: quality measurements and their monthly aggregates. A
+// measurement is written with a merge into the aggregate of its dataset,
+// dimension and month, in the same atomic write, so a quality report reads
+// at most a year of aggregates per dimension instead of every measurement.
+#include <climits>
+#include <cmath>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "api/resource_names.h"
+#include "storage/store_impl.h"
+
+namespace catalog::storage {
+namespace {
+
+using catalog::v1::Measurement;
+
+int64_t ScoreE4(double score) { return std::llround(score * 10000.0); }
+
+// Month index (year*12 + month - 1) of a time, in UTC.
+uint32_t MonthOf(int64_t micros) {
+  const absl::CivilMonth month =
+      absl::ToCivilMonth(absl::FromUnixMicros(micros), absl::UTCTimeZone());
+  return static_cast<uint32_t>(month.year() * 12 + month.month() - 1);
+}
+
+int64_t MeasuredMicros(const Measurement& m) {
+  return TimeUtil::TimestampToMicroseconds(m.measured_at());
+}
+
+std::string IdOfDataset(const std::string& name) {
+  return name.substr(name.find('/') + 1);
+}
+
+// Adds aggregate values: (count, sum) + (count, sum).
+class AggregateMergeOperator : public rocksdb::AssociativeMergeOperator {
+ public:
+  bool Merge(const rocksdb::Slice& /*key*/, const rocksdb::Slice* existing,
+             const rocksdb::Slice& value, std::string* new_value,
+             rocksdb::Logger* /*logger*/) const override {
+    uint64_t count = 0, add_count = 0;
+    int64_t sum = 0, add_sum = 0;
+    if (existing != nullptr && !ParseAggregateValue(existing->ToStringView(), &count, &sum)) {
+      return false;
+    }
+    if (!ParseAggregateValue(value.ToStringView(), &add_count, &add_sum)) return false;
+    *new_value = AggregateValue(count + add_count, sum + add_sum);
+    return true;
+  }
+  const char* Name() const override { return "catalog.QualityAggregate"; }
+};
+
+}  // namespace
+
+std::shared_ptr<rocksdb::MergeOperator> NewAggregateMergeOperator() {
+  return std::make_shared<AggregateMergeOperator>();
+}
+
+std::vector<MeasurementWriteResult> CatalogStore::RecordMeasurements(
+    std::vector<Measurement> measurements, const WriteContext& context) {
+  std::vector<MeasurementWriteResult> results(measurements.size());
+  std::vector<std::string> ids;
+  for (const Measurement& m : measurements) ids.push_back(IdOfDataset(m.dataset()));
+  auto locks = impl_->LockIds({ids.begin(), ids.end()});
+  const rocksdb::ReadOptions read;
+  std::vector<size_t> planned;
+  std::set<std::string> known;
+  for (size_t i = 0; i < measurements.size(); ++i) {
+    if (!known.contains(ids[i])) {
+      absl::StatusOr<std::optional<Dataset>> dataset = impl_->ReadCurrent(read, ids[i]);
+      if (!dataset.ok()) {
+        results[i].status = dataset.status();
+        continue;
+      }
+      if (!dataset->has_value()) {
+        results[i].status = api::DatasetNotFoundError(ids[i]);
+        continue;
+      }
+      known.insert(ids[i]);
+    }
+    planned.push_back(i);
+  }
+  if (planned.empty()) return results;
+  const absl::Status committed = impl_->Commit(
+      planned.size(),
+      [&](uint64_t revision, rocksdb::WriteBatch* batch) {
+        for (size_t i : planned) {
+          Measurement& m = measurements[i];
+          const auto dimension = static_cast<uint8_t>(m.dimension());
+          const int64_t micros = MeasuredMicros(m);
+          m.set_revision(static_cast<int64_t>(revision));
+          m.set_name(absl::StrCat(m.dataset(), "/measurements/",
+                                  catalog::v1::QualityDimension_Name(m.dimension()), "/",
+                                  revision));
+          batch->Put(impl_->cf(Cf::kMeasurements),
+                     MeasurementKey(ids[i], dimension, micros, revision), m.SerializeAsString());
+          batch->Merge(impl_->cf(Cf::kMeasurements),
+                       AggregateKey(ids[i], dimension, MonthOf(micros)),
+                       AggregateValue(1, ScoreE4(m.score())));
+          impl_->AddChangeLog(batch, revision, CHANGE_KIND_CREATE, m.name(), context);
+          ++revision;
+        }
+      },
+      context);
+  for (size_t i : planned) {
+    results[i].status = committed;
+    if (committed.ok()) results[i].stored = std::move(measurements[i]);
+  }
+  return results;
+}
+
+absl::StatusOr<MeasurementPage> CatalogStore::ListMeasurements(
+    const MeasurementQuery& query) const {
+  // Newest first within each dimension: iterate backwards from the end of
+  // the dataset's (or dimension's) range. The cursor is the last key seen.
+  const std::string prefix =
+      query.dimension == catalog::v1::QUALITY_DIMENSION_UNSPECIFIED
+          ? MeasurementPrefix(query.dataset)
+          : MeasurementPrefix(query.dataset, static_cast<uint8_t>(query.dimension));
+  ScopedSnapshot snapshot(impl_->db);
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(snapshot.Options(), impl_->cf(Cf::kMeasurements)));
+  if (query.cursor.empty()) {
+    it->SeekForPrev(PrefixSuccessor(prefix));
+    if (it->Valid() && !it->key().starts_with(prefix)) it->Prev();
+  } else {
+    if (!absl::StartsWith(query.cursor, prefix)) {
+      return absl::InvalidArgumentError("page_token: not a token of this listing");
+    }
+    it->SeekForPrev(query.cursor);
+    if (it->Valid() && it->key() == query.cursor) it->Prev();
+  }
+  // Per dimension newest first: with all dimensions the backward scan gives
+  // the last dimension first; that order is documented as "by dimension".
+  MeasurementPage page;
+  size_t scanned = 0;
+  std::string last;
+  const int64_t from = query.from == absl::InfinitePast() ? INT64_MIN : absl::ToUnixMicros(query.from);
+  const int64_t to = query.to == absl::InfiniteFuture() ? INT64_MAX : absl::ToUnixMicros(query.to);
+  for (; it->Valid() && it->key().starts_with(prefix); it->Prev()) {
+    if (page.measurements.size() == query.limit || scanned == query.scan_budget) {
+      page.next_cursor = last;
+      break;
+    }
+    ++scanned;
+    last = it->key().ToString();
+    std::string dataset;
+    uint8_t dimension = 0;
+    int64_t micros = 0;
+    uint64_t revision = 0;
+    if (!ParseMeasurementKey(it->key().ToStringView(), &dataset, &dimension, &micros, &revision)) {
+      return absl::DataLossError("a measurement key is corrupt");
+    }
+    if (micros < from || micros >= to) continue;
+    Measurement& m = page.measurements.emplace_back();
+    if (!m.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError(absl::StrCat("measurement ", revision, " is corrupt"));
+    }
+  }
+  if (!it->status().ok()) return FromRocksStatus(it->status(), "listing measurements");
+  return page;
+}
+
+absl::StatusOr<std::optional<Measurement>> CatalogStore::LatestMeasurement(
+    const std::string& dataset, catalog::v1::QualityDimension dimension) const {
+  const std::string prefix = MeasurementPrefix(dataset, static_cast<uint8_t>(dimension));
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(Cf::kMeasurements)));
+  it->SeekForPrev(PrefixSuccessor(prefix));
+  if (!it->status().ok()) return FromRocksStatus(it->status(), "reading measurements");
+  if (!it->Valid() || !it->key().starts_with(prefix)) return std::optional<Measurement>();
+  Measurement m;
+  if (!m.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+    return absl::DataLossError("a measurement is corrupt");
+  }
+  return std::optional<Measurement>(std::move(m));
+}
+
+absl::StatusOr<std::vector<MonthlyAggregate>> CatalogStore::MonthlyAggregates(
+    const std::string& dataset, catalog::v1::QualityDimension dimension, int first_month,
+    int last_month) const {
+  const auto dim = static_cast<uint8_t>(dimension);
+  const std::string prefix = AggregatePrefix(dataset, dim);
+  std::vector<MonthlyAggregate> months;
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(Cf::kMeasurements)));
+  for (it->Seek(AggregateKey(dataset, dim, static_cast<uint32_t>(first_month)));
+       it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    std::string id;
+    uint8_t ignored = 0;
+    uint32_t month = 0;
+    uint64_t count = 0;
+    int64_t sum = 0;
+    if (!ParseAggregateKey(it->key().ToStringView(), &id, &ignored, &month) ||
+        !ParseAggregateValue(it->value().ToStringView(), &count, &sum)) {
+      return absl::DataLossError("a quality aggregate is corrupt");
+    }
+    if (static_cast<int>(month) > last_month) break;
+    months.push_back({static_cast<int>(month / 12), static_cast<int>(month % 12) + 1,
+                      static_cast<int64_t>(count), static_cast<double>(sum) / 10000.0});
+  }
+  if (!it->status().ok()) return FromRocksStatus(it->status(), "reading quality aggregates");
+  return months;
+}
+
+absl::Status CatalogStore::Impl::CheckMeasurements(
+    const rocksdb::ReadOptions& read, const std::function<void(std::string)>& problem) const {
+  // Recompute every aggregate from the measurements and compare.
+  std::map<std::string, std::pair<uint64_t, int64_t>> expected;
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(read, cf(Cf::kMeasurements)));
+  const std::string measurements(1, '\x01');
+  for (it->Seek(measurements); it->Valid() && it->key().starts_with(measurements); it->Next()) {
+    std::string dataset;
+    uint8_t dimension = 0;
+    int64_t micros = 0;
+    uint64_t revision = 0;
+    Measurement m;
+    if (!ParseMeasurementKey(it->key().ToStringView(), &dataset, &dimension, &micros, &revision) ||
+        !m.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      problem(absl::StrCat("measurement ", absl::CHexEscape(it->key().ToString()), " is corrupt"));
+      continue;
+    }
+    auto& [count, sum] = expected[AggregateKey(dataset, dimension, MonthOf(micros))];
+    ++count;
+    sum += ScoreE4(m.score());
+  }
+  const std::string aggregates(1, '\x02');
+  for (it->Seek(aggregates); it->Valid() && it->key().starts_with(aggregates); it->Next()) {
+    uint64_t count = 0;
+    int64_t sum = 0;
+    auto found = expected.find(it->key().ToString());
+    if (!ParseAggregateValue(it->value().ToStringView(), &count, &sum) || found == expected.end() ||
+        found->second != std::make_pair(count, sum)) {
+      problem(absl::StrCat("quality aggregate ", absl::CHexEscape(it->key().ToString()),
+                           " does not match its measurements"));
+    }
+    if (found != expected.end()) expected.erase(found);
+  }
+  for (const auto& [key, value] : expected) {
+    problem(absl::StrCat("quality aggregate ", absl::CHexEscape(key), " is missing"));
+  }
+  if (!it->status().ok()) return FromRocksStatus(it->status(), "checking measurements");
+  return absl::OkStatus();
+}
+
+}  // namespace catalog::storage
