@@ -77,7 +77,12 @@ absl::StatusOr<std::unique_ptr<CatalogStore>> CatalogStore::Open(
   for (const ColumnFamilySpec& spec : kColumnFamilies) {
     rocksdb::ColumnFamilyOptions options = cf_options;
     // Monthly quality aggregates are counters: merged, never read first.
-    if (spec.id == Cf::kMeasurements) options.merge_operator = NewAggregateMergeOperator();
+    if (spec.id == Cf::kMeasurements) {
+      options.merge_operator = NewAggregateMergeOperator();
+      // Fold an aggregate's merge operands in the memtable once a few have
+      // stacked up, so that reading it never applies a month of them.
+      options.max_successive_merges = 8;
+    }
     descriptors.emplace_back(std::string(spec.name), options);
   }
   rocksdb::Status s = rocksdb::DB::Open(db_options, options.path, descriptors,

@@ -73,13 +73,16 @@ std::vector<MeasurementWriteResult> CatalogStore::RecordMeasurements(
   std::set<std::string> known;
   for (size_t i = 0; i < measurements.size(); ++i) {
     if (!known.contains(ids[i])) {
-      absl::StatusOr<std::optional<Dataset>> dataset = impl_->ReadCurrent(read, ids[i]);
-      if (!dataset.ok()) {
-        results[i].status = dataset.status();
+      // Existence only: the record is not parsed.
+      rocksdb::PinnableSlice value;
+      rocksdb::Status s =
+          impl_->db->Get(read, impl_->cf(Cf::kDatasets), DatasetKey(ids[i]), &value);
+      if (s.IsNotFound()) {
+        results[i].status = api::DatasetNotFoundError(ids[i]);
         continue;
       }
-      if (!dataset->has_value()) {
-        results[i].status = api::DatasetNotFoundError(ids[i]);
+      if (!s.ok()) {
+        results[i].status = FromRocksStatus(s, "reading dataset");
         continue;
       }
       known.insert(ids[i]);
