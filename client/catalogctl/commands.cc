@@ -109,10 +109,15 @@ void AddPageOptions(CLI::App* command, PageOptions* page,
   command->add_flag("--all", page->all, "fetch and print every page");
 }
 
+absl::Status FailedItemsStatus(int64_t failed, int64_t total,
+                               absl::string_view items) {
+  if (failed == 0) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat(failed, " of ", total, " ", items, " were not stored"));
+}
+
 absl::Status FailedItemsStatus(const client::BulkLoadResult& result) {
-  if (result.failed == 0) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat(
-      result.failed, " of ", result.total(), " datasets were not stored"));
+  return FailedItemsStatus(result.failed, result.total(), "datasets");
 }
 
 }  // namespace catalog::catalogctl

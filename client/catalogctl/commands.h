@@ -103,6 +103,8 @@ void RegisterDemoCommands(CLI::App& app, CommandRegistry& registry);
 void RegisterAuditCommands(CLI::App& app, CommandRegistry& registry);
 void RegisterLineageCommands(CLI::App& app, CommandRegistry& registry);
 void RegisterPartyCommands(CLI::App& app, CommandRegistry& registry);
+void RegisterQualityCommands(CLI::App& app, CommandRegistry& registry);
+void RegisterReportCommands(CLI::App& app, CommandRegistry& registry);
 
 // ---- Helpers shared by the handlers ----
 
@@ -132,6 +134,17 @@ absl::StatusOr<E> ParseEnumFlag(absl::string_view text,
   absl::StatusOr<E> value = catalog::api::ParseEnum<E>(text, flag);
   if (!value.ok()) return client::MarkUsageError(value.status());
   return value;
+}
+
+// Calls `set` on `message` with enum flag `text` parsed, unless the flag was
+// not given (empty).
+template <typename E, typename Message>
+absl::Status SetEnumField(const std::string& text, absl::string_view flag,
+                          Message* message, void (Message::*set)(E)) {
+  if (text.empty()) return absl::OkStatus();
+  CATALOGCTL_ASSIGN_OR_RETURN(E value, ParseEnumFlag<E>(text, flag));
+  (message->*set)(value);
+  return absl::OkStatus();
 }
 
 // "true"/"false" (also yes/no, ja/nee, 1/0); a usage error naming `flag`
@@ -202,6 +215,9 @@ absl::Status ListPages(
 // OK when no item of a finished bulk load failed; otherwise INVALID_ARGUMENT
 // (exit code 3) saying how many failed.
 absl::Status FailedItemsStatus(const client::BulkLoadResult& result);
+// As above for `failed` of `total` `items` ("measurements").
+absl::Status FailedItemsStatus(int64_t failed, int64_t total,
+                               absl::string_view items);
 
 }  // namespace catalog::catalogctl
 

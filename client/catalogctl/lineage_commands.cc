@@ -55,17 +55,6 @@ absl::Status SetEndpoints(const std::string& source, const std::string& target,
   return absl::OkStatus();
 }
 
-// Calls `set` on `message` with enum flag `text` parsed, unless the flag was
-// not given (empty).
-template <typename E, typename Message>
-absl::Status SetEnumField(const std::string& text, absl::string_view flag,
-                          Message* message, void (Message::*set)(E)) {
-  if (text.empty()) return absl::OkStatus();
-  CATALOGCTL_ASSIGN_OR_RETURN(E value, ParseEnumFlag<E>(text, flag));
-  (message->*set)(value);
-  return absl::OkStatus();
-}
-
 // Binds the positional SOURCE and TARGET of an edge.
 void AddEdgeArguments(CLI::App* command, std::string* source,
                       std::string* target, bool required) {

@@ -26,7 +26,8 @@ using RegisterFn = void (*)(CLI::App&, CommandRegistry&);
 // The command groups, in the order of --help.
 constexpr RegisterFn kCommandGroups[] = {
     RegisterDatasetCommands, RegisterLineageCommands, RegisterPartyCommands,
-    RegisterAuditCommands,   RegisterDemoCommands,
+    RegisterQualityCommands, RegisterReportCommands,  RegisterAuditCommands,
+    RegisterDemoCommands,
 };
 
 void AddGlobalOptions(CLI::App& app, GlobalOptions& globals) {

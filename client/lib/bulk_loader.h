@@ -1,19 +1,23 @@
-// Bulk loading datasets through the UpsertDatasets stream.
+// Bulk loading through the batch streams: datasets through UpsertDatasets,
+// measurements through RecordMeasurements. Both are driven the same way.
 #ifndef CATALOG_CLIENT_LIB_BULK_LOADER_H_
 #define CATALOG_CLIENT_LIB_BULK_LOADER_H_
 
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "catalog/v1/catalog_service.grpc.pb.h"
+#include "catalog/v1/quality_service.grpc.pb.h"
 #include "client/lib/connection.h"
 
 namespace catalog::client {
 
-// Largest batch the server accepts (UpsertDatasetsRequest).
+// Largest batch the server accepts (UpsertDatasetsRequest,
+// RecordMeasurementsRequest).
 inline constexpr int kMaxBatchSize = 1000;
 // Batches sent but not yet answered. Enough to keep the server busy while
 // a response travels back; bounded so memory stays bounded.
@@ -50,6 +54,30 @@ absl::StatusOr<BulkLoadResult> BulkLoad(
     catalog::v1::CatalogService::Stub& stub, const ConnectionOptions& options,
     const std::function<bool(catalog::v1::Dataset*)>& next,
     int batch_size = 500);
+
+// A failed measurement of RecordMeasurementsBulk.
+struct MeasurementFailure {
+  // 0-based position of the measurement in the load.
+  int64_t index = 0;
+  int32_t code = 0;
+  std::string message;
+};
+
+struct MeasurementLoadResult {
+  int64_t recorded = 0;
+  int64_t failed = 0;
+  // The first kMaxFailuresKept failed items.
+  std::vector<MeasurementFailure> failures;
+
+  int64_t total() const { return recorded + failed; }
+};
+
+// As BulkLoad, for measurements through RecordMeasurements: the same
+// batching, flow control, per-item failures and stream errors.
+absl::StatusOr<MeasurementLoadResult> RecordMeasurementsBulk(
+    catalog::v1::QualityService::Stub& stub, const ConnectionOptions& options,
+    const std::function<bool(catalog::v1::Measurement*)>& next,
+    int batch_size = kMaxBatchSize);
 
 }  // namespace catalog::client
 

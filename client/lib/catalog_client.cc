@@ -17,6 +17,8 @@ CatalogClient::CatalogClient(std::shared_ptr<grpc::Channel> channel,
       stub_(v1::CatalogService::NewStub(channel_)),
       audit_stub_(v1::AuditService::NewStub(channel_)),
       lineage_stub_(v1::LineageService::NewStub(channel_)),
+      quality_stub_(v1::QualityService::NewStub(channel_)),
+      terugmelding_stub_(v1::TerugmeldingService::NewStub(channel_)),
       options_(std::move(options)) {}
 
 // ---- CatalogService ----
@@ -128,6 +130,66 @@ absl::StatusOr<v1::IngestOpenLineageResponse> CatalogClient::IngestOpenLineage(
     const v1::IngestOpenLineageRequest& request) {
   return Call(*lineage_stub_, &v1::LineageService::Stub::IngestOpenLineage,
               request);
+}
+
+// ---- QualityService ----
+
+absl::StatusOr<v1::Measurement> CatalogClient::RecordMeasurement(
+    const v1::RecordMeasurementRequest& request) {
+  return Call(*quality_stub_, &v1::QualityService::Stub::RecordMeasurement,
+              request);
+}
+
+absl::StatusOr<v1::ListMeasurementsResponse> CatalogClient::ListMeasurements(
+    const v1::ListMeasurementsRequest& request) {
+  return Call(*quality_stub_, &v1::QualityService::Stub::ListMeasurements,
+              request);
+}
+
+absl::StatusOr<v1::QualityReport> CatalogClient::GetQualityReport(
+    const v1::GetQualityReportRequest& request) {
+  return Call(*quality_stub_, &v1::QualityService::Stub::GetQualityReport,
+              request);
+}
+
+// ---- TerugmeldingService ----
+
+absl::StatusOr<v1::Terugmelding> CatalogClient::FileTerugmelding(
+    const v1::FileTerugmeldingRequest& request) {
+  return Call(*terugmelding_stub_,
+              &v1::TerugmeldingService::Stub::FileTerugmelding, request);
+}
+
+absl::StatusOr<v1::Terugmelding> CatalogClient::GetTerugmelding(
+    const v1::GetTerugmeldingRequest& request) {
+  return Call(*terugmelding_stub_,
+              &v1::TerugmeldingService::Stub::GetTerugmelding, request);
+}
+
+absl::StatusOr<v1::ListTerugmeldingenResponse>
+CatalogClient::ListTerugmeldingen(
+    const v1::ListTerugmeldingenRequest& request) {
+  return Call(*terugmelding_stub_,
+              &v1::TerugmeldingService::Stub::ListTerugmeldingen, request);
+}
+
+absl::StatusOr<v1::Terugmelding> CatalogClient::TransitionTerugmelding(
+    const v1::TransitionTerugmeldingRequest& request) {
+  return Call(*terugmelding_stub_,
+              &v1::TerugmeldingService::Stub::TransitionTerugmelding, request);
+}
+
+absl::StatusOr<v1::ListTerugmeldingenResponse>
+CatalogClient::ListMyTerugmeldingen(
+    const v1::ListMyTerugmeldingenRequest& request) {
+  return Call(*terugmelding_stub_,
+              &v1::TerugmeldingService::Stub::ListMyTerugmeldingen, request);
+}
+
+absl::StatusOr<MeasurementLoadResult> CatalogClient::RecordMeasurements(
+    const std::function<bool(v1::Measurement*)>& next, int batch_size) {
+  return client::RecordMeasurementsBulk(*quality_stub_, options_, next,
+                                        batch_size);
 }
 
 absl::StatusOr<BulkLoadResult> CatalogClient::BulkLoad(

@@ -1,5 +1,6 @@
 // CatalogClient: the calls of catalogd's services (CatalogService,
-// AuditService, LineageService) as functions returning absl::StatusOr, over
+// AuditService, LineageService, QualityService, TerugmeldingService) as
+// functions returning absl::StatusOr, over
 // one channel.
 // Every unary call gets a fresh context (deadline and purpose from
 // ConnectionOptions) and its gRPC status converted in one place.
@@ -19,6 +20,7 @@
 #include "catalog/v1/audit_service.grpc.pb.h"
 #include "catalog/v1/catalog_service.grpc.pb.h"
 #include "catalog/v1/lineage_service.grpc.pb.h"
+#include "catalog/v1/quality_service.grpc.pb.h"
 #include "client/lib/bulk_loader.h"
 #include "client/lib/connection.h"
 #include "client/lib/status.h"
@@ -88,10 +90,36 @@ class CatalogClient {
   absl::StatusOr<catalog::v1::IngestOpenLineageResponse> IngestOpenLineage(
       const catalog::v1::IngestOpenLineageRequest& request);
 
+  // The RPCs of QualityService. Errors as above, and those listed in
+  // quality_service.proto.
+  absl::StatusOr<catalog::v1::Measurement> RecordMeasurement(
+      const catalog::v1::RecordMeasurementRequest& request);
+  absl::StatusOr<catalog::v1::ListMeasurementsResponse> ListMeasurements(
+      const catalog::v1::ListMeasurementsRequest& request);
+  absl::StatusOr<catalog::v1::QualityReport> GetQualityReport(
+      const catalog::v1::GetQualityReportRequest& request);
+
+  // The RPCs of TerugmeldingService. Errors as above (FAILED_PRECONDITION
+  // for a transition the status machine does not allow).
+  absl::StatusOr<catalog::v1::Terugmelding> FileTerugmelding(
+      const catalog::v1::FileTerugmeldingRequest& request);
+  absl::StatusOr<catalog::v1::Terugmelding> GetTerugmelding(
+      const catalog::v1::GetTerugmeldingRequest& request);
+  absl::StatusOr<catalog::v1::ListTerugmeldingenResponse> ListTerugmeldingen(
+      const catalog::v1::ListTerugmeldingenRequest& request);
+  absl::StatusOr<catalog::v1::Terugmelding> TransitionTerugmelding(
+      const catalog::v1::TransitionTerugmeldingRequest& request);
+  absl::StatusOr<catalog::v1::ListTerugmeldingenResponse> ListMyTerugmeldingen(
+      const catalog::v1::ListMyTerugmeldingenRequest& request);
+
   // BulkLoad() over this client's stub; see bulk_loader.h.
   absl::StatusOr<BulkLoadResult> BulkLoad(
       const std::function<bool(catalog::v1::Dataset*)>& next,
       int batch_size = 500);
+  // RecordMeasurementsBulk() over this client's stub; see bulk_loader.h.
+  absl::StatusOr<MeasurementLoadResult> RecordMeasurements(
+      const std::function<bool(catalog::v1::Measurement*)>& next,
+      int batch_size = kMaxBatchSize);
 
   const ConnectionOptions& options() const { return options_; }
   catalog::v1::CatalogService::Stub& stub() { return *stub_; }
@@ -118,6 +146,8 @@ class CatalogClient {
   std::unique_ptr<catalog::v1::CatalogService::Stub> stub_;
   std::unique_ptr<catalog::v1::AuditService::Stub> audit_stub_;
   std::unique_ptr<catalog::v1::LineageService::Stub> lineage_stub_;
+  std::unique_ptr<catalog::v1::QualityService::Stub> quality_stub_;
+  std::unique_ptr<catalog::v1::TerugmeldingService::Stub> terugmelding_stub_;
   ConnectionOptions options_;
 };
 

@@ -117,29 +117,29 @@ absl::StatusOr<catalog::v1::Dataset> ReadDatasetFile(const std::string& path) {
   return dataset;
 }
 
-absl::StatusOr<std::unique_ptr<JsonlDatasetReader>> JsonlDatasetReader::Open(
+absl::StatusOr<std::unique_ptr<JsonlReader>> JsonlReader::Open(
     const std::string& path) {
   if (path == kStdinName) {
-    return std::make_unique<JsonlDatasetReader>(&std::cin, "<stdin>");
+    return std::make_unique<JsonlReader>(&std::cin, "<stdin>");
   }
   absl::StatusOr<std::unique_ptr<std::ifstream>> file = OpenFile(path);
   if (!file.ok()) return file.status();
-  auto reader = std::make_unique<JsonlDatasetReader>(file->get(), path);
+  auto reader = std::make_unique<JsonlReader>(file->get(), path);
   reader->owned_ = *std::move(file);
   return reader;
 }
 
-JsonlDatasetReader::JsonlDatasetReader(std::istream* in, std::string name)
+JsonlReader::JsonlReader(std::istream* in, std::string name)
     : in_(in), name_(std::move(name)) {}
 
-JsonlDatasetReader::~JsonlDatasetReader() = default;
+JsonlReader::~JsonlReader() = default;
 
-absl::StatusOr<bool> JsonlDatasetReader::Next(catalog::v1::Dataset* dataset) {
+absl::StatusOr<bool> JsonlReader::Next(google::protobuf::Message* message) {
   while (std::getline(*in_, line_)) {
     ++line_number_;
     if (absl::StripAsciiWhitespace(line_).empty()) continue;
-    absl::Status status = ParseDatasetJson(
-        line_, absl::StrCat(name_, ":", line_number_), dataset);
+    absl::Status status = ParseJsonMessage(
+        line_, absl::StrCat(name_, ":", line_number_), message);
     if (!status.ok()) return status;
     return true;
   }

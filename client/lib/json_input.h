@@ -46,25 +46,27 @@ absl::Status ParseDatasetJson(absl::string_view json, absl::string_view source,
 // ReadJsonFile for a Dataset.
 absl::StatusOr<catalog::v1::Dataset> ReadDatasetFile(const std::string& path);
 
-// Reads JSONL: one Dataset per line, blank lines skipped.
-class JsonlDatasetReader {
+// Reads JSONL: one message (a Dataset, a Measurement, ...) per line, blank
+// lines skipped.
+class JsonlReader {
  public:
   // Opens `path` ("-" for stdin). Errors as ReadInput.
-  static absl::StatusOr<std::unique_ptr<JsonlDatasetReader>> Open(
+  static absl::StatusOr<std::unique_ptr<JsonlReader>> Open(
       const std::string& path);
 
   // Reads from `in`, which must outlive the reader; `name` is used in
   // error messages.
-  JsonlDatasetReader(std::istream* in, std::string name);
-  ~JsonlDatasetReader();
+  JsonlReader(std::istream* in, std::string name);
+  ~JsonlReader();
 
-  JsonlDatasetReader(const JsonlDatasetReader&) = delete;
-  JsonlDatasetReader& operator=(const JsonlDatasetReader&) = delete;
+  JsonlReader(const JsonlReader&) = delete;
+  JsonlReader& operator=(const JsonlReader&) = delete;
 
-  // Reads the next dataset into `*dataset`. Returns true when one was read,
+  // Reads the next line into `*message`. Returns true when one was read,
   // false at the end of the input. INVALID_ARGUMENT "<name>:<line>: ..." for
-  // a line that is not a valid Dataset; reading may continue after it.
-  absl::StatusOr<bool> Next(catalog::v1::Dataset* dataset);
+  // a line that is not a valid message of its type; reading may continue
+  // after it.
+  absl::StatusOr<bool> Next(google::protobuf::Message* message);
 
   // Number of the last line read (1-based), 0 before the first.
   int64_t line_number() const { return line_number_; }
@@ -76,6 +78,9 @@ class JsonlDatasetReader {
   std::string line_;
   int64_t line_number_ = 0;
 };
+
+// The reader `dataset load` has always used.
+using JsonlDatasetReader = JsonlReader;
 
 }  // namespace catalog::client
 

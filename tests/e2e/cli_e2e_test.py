@@ -91,8 +91,13 @@ class CliTestCase(unittest.TestCase):
             raise AssertionError(f"catalogd check failed:\n{check.stdout}{check.stderr}")
 
     def flags_of(self, principal):
-        """Connection flags as the steward (default) or as "admin"."""
-        return self.admin_flags if principal == "admin" else self.flags
+        """Connection flags of any principal of the development policy
+        (steward by default)."""
+        if principal == "admin":
+            return self.admin_flags
+        if principal == "steward":
+            return self.flags
+        return connection_flags(self.server.port, principal)
 
     def run_ok(self, *args, flags_first=False, principal="steward", **kwargs):
         """catalogctl with the connection flags of `principal` (after the
@@ -113,6 +118,18 @@ class CliTestCase(unittest.TestCase):
         self.assertTrue(result.stderr.strip(), "an error message on stderr")
         return result
 
+    def assert_usage_errors(self, cases, stdin_text=None):
+        """Each argument list of `cases` exits with the usage code and says
+        why on stderr; then `catalogctl --help` succeeds. Returns its stdout."""
+        for args in cases:
+            with self.subTest(args=args):
+                result = ctl(*args, *self.flags, stdin_text=stdin_text)
+                self.assertEqual(result.returncode, EXIT_USAGE, describe(result))
+                self.assertTrue(result.stderr.strip(), "a message on stderr")
+        help_result = ctl("--help")
+        self.assertEqual(help_result.returncode, 0, describe(help_result))
+        return help_result.stdout
+
     def write_json(self, name, value):
         path = os.path.join(self.work_dir, name)
         with open(path, "w", encoding="utf-8") as f:
@@ -121,6 +138,11 @@ class CliTestCase(unittest.TestCase):
 
     def write_dataset(self, name, dataset_id, **fields):
         return self.write_json(name, T.dataset_json(T.make_dataset(dataset_id, **fields)))
+
+    def create_dataset(self, dataset_id, **fields):
+        """Creates T.make_dataset(dataset_id, **fields) as the steward."""
+        self.run_ok("dataset", "create", "-f",
+                    self.write_dataset(f"{dataset_id}.json", dataset_id, **fields))
 
 
 class DatasetCommandsTest(CliTestCase):
@@ -382,16 +404,10 @@ class DatasetCommandsTest(CliTestCase):
             ["dataset"],
             ["geen-commando"],
         ]
-        for args in cases:
-            with self.subTest(args=args):
-                result = ctl(*args, *self.flags, stdin_text="{}")
-                self.assertEqual(result.returncode, EXIT_USAGE, describe(result))
-                self.assertTrue(result.stderr.strip(), "a message on stderr")
+        help_text = self.assert_usage_errors(cases, stdin_text="{}")
+        self.assertIn("dataset", help_text)
         result = ctl("dataset", "list", "--no-such-flag", *self.flags)
         self.assertIn("--no-such-flag", result.stderr)
-        help_result = ctl("--help")
-        self.assertEqual(help_result.returncode, 0, describe(help_result))
-        self.assertIn("dataset", help_result.stdout)
 
 
 class ConnectionErrorsTest(CliTestCase):
