@@ -23,20 +23,14 @@ using catalog::v1::LineageEdge;
 constexpr char kDatasetPrefix[] = "datasets/";
 constexpr char kPartyPrefix[] = "parties/";
 
-// The id of "datasets/{id}" (or of "parties/{id}").
-std::string IdOf(const std::string& node) {
-  const size_t slash = node.find('/');
-  return slash == std::string::npos ? node : node.substr(slash + 1);
-}
-
 // The lock stripe key of a node: a dataset locks under its id (as dataset
 // writes do), a party under its resource name.
 std::string LockKeyOf(const std::string& node) {
-  return absl::StartsWith(node, kDatasetPrefix) ? IdOf(node) : node;
+  return absl::StartsWith(node, kDatasetPrefix) ? api::IdOf(node) : node;
 }
 
 std::string EdgeName(const std::string& source, const std::string& target) {
-  return absl::StrCat("lineage/", IdOf(source), "/", target);
+  return absl::StrCat("lineage/", api::IdOf(source), "/", target);
 }
 
 absl::Status EdgeNotFound(const std::string& source, const std::string& target) {
@@ -70,7 +64,7 @@ void CatalogStore::Impl::AddEdgeChange(rocksdb::WriteBatch* batch, const Lineage
                                        const LineageEdge* after, uint64_t revision,
                                        const WriteContext& context) const {
   const LineageEdge& subject = after != nullptr ? *after : *before;
-  const std::string source_id = IdOf(subject.source());
+  const std::string source_id = api::IdOf(subject.source());
   const std::string out_key = EdgeOutKey(source_id, subject.target());
   const std::string in_key = EdgeInKey(subject.target(), source_id);
   if (after != nullptr) {
@@ -91,13 +85,13 @@ void CatalogStore::Impl::AddEdgeChange(rocksdb::WriteBatch* batch, const Lineage
 absl::StatusOr<bool> CatalogStore::Impl::NodeExists(const rocksdb::ReadOptions& read,
                                                     const std::string& node) const {
   if (absl::StartsWith(node, kDatasetPrefix)) {
-    absl::StatusOr<std::optional<Dataset>> d = ReadCurrent(read, IdOf(node));
+    absl::StatusOr<std::optional<Dataset>> d = ReadCurrent(read, api::IdOf(node));
     if (!d.ok()) return d.status();
     return d->has_value();
   }
   if (absl::StartsWith(node, kPartyPrefix)) {
     absl::StatusOr<std::optional<ExternalParty>> p =
-        ReadRecord<ExternalParty>(read, Cf::kParties, PartyKey(IdOf(node)), "party");
+        ReadRecord<ExternalParty>(read, Cf::kParties, PartyKey(api::IdOf(node)), "party");
     if (!p.ok()) return p.status();
     return p->has_value();
   }
@@ -344,7 +338,7 @@ absl::StatusOr<LineageWriteResult> CatalogStore::WriteLineage(LineageWrite write
   std::vector<std::string> lock_keys;
   for (const Dataset& d : write.create_datasets) lock_keys.push_back(d.id());
   for (const EdgeWrite& w : write.edges) {
-    lock_keys.push_back(IdOf(w.edge.source()));
+    lock_keys.push_back(api::IdOf(w.edge.source()));
     lock_keys.push_back(LockKeyOf(w.edge.target()));
   }
   auto locks = impl_->LockIds({lock_keys.begin(), lock_keys.end()});
@@ -364,15 +358,15 @@ absl::StatusOr<LineageWriteResult> CatalogStore::WriteLineage(LineageWrite write
     absl::StatusOr<bool> found = impl_->NodeExists(read, node);
     if (!found.ok()) return found.status();
     if (*found) return absl::OkStatus();
-    return absl::StartsWith(node, kPartyPrefix) ? PartyNotFound(IdOf(node))
-                                                : api::DatasetNotFoundError(IdOf(node));
+    return absl::StartsWith(node, kPartyPrefix) ? PartyNotFound(api::IdOf(node))
+                                                : api::DatasetNotFoundError(api::IdOf(node));
   };
   std::vector<std::optional<LineageEdge>> before(write.edges.size());
   std::set<std::string> seen;
   for (size_t i = 0; i < write.edges.size(); ++i) {
     EdgeWrite& w = write.edges[i];
     LineageEdge& edge = w.edge;
-    const std::string key = EdgeOutKey(IdOf(edge.source()), edge.target());
+    const std::string key = EdgeOutKey(api::IdOf(edge.source()), edge.target());
     if (!seen.insert(key).second) {
       return absl::InvalidArgumentError(absl::StrCat(
           "edge ", EdgeName(edge.source(), edge.target()), " is written twice in one change"));
@@ -439,7 +433,7 @@ absl::StatusOr<int64_t> CatalogStore::DeleteEdge(const std::string& source,
                                                  const std::string& target,
                                                  int64_t expected_revision,
                                                  const WriteContext& context) {
-  auto locks = impl_->LockIds({IdOf(source), LockKeyOf(target)});
+  auto locks = impl_->LockIds({api::IdOf(source), LockKeyOf(target)});
   absl::StatusOr<LineageEdge> current = GetEdge(source, target);
   if (!current.ok()) return current.status();
   if (expected_revision > 0 && current->revision() != expected_revision) {
@@ -464,7 +458,7 @@ absl::StatusOr<int64_t> CatalogStore::DeleteEdge(const std::string& source,
 absl::StatusOr<LineageEdge> CatalogStore::GetEdge(const std::string& source,
                                                   const std::string& target) const {
   absl::StatusOr<std::optional<LineageEdge>> edge = impl_->ReadRecord<LineageEdge>(
-      rocksdb::ReadOptions(), Cf::kLineageOut, EdgeOutKey(IdOf(source), target), "edge");
+      rocksdb::ReadOptions(), Cf::kLineageOut, EdgeOutKey(api::IdOf(source), target), "edge");
   if (!edge.ok()) return edge.status();
   if (!edge->has_value()) return EdgeNotFound(source, target);
   return **std::move(edge);
@@ -489,7 +483,7 @@ absl::StatusOr<EdgePage> CatalogStore::ListEdges(const EdgeQuery& query) const {
     const bool out = phase == 'o';
     std::string prefix;
     if (!query.node.empty()) {
-      prefix = out ? EdgeOutPrefix(IdOf(query.node)) : EdgeInPrefix(query.node);
+      prefix = out ? EdgeOutPrefix(api::IdOf(query.node)) : EdgeInPrefix(query.node);
       if (out && !absl::StartsWith(query.node, kDatasetPrefix)) continue;  // Parties send nothing.
     }
     std::unique_ptr<rocksdb::Iterator> it(
@@ -515,7 +509,7 @@ absl::StatusOr<EdgePage> CatalogStore::ListEdges(const EdgeQuery& query) const {
         if (!ParseEdgeInKey(it->key().ToStringView(), &target, &source_id)) {
           return absl::DataLossError("an in-edge key is corrupt");
         }
-        if (source_id == IdOf(query.node) && query.out) continue;  // Self-edge, listed as out.
+        if (source_id == api::IdOf(query.node) && query.out) continue;  // Self-edge, listed as out.
         absl::StatusOr<std::optional<LineageEdge>> record = impl_->ReadRecord<LineageEdge>(
             read, Cf::kLineageOut, EdgeOutKey(source_id, target), "edge");
         if (!record.ok()) return record.status();

@@ -34,10 +34,6 @@ int64_t MeasuredMicros(const Measurement& m) {
   return TimeUtil::TimestampToMicroseconds(m.measured_at());
 }
 
-std::string IdOfDataset(const std::string& name) {
-  return name.substr(name.find('/') + 1);
-}
-
 // Adds aggregate values: (count, sum) + (count, sum).
 class AggregateMergeOperator : public rocksdb::AssociativeMergeOperator {
  public:
@@ -66,7 +62,7 @@ std::vector<MeasurementWriteResult> CatalogStore::RecordMeasurements(
     std::vector<Measurement> measurements, const WriteContext& context) {
   std::vector<MeasurementWriteResult> results(measurements.size());
   std::vector<std::string> ids;
-  for (const Measurement& m : measurements) ids.push_back(IdOfDataset(m.dataset()));
+  for (const Measurement& m : measurements) ids.push_back(api::IdOf(m.dataset()));
   auto locks = impl_->LockIds({ids.begin(), ids.end()});
   const rocksdb::ReadOptions read;
   std::vector<size_t> planned;

@@ -56,6 +56,11 @@ absl::StatusOr<std::string> ParsePartyName(absl::string_view name, absl::string_
 
 std::string PartyName(absl::string_view id) { return absl::StrCat(kPartyCollection, id); }
 
+std::string IdOf(absl::string_view name) {
+  const size_t slash = name.find('/');
+  return std::string(slash == absl::string_view::npos ? name : name.substr(slash + 1));
+}
+
 absl::StatusOr<std::string> ParseNodeName(absl::string_view name, absl::string_view field) {
   if (absl::StartsWith(name, kPartyCollection)) {
     absl::StatusOr<std::string> id = ParsePartyName(name, field);

@@ -40,6 +40,10 @@ absl::StatusOr<std::string> ParsePartyName(absl::string_view name, absl::string_
 // "parties/{id}".
 std::string PartyName(absl::string_view id);
 
+// The id of a resource name ("datasets/brp" -> "brp", "parties/cbs" ->
+// "cbs"); a name without a collection is returned as it is.
+std::string IdOf(absl::string_view name);
+
 // A lineage node: "datasets/{id}", "parties/{id}", or a bare dataset id.
 // Returns the full resource name. INVALID_ARGUMENT naming `field` otherwise.
 absl::StatusOr<std::string> ParseNodeName(absl::string_view name, absl::string_view field);

@@ -30,20 +30,10 @@ using v1::LineageNode;
 
 constexpr size_t kMaxPartyName = 200;
 
-void Concerns(const Caller& caller, std::string name) {
-  caller.audit->resources.push_back(std::move(name));
-}
-
-absl::Status Invalid(const std::string& path, absl::string_view problem) {
-  return absl::InvalidArgumentError(absl::StrCat(path, ": ", problem));
-}
-
 bool IsParty(const std::string& node) { return absl::StartsWith(node, api::kPartyCollection); }
 
-std::string IdOf(const std::string& node) { return node.substr(node.find('/') + 1); }
-
 std::string EdgeName(const LineageEdge& edge) {
-  return absl::StrCat("lineage/", IdOf(edge.source()), "/", edge.target());
+  return absl::StrCat("lineage/", api::IdOf(edge.source()), "/", edge.target());
 }
 
 // Clears what a client may not set on an edge.
@@ -65,15 +55,15 @@ const v1::SchemaField* FieldOf(const Dataset& dataset, const std::string& name) 
 
 absl::Status ValidateParty(const ExternalParty& party) {
   if (absl::Status s = api::ValidateDatasetId(party.id(), "party.id"); !s.ok()) return s;
-  if (party.name().empty()) return Invalid("party.name", "required");
+  if (party.name().empty()) return FieldError("party.name", "required");
   if (party.name().size() > kMaxPartyName) {
-    return Invalid("party.name", absl::StrCat("at most ", kMaxPartyName, " characters"));
+    return FieldError("party.name", absl::StrCat("at most ", kMaxPartyName, " characters"));
   }
-  if (party.kind() == v1::PARTY_KIND_UNSPECIFIED) return Invalid("party.kind", "required");
+  if (party.kind() == v1::PARTY_KIND_UNSPECIFIED) return FieldError("party.kind", "required");
   if (!party.oin().empty() &&
       (party.oin().size() != 20 ||
        !std::all_of(party.oin().begin(), party.oin().end(), [](char c) { return absl::ascii_isdigit(static_cast<unsigned char>(c)); }))) {
-    return Invalid("party.oin", "an OIN has 20 digits");
+    return FieldError("party.oin", "an OIN has 20 digits");
   }
   return ValidateMessageFields(party, "party");
 }
@@ -129,10 +119,10 @@ class NodeView {
         node.set_contains_personal_data(info.personal_data);
       }
     } else if (IsParty(name)) {
-      absl::StatusOr<ExternalParty> party = store_.GetParty(IdOf(name));
+      absl::StatusOr<ExternalParty> party = store_.GetParty(api::IdOf(name));
       node = party.ok() ? NodeOfParty(*party, depth) : Placeholder(depth);
     } else {
-      absl::StatusOr<Dataset> dataset = store_.GetDataset(IdOf(name));
+      absl::StatusOr<Dataset> dataset = store_.GetDataset(api::IdOf(name));
       node = dataset.ok() && Visible(caller_.grant, *dataset) ? NodeOfDataset(*dataset, depth)
                                                               : Placeholder(depth);
     }
@@ -162,18 +152,14 @@ class NodeView {
 
 absl::Status CheckDepthAndBudget(int depth, int budget, const LineageLimits& limits) {
   if (depth < 0 || depth > limits.max_depth) {
-    return Invalid("max_depth", absl::StrCat("must be 0..", limits.max_depth));
+    return FieldError("max_depth", absl::StrCat("must be 0..", limits.max_depth));
   }
-  if (budget < 0) return Invalid("node_budget", "must not be negative");
+  if (budget < 0) return FieldError("node_budget", "must not be negative");
   if (budget > limits.max_node_budget) {
     return absl::ResourceExhaustedError(
         absl::StrCat("node_budget: at most ", limits.max_node_budget));
   }
   return absl::OkStatus();
-}
-
-absl::Time TimeOf(const google::protobuf::Timestamp& t) {
-  return absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(t));
 }
 
 }  // namespace
@@ -195,7 +181,7 @@ absl::StatusOr<ExternalParty> LineageCatalog::CreateParty(const v1::CreatePartyR
   party.clear_update_time();
   party.clear_revision();
   party.clear_etag();
-  Concerns(caller, api::PartyName(party.id()));
+  AuditResource(caller, api::PartyName(party.id()));
   if (absl::Status s = ValidateParty(party); !s.ok()) return s;
   return Committed(caller, store_->CreateParty(std::move(party), AuditedWrite(caller)));
 }
@@ -204,7 +190,7 @@ absl::StatusOr<ExternalParty> LineageCatalog::GetParty(const v1::GetPartyRequest
                                                        const Caller& caller) const {
   absl::StatusOr<std::string> id = api::ParsePartyName(request.id(), "id");
   if (!id.ok()) return id.status();
-  Concerns(caller, api::PartyName(*id));
+  AuditResource(caller, api::PartyName(*id));
   return store_->GetParty(*id);
 }
 
@@ -233,7 +219,7 @@ absl::StatusOr<v1::DeletePartyResponse> LineageCatalog::DeleteParty(
     const v1::DeletePartyRequest& request, const Caller& caller) {
   absl::StatusOr<std::string> id = api::ParsePartyName(request.id(), "id");
   if (!id.ok()) return id.status();
-  Concerns(caller, api::PartyName(*id));
+  AuditResource(caller, api::PartyName(*id));
   absl::StatusOr<int64_t> expected = ParseEtag(request.etag(), "etag");
   if (!expected.ok()) return expected.status();
   absl::StatusOr<int64_t> revision =
@@ -249,7 +235,7 @@ absl::StatusOr<v1::DeletePartyResponse> LineageCatalog::DeleteParty(
 absl::Status LineageCatalog::CheckEdgeOwner(const Caller& caller, const LineageEdge& edge) const {
   const std::string owner =
       edge.relation() == v1::LINEAGE_RELATION_DELIVERY ? edge.source() : edge.target();
-  absl::StatusOr<Dataset> dataset = VisibleDataset(*store_, caller, IdOf(owner));
+  absl::StatusOr<Dataset> dataset = VisibleDataset(*store_, caller, api::IdOf(owner));
   if (!dataset.ok()) return dataset.status();
   return CheckStewardship(caller, *dataset);
 }
@@ -259,18 +245,18 @@ absl::Status LineageCatalog::CheckEdge(const Caller& caller, LineageEdge* edge) 
   absl::StatusOr<std::string> source = api::ParseDatasetName(edge->source(), "edge.source");
   if (!source.ok()) return source.status();
   edge->set_source(api::DatasetName(*source));
-  if (edge->target().empty()) return Invalid("edge.target", "required");
+  if (edge->target().empty()) return FieldError("edge.target", "required");
   absl::StatusOr<std::string> target = api::ParseNodeName(edge->target(), "edge.target");
   if (!target.ok()) return target.status();
   edge->set_target(*target);
-  if (edge->source() == edge->target()) return Invalid("edge.target", "must differ from edge.source");
+  if (edge->source() == edge->target()) return FieldError("edge.target", "must differ from edge.source");
   if (absl::Status s = ValidateMessageFields(*edge, "edge"); !s.ok()) return s;
   if (edge->relation() == v1::LINEAGE_RELATION_UNSPECIFIED) {
-    return Invalid("edge.relation", "required");
+    return FieldError("edge.relation", "required");
   }
   const bool to_party = IsParty(edge->target());
   if (to_party != (edge->relation() == v1::LINEAGE_RELATION_DELIVERY)) {
-    return Invalid("edge.relation",
+    return FieldError("edge.relation",
                    "DELIVERY goes to an external party (parties/{id}), and only DELIVERY does");
   }
 
@@ -278,21 +264,21 @@ absl::Status LineageCatalog::CheckEdge(const Caller& caller, LineageEdge* edge) 
   if (!from.ok()) return from.status();
   std::optional<Dataset> to;
   if (to_party) {
-    if (absl::StatusOr<ExternalParty> party = store_->GetParty(IdOf(*target)); !party.ok()) {
+    if (absl::StatusOr<ExternalParty> party = store_->GetParty(api::IdOf(*target)); !party.ok()) {
       return party.status();
     }
   } else {
-    absl::StatusOr<Dataset> dataset = VisibleDataset(*store_, caller, IdOf(*target));
+    absl::StatusOr<Dataset> dataset = VisibleDataset(*store_, caller, api::IdOf(*target));
     if (!dataset.ok()) return dataset.status();
     to = *std::move(dataset);
   }
   if (to_party && from->personal_data().contains_personal_data()) {
     if (edge->purpose().empty()) {
-      return Invalid("edge.purpose",
+      return FieldError("edge.purpose",
                      "required for a delivery of personal data (doelbinding, AVG art. 5)");
     }
     if (edge->legal_basis() == v1::LEGAL_BASIS_UNSPECIFIED) {
-      return Invalid("edge.legal_basis",
+      return FieldError("edge.legal_basis",
                      "required for a delivery of personal data (grondslag, AVG art. 6)");
     }
   }
@@ -300,11 +286,11 @@ absl::Status LineageCatalog::CheckEdge(const Caller& caller, LineageEdge* edge) 
     const v1::ColumnMapping& m = edge->column_mappings(i);
     const std::string path = absl::StrCat("edge.column_mappings[", i, "]");
     if (FieldOf(*from, m.source_field()) == nullptr) {
-      return Invalid(path + ".source_field",
+      return FieldError(path + ".source_field",
                      absl::StrCat("\"", m.source_field(), "\" is not a field of ", edge->source()));
     }
     if (to.has_value() && FieldOf(*to, m.target_field()) == nullptr) {
-      return Invalid(path + ".target_field",
+      return FieldError(path + ".target_field",
                      absl::StrCat("\"", m.target_field(), "\" is not a field of ", edge->target()));
     }
   }
@@ -315,7 +301,7 @@ absl::StatusOr<LineageEdge> LineageCatalog::CreateEdge(const v1::CreateEdgeReque
                                                        const Caller& caller) {
   LineageEdge edge = request.edge();
   absl::Status checked = CheckEdge(caller, &edge);
-  Concerns(caller, EdgeName(edge));
+  AuditResource(caller, EdgeName(edge));
   if (!checked.ok()) return checked;
   storage::LineageWrite write;
   write.edges.push_back({std::move(edge), storage::WriteMode::kCreate, 0});
@@ -334,12 +320,12 @@ absl::StatusOr<LineageEdge> LineageCatalog::GetEdge(const v1::GetEdgeRequest& re
   LineageEdge key;
   key.set_source(api::DatasetName(*source));
   key.set_target(*target);
-  Concerns(caller, EdgeName(key));
+  AuditResource(caller, EdgeName(key));
   // Both endpoints must be visible: a hidden one is reported exactly like a
   // missing one.
   if (absl::StatusOr<Dataset> d = VisibleDataset(*store_, caller, *source); !d.ok()) return d.status();
   if (!IsParty(*target)) {
-    if (absl::StatusOr<Dataset> d = VisibleDataset(*store_, caller, IdOf(*target)); !d.ok()) {
+    if (absl::StatusOr<Dataset> d = VisibleDataset(*store_, caller, api::IdOf(*target)); !d.ok()) {
       return d.status();
     }
   }
@@ -356,12 +342,12 @@ absl::StatusOr<v1::ListEdgesResponse> LineageCatalog::ListEdges(
   if (!request.node().empty()) {
     absl::StatusOr<std::string> node = api::ParseNodeName(request.node(), "node");
     if (!node.ok()) return node.status();
-    Concerns(caller, *node);
+    AuditResource(caller, *node);
     if (IsParty(*node)) {
-      if (absl::StatusOr<ExternalParty> p = store_->GetParty(IdOf(*node)); !p.ok()) {
+      if (absl::StatusOr<ExternalParty> p = store_->GetParty(api::IdOf(*node)); !p.ok()) {
         return p.status();
       }
-    } else if (absl::StatusOr<Dataset> d = VisibleDataset(*store_, caller, IdOf(*node)); !d.ok()) {
+    } else if (absl::StatusOr<Dataset> d = VisibleDataset(*store_, caller, api::IdOf(*node)); !d.ok()) {
       return d.status();
     }
     query.node = *node;
@@ -504,7 +490,7 @@ absl::StatusOr<v1::GetLineageResponse> LineageCatalog::GetLineage(
     const v1::GetLineageRequest& request, const Caller& caller) const {
   absl::StatusOr<std::string> root = api::ParseDatasetName(request.root(), "root");
   if (!root.ok()) return root.status();
-  Concerns(caller, api::DatasetName(*root));
+  AuditResource(caller, api::DatasetName(*root));
   if (absl::Status s = ValidateMessageFields(request, ""); !s.ok()) return s;
   if (absl::Status s = CheckDepthAndBudget(request.max_depth(), request.node_budget(), limits_);
       !s.ok()) {
@@ -525,7 +511,7 @@ absl::StatusOr<v1::GetLineageResponse> LineageCatalog::GetLineage(
   NodeView view(*store_, caller, full);
   if (!request.field().empty()) {
     if (FieldOf(*root_dataset, request.field()) == nullptr) {
-      return Invalid("field", absl::StrCat("\"", request.field(), "\" is not a field of ",
+      return FieldError("field", absl::StrCat("\"", request.field(), "\" is not a field of ",
                                            root_name));
     }
     absl::StatusOr<ColumnTraversal> t =
@@ -577,7 +563,7 @@ absl::StatusOr<v1::AnalyzeImpactResponse> LineageCatalog::AnalyzeImpact(
     const v1::AnalyzeImpactRequest& request, const Caller& caller) const {
   absl::StatusOr<std::string> root = api::ParseDatasetName(request.root(), "root");
   if (!root.ok()) return root.status();
-  Concerns(caller, api::DatasetName(*root));
+  AuditResource(caller, api::DatasetName(*root));
   if (absl::Status s = CheckDepthAndBudget(request.max_depth(), request.node_budget(), limits_);
       !s.ok()) {
     return s;
@@ -678,7 +664,7 @@ absl::StatusOr<v1::ListLineageFindingsResponse> LineageCatalog::ListFindings(
     if (!id.ok()) return id.status();
     if (absl::StatusOr<Dataset> d = VisibleDataset(*store_, caller, *id); !d.ok()) return d.status();
     only = api::DatasetName(*id);
-    Concerns(caller, only);
+    AuditResource(caller, only);
   }
   const uint64_t fingerprint = QueryFingerprint(absl::StrCat("findings|", only));
   absl::StatusOr<std::string> after = tokens_->Decode(request.page_token(), fingerprint);
@@ -723,8 +709,8 @@ absl::StatusOr<v1::ListLineageFindingsResponse> LineageCatalog::ListFindings(
     if (c.below) AddClassificationFinding(c, &response);
     if (!c.mapped) continue;
     absl::StatusOr<LineageEdge> edge = store_->GetEdge(c.source, c.target);
-    absl::StatusOr<Dataset> from = store_->GetDataset(IdOf(c.source));
-    absl::StatusOr<Dataset> to = store_->GetDataset(IdOf(c.target));
+    absl::StatusOr<Dataset> from = store_->GetDataset(api::IdOf(c.source));
+    absl::StatusOr<Dataset> to = store_->GetDataset(api::IdOf(c.target));
     if (!edge.ok() || !from.ok() || !to.ok()) continue;  // Changed meanwhile.
     for (const v1::ColumnMapping& m : edge->column_mappings()) {
       const v1::SchemaField* in = FieldOf(*from, m.source_field());
@@ -831,8 +817,8 @@ class Intake {
       if (exists && google::protobuf::util::MessageDifferencer::Equals(stored->second, edge)) {
         continue;
       }
-      if (!stubs_.contains(IdOf(edge.target()))) {
-        absl::StatusOr<Dataset> owner = store_.GetDataset(IdOf(edge.target()));
+      if (!stubs_.contains(api::IdOf(edge.target()))) {
+        absl::StatusOr<Dataset> owner = store_.GetDataset(api::IdOf(edge.target()));
         if (!owner.ok()) return owner.status();
         if (absl::Status s = CheckStewardship(caller_, *owner); !s.ok()) return s;
       }
@@ -853,7 +839,7 @@ class Intake {
 
  private:
   static bool Newer(const v1::JobRun& run, const v1::JobRun& than) {
-    return than.run_id().empty() || TimeOf(run.event_time()) >= TimeOf(than.event_time());
+    return than.run_id().empty() || AbslTime(run.event_time()) >= AbslTime(than.event_time());
   }
 
   absl::StatusOr<storage::OpenLineageJob*> Job(const RunEvent& event) {
@@ -991,7 +977,7 @@ class Intake {
 
 absl::StatusOr<v1::IngestOpenLineageResponse> LineageCatalog::IngestOpenLineage(
     const v1::IngestOpenLineageRequest& request, const Caller& caller) {
-  if (request.events_size() == 0) return Invalid("events", "at least one event is required");
+  if (request.events_size() == 0) return FieldError("events", "at least one event is required");
   if (request.events_size() > limits_.max_events) {
     return absl::ResourceExhaustedError(
         absl::StrCat("events: at most ", limits_.max_events, " per request"));
@@ -1012,8 +998,8 @@ absl::StatusOr<v1::IngestOpenLineageResponse> LineageCatalog::IngestOpenLineage(
   response.set_events(request.events_size());
   absl::StatusOr<storage::LineageWrite> write = intake.Changes(&response);
   if (!write.ok()) return write.status();
-  for (const Dataset& d : write->create_datasets) Concerns(caller, api::DatasetName(d.id()));
-  for (const storage::EdgeWrite& w : write->edges) Concerns(caller, EdgeName(w.edge));
+  for (const Dataset& d : write->create_datasets) AuditResource(caller, api::DatasetName(d.id()));
+  for (const storage::EdgeWrite& w : write->edges) AuditResource(caller, EdgeName(w.edge));
   if (write->create_datasets.empty() && write->edges.empty() && write->jobs.empty()) {
     response.set_revision(store_->LatestRevision());
     return response;

@@ -37,8 +37,6 @@ int MonthIndex(absl::Time t) {
   return static_cast<int>(m.year() * 12 + m.month() - 1);
 }
 
-std::string IdOf(const std::string& name) { return name.substr(name.find('/') + 1); }
-
 }  // namespace
 
 QualityCatalog::QualityCatalog(storage::CatalogStore* store, QualityOptions options,
@@ -93,7 +91,7 @@ absl::StatusOr<v1::RecordMeasurementsResponse> QualityCatalog::RecordBatch(
     if (status.ok()) {
       auto found = allowed.find(m.dataset());
       if (found == allowed.end()) {
-        absl::StatusOr<Dataset> dataset = VisibleDataset(*store_, caller, IdOf(m.dataset()));
+        absl::StatusOr<Dataset> dataset = VisibleDataset(*store_, caller, api::IdOf(m.dataset()));
         found = allowed
                     .emplace(m.dataset(), dataset.ok() ? CheckStewardship(caller, *dataset)
                                                        : dataset.status())
@@ -254,7 +252,7 @@ absl::StatusOr<v1::QualityReport> QualityCatalog::Report(
     if (node.info.party || node.info.confidentiality > caller.grant.clearance) continue;
     for (v1::DimensionQuality& q : *report.mutable_dimensions()) {
       absl::StatusOr<std::optional<Measurement>> latest =
-          store_->LatestMeasurement(IdOf(node.name), q.dimension());
+          store_->LatestMeasurement(api::IdOf(node.name), q.dimension());
       if (!latest.ok()) return latest.status();
       if (!latest->has_value()) continue;
       const double score = (*latest)->score();
