@@ -201,7 +201,7 @@ TEST(ParseOpenLineageEvents, BadArrayAndBadElement) {
 
 TEST(ParseOpenLineageEvents, ReadsTheSharedFixture) {
   const std::string path = catalog::testing::SourceDir() +
-                           "/../shared/fixtures/openlineage/"
+                           "/tests/fixtures/openlineage/"
                            "municipal_run_events.jsonl";
   absl::StatusOr<std::string> content = ReadInput(path);
   if (!content.ok()) GTEST_SKIP() << content.status();

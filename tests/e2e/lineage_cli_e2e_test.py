@@ -38,10 +38,9 @@ FIXTURE_DATASETS = {
 
 
 def fixture_path():
-    """The shared OpenLineage fixture ($CATALOG_FIXTURES_DIR, else
-    ../shared/fixtures next to the repository)."""
+    """The OpenLineage fixture ($CATALOG_FIXTURES_DIR, else tests/fixtures)."""
     directory = os.environ.get("CATALOG_FIXTURES_DIR", "") or os.path.join(
-        T.source_dir(), "..", "shared", "fixtures")
+        T.source_dir(), "tests", "fixtures")
     return os.path.join(directory, "openlineage", "municipal_run_events.jsonl")
 
 

@@ -81,7 +81,7 @@ class OpenLineageIngestTest : public LineageServerTest {
     if (!std::filesystem::exists(path)) {
       GTEST_SKIP()
           << "fixture " << path
-          << " is missing (set CATALOG_FIXTURES_DIR to the shared fixtures)";
+          << " is missing (set CATALOG_FIXTURES_DIR)";
     }
     for (absl::string_view line :
          absl::StrSplit(ReadFile(path), '\n', absl::SkipWhitespace())) {

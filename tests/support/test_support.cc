@@ -185,7 +185,7 @@ std::vector<Item> ListToEnd(Request request, Call call, Items items,
 std::string FixturesDir() {
   const char* value = std::getenv("CATALOG_FIXTURES_DIR");
   if (value != nullptr && *value != '\0') return value;
-  return SourceDir() + "/../shared/fixtures";
+  return SourceDir() + "/tests/fixtures";
 }
 
 ExternalParty ValidParty(const std::string& id) {

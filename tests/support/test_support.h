@@ -101,8 +101,9 @@ catalog::v1::Dataset ValidDataset(const std::string& id);
 
 // ---- Lineage ----
 
-// Directory of the fixtures shared with other projects (openlineage/...):
-// $CATALOG_FIXTURES_DIR, else <source dir>/../shared/fixtures.
+// Directory of the test fixtures (openlineage/...), copied into the
+// repository from the shared samples so that a clone alone runs the suite:
+// $CATALOG_FIXTURES_DIR, else <source dir>/tests/fixtures.
 std::string FixturesDir();
 
 // A small valid OpenLineage run event: job "gemeente-voorbeeld" /
