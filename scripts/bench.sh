@@ -4,6 +4,8 @@
 #   scripts/bench.sh --lineage [args...]  lineage_bench: GetLineage against a
 #                                         PostgreSQL recursive CTE (also
 #                                         scripts/bench-lineage.sh)
+#   scripts/bench.sh --quality [args...]  quality_bench: bulk measurements,
+#                                         GetQualityReport latency
 #   1. development certificates in <builddir>/bench-certs (if absent)
 #   2. cmake --build <builddir> --target <program> (configures first if the
 #      build directory does not exist yet)
@@ -20,10 +22,16 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 program=catalog_bench
-if [[ "${1:-}" == "--lineage" ]]; then
-  program=lineage_bench
-  shift
-fi
+case "${1:-}" in
+  --lineage)
+    program=lineage_bench
+    shift
+    ;;
+  --quality)
+    program=quality_bench
+    shift
+    ;;
+esac
 
 case "${1:-}" in
   -h | --help)
@@ -31,11 +39,13 @@ case "${1:-}" in
 Usage: scripts/bench.sh [catalog_bench arguments...]
        scripts/bench.sh --lineage [lineage_bench arguments...]
        (scripts/bench-lineage.sh [lineage_bench arguments...] is the same)
+       scripts/bench.sh --quality [quality_bench arguments...]
 
   e.g. scripts/bench.sh --datasets 100000 --seconds 5
        scripts/bench.sh --datasets 5000 --seconds 2 --only read
        scripts/bench-lineage.sh                       # 1M datasets, ~3M edges
        scripts/bench-lineage.sh --datasets 20000 --rounds 3
+       scripts/bench.sh --quality --measurements 500000 --datasets 1000
 
 catalog_bench arguments (defaults in brackets):
   --datasets N [100000]  --seconds S [5]  --streams K [32]  --clients C [64]
@@ -50,6 +60,10 @@ lineage_bench arguments (defaults in brackets):
   missing), loads the same edges with COPY, and measures both
   (lineage_bench --phase measure --psql ...). PostgreSQL is stopped and the
   working directory removed at exit.
+
+quality_bench arguments (defaults in brackets):
+  --measurements N [500000]  --datasets D [1000]  --report-years Y [10]
+  --report-calls C [2000]  --only bulk|report  --order interleaved|grouped
 
 Environment:
   BUILD_DIR  build directory (default build/ in the repository root)

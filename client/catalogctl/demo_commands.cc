@@ -1,8 +1,10 @@
 // catalogctl demo generate|load: the generated municipal landscape
 // (client/demo/landscape_generator.h), as JSONL or straight into a server
-// (datasets, then the external parties and the lineage edges).
+// (datasets, the external parties and lineage edges, measurement histories,
+// terugmeldingen).
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -13,11 +15,13 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "client/catalogctl/commands.h"
 #include "client/demo/landscape_generator.h"
 #include "client/lib/output.h"
+#include "client/lib/quality_output.h"
 
 namespace catalog::catalogctl {
 namespace {
@@ -109,15 +113,46 @@ absl::StatusOr<StepReport> LoadDatasets(DemoRun& run) {
   return report;
 }
 
+// The measurement history of every dataset (LandscapeGenerator::
+// Measurements, up to now), streamed through RecordMeasurements.
+absl::StatusOr<StepReport> LoadMeasurements(DemoRun& run) {
+  const absl::Time now = absl::Now();
+  int64_t dataset = 0;
+  std::vector<v1::Measurement> pending;
+  size_t next = 0;
+  const absl::Time start = absl::Now();
+  CATALOGCTL_ASSIGN_OR_RETURN(
+      client::MeasurementLoadResult result,
+      run.client.RecordMeasurements([&](v1::Measurement* m) {
+        while (next == pending.size()) {
+          if (dataset >= run.generator.size()) return false;
+          pending = run.generator.Measurements(dataset++, now);
+          next = 0;
+        }
+        *m = std::move(pending[next++]);
+        return true;
+      }));
+  const absl::Duration elapsed = absl::Now() - start;
+  StepReport report;
+  report.json = client::MeasurementLoadResultToJson(result);
+  report.json["seconds"] = absl::ToDoubleSeconds(elapsed);
+  std::string counts = client::FormatMeasurementLoadResult(result);
+  counts.insert(counts.find('\n'), Rate(result.total(), elapsed));
+  report.human = std::move(counts);
+  report.failed = result.failed;
+  return report;
+}
+
 // Whether a refusal concerns the one item only (counted as failed, the run
-// goes on) rather than the connection or the caller as a whole (the run
-// stops).
+// goes on: the dataset is above the loader's clearance, ...) rather than
+// the connection or the caller as a whole (the run stops).
 bool IsItemFailure(const absl::Status& status) {
   switch (status.code()) {
     case absl::StatusCode::kInvalidArgument:
     case absl::StatusCode::kNotFound:
     case absl::StatusCode::kFailedPrecondition:
     case absl::StatusCode::kPermissionDenied:
+    case absl::StatusCode::kAlreadyExists:
     case absl::StatusCode::kAborted:
       return true;
     default:
@@ -231,13 +266,87 @@ absl::StatusOr<StepReport> LoadLineage(DemoRun& run) {
   return tally.Report(absl::Now() - start);
 }
 
-// The steps of `demo load`, in order. Later steps (quality, terugmeldingen)
-// are added here.
+// The terugmeldingen of the landscape (LandscapeGenerator::Terugmeldingen),
+// filed by the loading principal and each moved through legal transitions
+// to its target status (LandscapeGenerator::TargetStatus). Loading twice
+// files them twice.
+absl::StatusOr<StepReport> LoadTerugmeldingen(DemoRun& run) {
+  int64_t filed = 0, transitions = 0, failed = 0;
+  std::map<std::string, int64_t> by_status;
+  std::string first_failure;
+  auto refused = [&](const absl::Status& status, const std::string& what) {
+    ++failed;
+    if (first_failure.empty()) {
+      first_failure = absl::StrCat(what, ": ", client::DescribeError(status));
+    }
+  };
+  const absl::Time start = absl::Now();
+  for (int64_t i = 0; i < run.generator.size(); ++i) {
+    const std::vector<v1::Terugmelding> reports = run.generator.Terugmeldingen(i);
+    for (size_t k = 0; k < reports.size(); ++k) {
+      v1::FileTerugmeldingRequest file;
+      *file.mutable_terugmelding() = reports[k];
+      absl::StatusOr<v1::Terugmelding> t = run.client.FileTerugmelding(file);
+      if (!t.ok()) {
+        if (!IsItemFailure(t.status())) return t.status();
+        refused(t.status(), reports[k].dataset());
+        continue;
+      }
+      ++filed;
+      const v1::TerugmeldingStatus target =
+          run.generator.TargetStatus(i, static_cast<int64_t>(k));
+      for (v1::TerugmeldingStatus status :
+           catalog::demo::LandscapeGenerator::TransitionPath(target)) {
+        v1::TransitionTerugmeldingRequest move;
+        move.set_name(t->name());
+        move.set_status(status);
+        move.set_note("demo");
+        if (status == v1::TERUGMELDING_STATUS_INGEPLAND) {
+          move.set_planning_expectation("volgende maand");
+        }
+        t = run.client.TransitionTerugmelding(move);
+        if (!t.ok()) {
+          if (!IsItemFailure(t.status())) return t.status();
+          refused(t.status(), move.name());
+          break;
+        }
+        ++transitions;
+      }
+      if (t.ok()) ++by_status[client::EnumText(t->status())];
+    }
+  }
+  const absl::Duration elapsed = absl::Now() - start;
+  StepReport report;
+  report.json["filed"] = filed;
+  report.json["transitions"] = transitions;
+  report.json["failed"] = failed;
+  report.json["by_status"] = by_status;
+  report.json["seconds"] = absl::ToDoubleSeconds(elapsed);
+  std::vector<std::string> statuses;
+  for (const auto& [status, n] : by_status) {
+    statuses.push_back(absl::StrCat(status, " ", n));
+  }
+  report.human = absl::StrCat("filed ", filed, ", transitions ", transitions,
+                              ", failed ", failed, Rate(filed, elapsed), "\n");
+  if (!statuses.empty()) {
+    absl::StrAppend(&report.human, "  now ", absl::StrJoin(statuses, ", "),
+                    "\n");
+  }
+  if (!first_failure.empty()) {
+    absl::StrAppend(&report.human, "  first failure: ", first_failure, "\n");
+  }
+  report.failed = failed;
+  return report;
+}
+
+// The steps of `demo load`, in order.
 const std::vector<DemoStep>& DemoSteps() {
   static const std::vector<DemoStep>* const kSteps = new std::vector<DemoStep>{
       {"datasets", &LoadDatasets},
       {"parties", &LoadParties},
       {"lineage", &LoadLineage},
+      {"measurements", &LoadMeasurements},
+      {"terugmeldingen", &LoadTerugmeldingen},
   };
   return *kSteps;
 }
@@ -299,7 +408,9 @@ void RegisterDemoCommands(CLI::App& app, CommandRegistry& registry) {
   {
     auto o = std::make_shared<DemoOptions>();
     CLI::App* c =
-        registry.Add(*group, "load", "Load the landscape into the server",
+        registry.Add(*group, "load",
+                     "Load the landscape into the server: datasets, "
+                     "measurement histories, terugmeldingen",
                      [o](CommandContext& ctx) { return RunLoad(ctx, *o); });
     AddLandscapeOptions(c, o.get());
     c->add_option("--batch", o->batch, "datasets per request")

@@ -1,6 +1,10 @@
 #include "client/demo/landscape_generator.h"
 
 #include <algorithm>
+#include <google/protobuf/util/time_util.h>
+
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
@@ -471,6 +475,53 @@ struct Kind {
   int index = 0;  // Into kBasis or kSubjects; 0 for open data.
   bool operator==(const Kind&) const = default;
 };
+
+// Streams of the generator besides Dataset(i)'s, so that adding one never
+// changes another.
+constexpr uint64_t kMeasurementStream = 0x6D656173ull;   // "meas"
+constexpr uint64_t kTerugmeldingStream = 0x7465727Bull;  // "ter{"
+
+// How each dimension is typically measured.
+const char* MethodOf(QualityDimension d) {
+  switch (d) {
+    case QUALITY_DIMENSION_JUISTHEID: return "steekproef tegen brondocument";
+    case QUALITY_DIMENSION_COMPLEETHEID: return "verplichte velden gevuld";
+    case QUALITY_DIMENSION_VALIDITEIT: return "domeinwaarden en formaten";
+    case QUALITY_DIMENSION_CONSISTENTIE: return "postcode bestaat in BAG";
+    case QUALITY_DIMENSION_ACTUALITEIT: return "mutatie binnen termijn verwerkt";
+    case QUALITY_DIMENSION_PRECISIE: return "geometrie binnen 10 cm";
+    case QUALITY_DIMENSION_PLAUSIBILITEIT: return "waarden binnen verwachte bandbreedte";
+    case QUALITY_DIMENSION_TRACEERBAARHEID: return "herkomst van mutaties vastgelegd";
+    case QUALITY_DIMENSION_BEGRIJPELIJKHEID: return "velden met beschrijving";
+    case QUALITY_DIMENSION_UNICITEIT: return "geen dubbele identificaties";
+    default: return "regel";
+  }
+}
+
+google::protobuf::Timestamp ToTimestamp(absl::Time t) {
+  return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));
+}
+
+// Status transitions taken from GEMELD to each status.
+constexpr TerugmeldingStatus kTargets[] = {
+    TERUGMELDING_STATUS_GEMELD,         TERUGMELDING_STATUS_IN_BEHANDELING,
+    TERUGMELDING_STATUS_INGEPLAND,      TERUGMELDING_STATUS_AFGEHANDELD,
+    TERUGMELDING_STATUS_INGETROKKEN,    TERUGMELDING_STATUS_ONVOLDOENDE_INFORMATIE,
+    TERUGMELDING_STATUS_VERKEERDE_BRONHOUDER,
+};
+
+constexpr const char* kDoubts[] = {
+    "Waarde wijkt af van de situatie ter plaatse.",
+    "Gegeven komt niet overeen met het brondocument.",
+    "Registratie lijkt verouderd; wijziging is niet verwerkt.",
+    "Dubbele registratie van hetzelfde object.",
+    "Adres bestaat niet meer na vernummering.",
+};
+constexpr const char* kDepartments[] = {"Burgerzaken", "Belastingen", "Vergunningen",
+                                        "Sociaal domein", "Informatiebeheer"};
+constexpr const char* kPersons[] = {"J. de Vries", "A. Jansen", "M. Bakker", "S. Visser",
+                                    "R. Smit"};
+
 
 // The first draws of dataset i: its kind. Cheap (two draws), so that
 // sources of a kind can be looked for among many candidates.
@@ -1080,6 +1131,123 @@ std::vector<catalog::v1::LineageEdge> LandscapeGenerator::Edges(
     }
   }
   return edges;
+}
+
+LandscapeGenerator::Course LandscapeGenerator::CourseOf(int64_t i) const {
+  Rng rng(options_.seed ^ kMeasurementStream, i);
+  const int roll = rng.Between(0, 99);
+  return roll < 35 ? Course::kImproving
+         : roll < 60 ? Course::kDeclining
+         : roll < 85 ? Course::kSteady
+                     : Course::kStale;
+}
+
+std::vector<Measurement> LandscapeGenerator::Measurements(int64_t i, absl::Time now) const {
+  const catalog::v1::Dataset dataset = Dataset(i);
+  const Course course = CourseOf(i);
+  Rng rng(options_.seed ^ kMeasurementStream, i);
+  rng.Next();  // The draw of CourseOf.
+  // A stale dataset's last measurement is 130..300 days old.
+  const absl::Time end =
+      course == Course::kStale ? now - absl::Hours(24) * rng.Between(130, 300) : now;
+  // Points per month the score moves (fractions via /10).
+  const double slope = course == Course::kImproving   ? rng.Between(3, 8) / 10.0
+                       : course == Course::kDeclining ? -rng.Between(3, 8) / 10.0
+                                                      : 0;
+  std::vector<Measurement> out;
+  for (const QualityNorm& norm : dataset.quality_norms()) {
+    // Where the course starts relative to the norm: improving datasets
+    // start below it, declining ones above.
+    const double start = norm.target() + (course == Course::kImproving   ? -rng.Between(5, 12)
+                                          : course == Course::kDeclining ? rng.Between(1, 6)
+                                                                         : rng.Between(-4, 4));
+    for (int m = 0; m < kHistoryMonths; ++m) {
+      // Month m of the history; the last one lies within the final 30 days.
+      const absl::Time at = end - absl::Hours(24) * 30 * (kHistoryMonths - 1 - m) -
+                            absl::Minutes(rng.Between(60, 24 * 60 * 20));
+      const double noise = rng.Between(-15, 15) / 10.0;
+      const double score = std::clamp(start + slope * m + noise, 0.0, 100.0);
+      Measurement& out_m = out.emplace_back();
+      out_m.set_dataset("datasets/" + dataset.id());
+      out_m.set_dimension(norm.dimension());
+      out_m.set_score(std::round(score * 10) / 10);
+      *out_m.mutable_measured_at() = ToTimestamp(at);
+      out_m.set_method(MethodOf(norm.dimension()));
+      out_m.set_sample_size(rng.Between(200, 5000));
+      out_m.set_measured_by("dq-monitor");
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const Measurement& a, const Measurement& b) {
+    return google::protobuf::util::TimeUtil::TimestampToMicroseconds(a.measured_at()) <
+           google::protobuf::util::TimeUtil::TimestampToMicroseconds(b.measured_at());
+  });
+  return out;
+}
+
+std::vector<Terugmelding> LandscapeGenerator::Terugmeldingen(int64_t i) const {
+  Rng rng(options_.seed ^ kTerugmeldingStream, i);
+  const bool basis = i < kBasisCount;
+  const int count = basis ? rng.Between(2, 4) : rng.Percent(10) ? rng.Between(1, 2) : 0;
+  std::vector<Terugmelding> out;
+  if (count == 0) return out;
+  const catalog::v1::Dataset dataset = Dataset(i);
+  for (int k = 0; k < count; ++k) {
+    Terugmelding& t = out.emplace_back();
+    t.set_dataset("datasets/" + dataset.id());
+    const Org& org = rng.Pick(kExternalSources);
+    SetOrg(t.mutable_reporter_organisation(), org.name, org.oin);
+    t.set_reporter_department(rng.Pick(kDepartments));
+    t.set_reporter_person(rng.Pick(kPersons));
+    t.set_explanation(rng.Pick(kDoubts));
+    char ref[16];
+    std::snprintf(ref, sizeof(ref), "VS%06lld-%d", static_cast<long long>(i % 1000000), k);
+    t.set_reference(ref);  // At most 12 characters.
+    std::snprintf(ref, sizeof(ref), "OBJ-%07d", rng.Between(1, 9999999));
+    t.set_object_reference(ref);
+    if (!dataset.schema_fields().empty()) {
+      const SchemaField& f =
+          dataset.schema_fields(static_cast<int>(rng.Below(dataset.schema_fields_size())));
+      DoubtedAttribute* a = t.add_attributes();
+      a->set_name(f.name());
+      a->set_doubted_value("onbekend");
+      if (rng.Percent(60)) a->set_proposed_value("gecorrigeerde waarde");
+    }
+    if (!dataset.quality_norms().empty()) {
+      t.set_dimension(
+          dataset.quality_norms(static_cast<int>(rng.Below(dataset.quality_norms_size())))
+              .dimension());
+    }
+    TerugmeldingContact* c = t.add_contacts();
+    c->set_role(CONTACT_ROLE_MELDER);
+    c->set_name(t.reporter_person());
+    c->set_email("melder@" + std::string(org.name) + ".example");
+  }
+  return out;
+}
+
+TerugmeldingStatus LandscapeGenerator::TargetStatus(int64_t i, int64_t k) const {
+  constexpr int64_t n = std::size(kTargets);
+  if (i < kBasisCount) return kTargets[(i * 3 + k) % n];  // Covers every status.
+  Rng rng(options_.seed ^ kTerugmeldingStream, -1 - i * 8 - k);
+  return kTargets[rng.Below(n)];
+}
+
+std::vector<TerugmeldingStatus> LandscapeGenerator::TransitionPath(TerugmeldingStatus target) {
+  switch (target) {
+    case TERUGMELDING_STATUS_IN_BEHANDELING:
+      return {TERUGMELDING_STATUS_IN_BEHANDELING};
+    case TERUGMELDING_STATUS_INGEPLAND:
+      return {TERUGMELDING_STATUS_IN_BEHANDELING, TERUGMELDING_STATUS_INGEPLAND};
+    case TERUGMELDING_STATUS_AFGEHANDELD:
+      return {TERUGMELDING_STATUS_IN_BEHANDELING, TERUGMELDING_STATUS_INGEPLAND,
+              TERUGMELDING_STATUS_AFGEHANDELD};
+    case TERUGMELDING_STATUS_INGETROKKEN:
+    case TERUGMELDING_STATUS_ONVOLDOENDE_INFORMATIE:
+    case TERUGMELDING_STATUS_VERKEERDE_BRONHOUDER:
+      return {target};
+    default:
+      return {};
+  }
 }
 
 }  // namespace catalog::demo

@@ -23,8 +23,10 @@
 #include <cstdint>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "catalog/v1/dataset.pb.h"
 #include "catalog/v1/lineage.pb.h"
+#include "catalog/v1/quality.pb.h"
 
 namespace catalog::demo {
 
@@ -66,6 +68,38 @@ class LandscapeGenerator {
   // it again). `dataset` must equal Dataset(i).
   std::vector<catalog::v1::LineageEdge> Edges(int64_t i,
                                               const catalog::v1::Dataset& dataset) const;
+  // The measurement history of dataset i, oldest first: one measurement a
+  // month (at a deterministic hour) over the last kHistoryMonths months
+  // before `now`, on every dimension Dataset(i) has a norm for. Depends
+  // only on (seed, i, now). Each dataset follows a course (CourseOf):
+  // improving, declining or steady around its norms; a stale dataset
+  // stopped being measured 130 to 300 days before `now`. Scores are within
+  // 0..100 and no measured_at is after `now`.
+  std::vector<catalog::v1::Measurement> Measurements(int64_t i,
+                                                     absl::Time now) const;
+
+  enum class Course { kImproving, kDeclining, kSteady, kStale };
+  // The course of dataset i's measurements (about 35% improving, 25%
+  // declining, 25% steady, 15% stale).
+  Course CourseOf(int64_t i) const;
+
+  // The terugmeldingen filed on dataset i, as FileTerugmelding takes them
+  // (output-only fields empty): two to four on every basisregistratie, one
+  // or two on about one in ten other datasets, none on the rest. Doubted
+  // attributes name schema fields of Dataset(i). Depends only on (seed, i).
+  std::vector<catalog::v1::Terugmelding> Terugmeldingen(int64_t i) const;
+
+  // The status the k-th terugmelding of dataset i is to end in. Over the
+  // basisregistraties every status occurs.
+  catalog::v1::TerugmeldingStatus TargetStatus(int64_t i, int64_t k) const;
+
+  // The legal transitions (quality.proto) that take a new report from
+  // GEMELD to `target`, in order; empty for GEMELD.
+  static std::vector<catalog::v1::TerugmeldingStatus> TransitionPath(
+      catalog::v1::TerugmeldingStatus target);
+
+  // Months of measurement history Measurements() covers.
+  static constexpr int kHistoryMonths = 24;
 
  private:
   LandscapeOptions options_;

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -15,6 +16,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 
 namespace catalog::bench {
 
@@ -195,6 +198,69 @@ clearance = "zeer_geheim"
 )";
   out.close();
   return static_cast<bool>(out);
+}
+
+std::string UtcNow() {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now(), absl::UTCTimeZone());
+}
+
+nlohmann::ordered_json RunJson(const std::string& benchmark, const std::string& started_at,
+                               const std::string& data_fs, const std::string& load_start) {
+  nlohmann::ordered_json j;
+  j["benchmark"] = benchmark;
+  j["started_at"] = started_at;
+  j["cpus"] = std::thread::hardware_concurrency();
+  j["cpu_model"] = CpuModel();
+  j["data_fs"] = data_fs;
+  j["loadavg_start"] = load_start;
+  return j;
+}
+
+int FinishRun(nlohmann::ordered_json& j, bool all_targets_met, bool ok) {
+  j["all_targets_met"] = all_targets_met;
+  j["errors"] = !ok;
+  std::printf("BENCH_JSON %s\n", j.dump().c_str());
+  std::fflush(stdout);
+  return ok ? 0 : 1;
+}
+
+void PrintLoad(const std::string& load_start, const std::string& load_end) {
+  std::printf("load average at start %s, at end %s (2 cores: anything above ~1 besides\n"
+              "this benchmark means other work shared the CPUs)\n",
+              load_start.c_str(), load_end.c_str());
+}
+
+bool CheckBenchCerts(const std::string& certs, const char* program) {
+  for (const char* f : {"ca.pem", "server.pem", "server.key", "steward.pem", "steward.key"}) {
+    const std::string path = absl::StrCat(certs, "/", f);
+    if (!std::filesystem::exists(path)) {
+      std::fprintf(stderr, "%s: %s not found (generate with scripts/gen-dev-certs.sh)\n", program,
+                   path.c_str());
+      return false;
+    }
+  }
+  return true;
+}
+
+absl::StatusOr<std::unique_ptr<server::CatalogServer>> StartBenchServer(
+    const std::string& certs, const std::string& data_dir, const std::string& policy,
+    const std::string& scratch_dir, int write_threads, server::ServerOptions* options) {
+  server::ServerOptions& so = *options;
+  so.listen = "127.0.0.1:0";
+  so.data_dir = data_dir;
+  so.tls_cert = certs + "/server.pem";
+  so.tls_key = certs + "/server.key";
+  so.client_ca = certs + "/ca.pem";
+  so.policy_file = policy;
+  if (so.policy_file.empty()) {
+    so.policy_file = scratch_dir + "/bench-policy.toml";
+    if (!WriteBenchPolicy(so.policy_file)) {
+      return absl::InternalError(absl::StrCat("cannot write ", so.policy_file));
+    }
+  }
+  so.sync_writes = true;
+  if (write_threads > 0) so.write_threads = write_threads;
+  return server::CatalogServer::Start(so);
 }
 
 }  // namespace catalog::bench

@@ -1,14 +1,21 @@
-// Helpers shared by the benchmark programs (catalog_bench, lineage_bench):
-// the command line, statistics, what the machine is doing, and the access
-// policy the benchmarks run under. See docs/BENCHMARKS.md.
+// Helpers shared by the benchmark programs (catalog_bench, lineage_bench,
+// quality_bench): the command line, statistics, what the machine is doing,
+// and the in-process catalogd with the access policy the benchmarks run
+// under. See docs/BENCHMARKS.md.
 #ifndef CATALOG_TESTS_BENCH_BENCH_UTIL_H_
 #define CATALOG_TESTS_BENCH_BENCH_UTIL_H_
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "absl/status/statusor.h"
+#include "server/transport/catalog_server.h"
 
 namespace catalog::bench {
 
@@ -67,6 +74,22 @@ std::string CpuModel();
 // "ext4", "tmpfs", ... of the file system holding `path`.
 std::string FileSystemType(const std::string& path);
 
+// "2026-11-28T18:00:00Z": now, in UTC.
+std::string UtcNow();
+
+// The first fields of a program's BENCH_JSON line: benchmark, started_at,
+// cpus, cpu_model, data_fs, loadavg_start.
+nlohmann::ordered_json RunJson(const std::string& benchmark, const std::string& started_at,
+                               const std::string& data_fs, const std::string& load_start);
+
+// The last line of a program: records all_targets_met and errors in `j`,
+// prints "BENCH_JSON {...}" and returns the exit status (0 when every call
+// succeeded, targets met or not; 1 otherwise).
+int FinishRun(nlohmann::ordered_json& j, bool all_targets_met, bool ok);
+
+// Prints the load averages at start and end, with how to read them.
+void PrintLoad(const std::string& load_start, const std::string& load_end);
+
 // Waits until this process (the in-process server) is nearly idle: after a
 // bulk load RocksDB flushes and compacts in the background for a while, and
 // that work would be charged to whichever measurement runs next. Returns the
@@ -81,6 +104,22 @@ double WaitForIdle(double max_seconds);
 // must state a purpose. Authorization and the audit trail of every call
 // stay on. False when the file cannot be written.
 bool WriteBenchPolicy(const std::string& path);
+
+// ---- the server ----
+
+// Whether `certs` holds the development PKI the benchmarks use (ca.pem,
+// server.pem/.key, steward.pem/.key); if not, says so on stderr, as
+// `program`.
+bool CheckBenchCerts(const std::string& certs, const char* program);
+
+// Starts catalogd in this process on 127.0.0.1:0 with mTLS and durable
+// writes, its store in `data_dir`. `policy` is the access policy file; when
+// empty, WriteBenchPolicy's is written to `scratch_dir`/bench-policy.toml.
+// `write_threads` > 0 overrides the server's default. The options used are
+// stored in `*options`.
+absl::StatusOr<std::unique_ptr<server::CatalogServer>> StartBenchServer(
+    const std::string& certs, const std::string& data_dir, const std::string& policy,
+    const std::string& scratch_dir, int write_threads, server::ServerOptions* options);
 
 }  // namespace catalog::bench
 

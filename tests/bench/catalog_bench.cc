@@ -861,14 +861,7 @@ int Main(int argc, char** argv) {
     std::fprintf(stderr, "catalog_bench: %s\n\n%s", error.c_str(), kUsage);
     return 2;
   }
-  for (const char* f : {"ca.pem", "server.pem", "server.key", "steward.pem", "steward.key"}) {
-    const std::string path = absl::StrCat(o.certs, "/", f);
-    if (!std::filesystem::exists(path)) {
-      std::fprintf(stderr, "catalog_bench: %s not found (generate with scripts/gen-dev-certs.sh)\n",
-                   path.c_str());
-      return 2;
-    }
-  }
+  if (!CheckBenchCerts(o.certs, "catalog_bench")) return 2;
   if (o.no_deadlock_detection) {
     absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   }
@@ -881,25 +874,11 @@ int Main(int argc, char** argv) {
   const bool do_create = o.only.empty() || o.only == "create";
 
   const std::string load_start = LoadAverage();
-  const std::string started_at = absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now(), absl::UTCTimeZone());
+  const std::string started_at = UtcNow();
   testing::TempDir dir;
   server::ServerOptions so;
-  so.listen = "127.0.0.1:0";
-  so.data_dir = dir.path() + "/data";
-  so.tls_cert = o.certs + "/server.pem";
-  so.tls_key = o.certs + "/server.key";
-  so.client_ca = o.certs + "/ca.pem";
-  so.policy_file = o.policy;
-  if (so.policy_file.empty()) {
-    so.policy_file = dir.path() + "/bench-policy.toml";
-    if (!WriteBenchPolicy(so.policy_file)) {
-      std::fprintf(stderr, "catalog_bench: cannot write %s\n", so.policy_file.c_str());
-      return 1;
-    }
-  }
-  so.sync_writes = true;
-  if (o.write_threads > 0) so.write_threads = o.write_threads;
-  absl::StatusOr<std::unique_ptr<server::CatalogServer>> server = server::CatalogServer::Start(so);
+  absl::StatusOr<std::unique_ptr<server::CatalogServer>> server =
+      StartBenchServer(o.certs, dir.path() + "/data", o.policy, dir.path(), o.write_threads, &so);
   if (!server.ok()) {
     std::fprintf(stderr, "catalog_bench: cannot start catalogd: %s\n",
                  server.status().ToString().c_str());
@@ -958,17 +937,9 @@ int Main(int argc, char** argv) {
   const std::string load_end = LoadAverage();
 
   PrintTable(rows);
-  std::printf("load average at start %s, at end %s (2 cores: anything above ~0.5 besides\n"
-              "this benchmark means other work shared the CPUs)\n",
-              load_start.c_str(), load_end.c_str());
+  PrintLoad(load_start, load_end);
 
-  nlohmann::ordered_json j;
-  j["benchmark"] = "catalog_bench";
-  j["started_at"] = started_at;
-  j["cpus"] = cpus;
-  j["cpu_model"] = CpuModel();
-  j["data_fs"] = fs;
-  j["loadavg_start"] = load_start;
+  nlohmann::ordered_json j = RunJson("catalog_bench", started_at, fs, load_start);
   j["loadavg_end"] = load_end;
   j["datasets"] = o.datasets;
   j["seconds_per_run"] = o.seconds;
@@ -996,11 +967,7 @@ int Main(int argc, char** argv) {
   j["mutex_deadlock_detection"] = !o.no_deadlock_detection;
   j["write_threads"] = so.write_threads;
   j["policy"] = o.policy.empty() ? "bench (steward, zeer_geheim)" : o.policy;
-  j["all_targets_met"] = all_pass;
-  j["errors"] = !ok;
-  std::printf("BENCH_JSON %s\n", j.dump().c_str());
-  std::fflush(stdout);
-  return ok ? 0 : 1;
+  return FinishRun(j, all_pass, ok);
 }
 
 }  // namespace

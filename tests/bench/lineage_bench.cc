@@ -629,19 +629,10 @@ void PrintGroups(const std::vector<GroupStats>& groups, bool postgres) {
 int MeasurePhase(const Options& o, const demo::LandscapeGenerator& g,
                  nlohmann::ordered_json* json) {
   const std::vector<Root> roots = PickRoots(g, o.roots, o.seed);
-  server::ServerOptions so;
-  so.listen = "127.0.0.1:0";
-  so.data_dir = o.work + "/data";
-  so.tls_cert = o.certs + "/server.pem";
-  so.tls_key = o.certs + "/server.key";
-  so.client_ca = o.certs + "/ca.pem";
-  so.policy_file = o.work + "/bench-policy.toml";
-  if (!WriteBenchPolicy(so.policy_file)) {
-    std::fprintf(stderr, "lineage_bench: cannot write %s\n", so.policy_file.c_str());
-    return 1;
-  }
   const Clock::time_point start = Clock::now();
-  absl::StatusOr<std::unique_ptr<server::CatalogServer>> server = server::CatalogServer::Start(so);
+  server::ServerOptions so;
+  absl::StatusOr<std::unique_ptr<server::CatalogServer>> server =
+      StartBenchServer(o.certs, o.work + "/data", "", o.work, 0, &so);
   if (!server.ok()) {
     std::fprintf(stderr, "lineage_bench: cannot start catalogd: %s\n",
                  server.status().ToString().c_str());
@@ -828,14 +819,8 @@ int Main(int argc, char** argv) {
 
   const std::string load_start = LoadAverage();
   const demo::LandscapeGenerator generator({o.datasets, o.seed});
-  nlohmann::ordered_json j;
-  j["benchmark"] = "lineage_bench";
+  nlohmann::ordered_json j = RunJson("lineage_bench", UtcNow(), FileSystemType(o.work), load_start);
   j["phase"] = o.phase;
-  j["started_at"] = absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now(), absl::UTCTimeZone());
-  j["cpus"] = std::thread::hardware_concurrency();
-  j["cpu_model"] = CpuModel();
-  j["data_fs"] = FileSystemType(o.work);
-  j["loadavg_start"] = load_start;
   j["datasets"] = o.datasets;
   j["seed"] = o.seed;
   std::printf("lineage_bench: %lld datasets (seed %llu), work %s (%s); %u CPUs, %s; load "
@@ -868,10 +853,9 @@ int Main(int argc, char** argv) {
     if (in) j["load"] = nlohmann::ordered_json::parse(in, nullptr, false);
   }
   if (o.phase != "load") rc = MeasurePhase(o, generator, &j);
-  j["loadavg_end"] = LoadAverage();
-  std::printf("load average at start %s, at end %s (2 cores: anything above ~1 besides this\n"
-              "benchmark means other work shared the CPUs)\n",
-              load_start.c_str(), LoadAverage().c_str());
+  const std::string load_end = LoadAverage();
+  j["loadavg_end"] = load_end;
+  PrintLoad(load_start, load_end);
   j["errors"] = rc != 0;
   std::printf("BENCH_JSON %s\n", j.dump().c_str());
   std::fflush(stdout);

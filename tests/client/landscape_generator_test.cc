@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include <google/protobuf/util/time_util.h>
 #include <gtest/gtest.h>
 
 #include "api/resource_names.h"
@@ -368,6 +369,156 @@ TEST_F(GeneratedLineage, LineageFromTheBrpIsDeep) {
   EXPECT_GE(deepest, 6);
   EXPECT_LE(deepest, 20);
   EXPECT_GT(reached, kSize / 4);
+}
+
+// ---- measurement histories and terugmeldingen ----
+
+using catalog::v1::Measurement;
+using catalog::v1::Terugmelding;
+using catalog::v1::TerugmeldingStatus;
+using google::protobuf::util::TimeUtil;
+
+absl::Time TimeOf(const google::protobuf::Timestamp& t) {
+  return absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(t));
+}
+
+const absl::Time kNow = absl::FromUnixSeconds(1795860000);  // 2026-11-28.
+
+TEST(LandscapeGenerator, MeasurementsAreDeterministic) {
+  LandscapeGenerator a({1000, 42});
+  LandscapeGenerator b({1000, 42});
+  for (int64_t i : {0, 3, 10, 500, 999}) {
+    const std::vector<Measurement> ma = a.Measurements(i, kNow);
+    const std::vector<Measurement> mb = b.Measurements(i, kNow);
+    ASSERT_EQ(ma.size(), mb.size()) << i;
+    for (size_t k = 0; k < ma.size(); ++k) {
+      EXPECT_EQ(ma[k].SerializeAsString(), mb[k].SerializeAsString()) << i << " " << k;
+    }
+  }
+  // Generating measurements does not change the datasets.
+  EXPECT_EQ(a.Dataset(7).SerializeAsString(), LandscapeGenerator({1000, 42}).Dataset(7).SerializeAsString());
+}
+
+TEST(LandscapeGenerator, MeasurementsCoverTheNormsMonthlyAndStayInRange) {
+  LandscapeGenerator g({500, 3});
+  for (int64_t i = 0; i < g.size(); ++i) {
+    const Dataset d = g.Dataset(i);
+    const std::vector<Measurement> ms = g.Measurements(i, kNow);
+    ASSERT_EQ(ms.size(), static_cast<size_t>(d.quality_norms_size() * LandscapeGenerator::kHistoryMonths))
+        << d.id();
+    std::set<int> dims;
+    for (const auto& n : d.quality_norms()) dims.insert(n.dimension());
+    absl::Time previous = absl::InfinitePast();
+    for (const Measurement& m : ms) {
+      EXPECT_EQ(m.dataset(), "datasets/" + d.id());
+      EXPECT_TRUE(dims.count(m.dimension())) << d.id();
+      EXPECT_GE(m.score(), 0);
+      EXPECT_LE(m.score(), 100);
+      const absl::Time at = TimeOf(m.measured_at());
+      EXPECT_LE(at, kNow);
+      EXPECT_GE(at, previous) << "oldest first";
+      EXPECT_GT(at, kNow - absl::Hours(24) * (31 * LandscapeGenerator::kHistoryMonths + 300));
+      previous = at;
+    }
+  }
+}
+
+TEST(LandscapeGenerator, MeasurementCoursesImproveDeclineAndGoStale) {
+  LandscapeGenerator g({2000, 9});
+  std::map<LandscapeGenerator::Course, int> courses;
+  for (int64_t i = 0; i < g.size(); ++i) {
+    const LandscapeGenerator::Course course = g.CourseOf(i);
+    ++courses[course];
+    if (i % 20 != 0) continue;  // Check the shape of a sample.
+    const std::vector<Measurement> ms = g.Measurements(i, kNow);
+    const Measurement& first = ms.front();
+    double first_score = 0, last_score = 0;
+    // The first and last measurement of the first dimension.
+    for (const Measurement& m : ms) {
+      if (m.dimension() != first.dimension()) continue;
+      if (first_score == 0) first_score = m.score();
+      last_score = m.score();
+    }
+    const absl::Duration age = kNow - TimeOf(ms.back().measured_at());
+    if (course == LandscapeGenerator::Course::kStale) {
+      EXPECT_GT(age, absl::Hours(24) * 120) << i;
+    } else {
+      EXPECT_LT(age, absl::Hours(24) * 31) << i;
+    }
+    if (course == LandscapeGenerator::Course::kImproving && first_score < 95) {
+      EXPECT_GT(last_score, first_score) << i;
+    }
+    if (course == LandscapeGenerator::Course::kDeclining && last_score > 5) {
+      EXPECT_LT(last_score, first_score) << i;
+    }
+  }
+  for (auto course : {LandscapeGenerator::Course::kImproving, LandscapeGenerator::Course::kDeclining,
+                      LandscapeGenerator::Course::kSteady, LandscapeGenerator::Course::kStale}) {
+    EXPECT_GT(courses[course], 200) << static_cast<int>(course);
+  }
+}
+
+TEST(LandscapeGenerator, TerugmeldingenOnEveryBasisregistratieAndSomeOthers) {
+  LandscapeGenerator g({2000, 5});
+  LandscapeGenerator again({2000, 5});
+  int with_reports = 0;
+  std::set<TerugmeldingStatus> basis_targets;
+  for (int64_t i = 0; i < g.size(); ++i) {
+    const std::vector<Terugmelding> ts = g.Terugmeldingen(i);
+    const std::vector<Terugmelding> ts2 = again.Terugmeldingen(i);
+    ASSERT_EQ(ts.size(), ts2.size());
+    const bool basis = i < 10;
+    if (basis) {
+      EXPECT_GE(ts.size(), 2u) << i;
+    }
+    if (ts.empty()) continue;
+    ++with_reports;
+    const Dataset d = g.Dataset(i);
+    std::set<std::string> fields;
+    for (const auto& f : d.schema_fields()) fields.insert(f.name());
+    for (size_t k = 0; k < ts.size(); ++k) {
+      const Terugmelding& t = ts[k];
+      EXPECT_EQ(t.SerializeAsString(), ts2[k].SerializeAsString());
+      EXPECT_EQ(t.dataset(), "datasets/" + d.id());
+      EXPECT_FALSE(t.explanation().empty());
+      EXPECT_LE(t.reference().size(), 12u) << t.reference();
+      EXPECT_EQ(t.reporter_organisation().oin().size(), 20u);
+      EXPECT_EQ(t.status(), catalog::v1::TERUGMELDING_STATUS_UNSPECIFIED);
+      for (const auto& a : t.attributes()) EXPECT_TRUE(fields.count(a.name())) << a.name();
+      const TerugmeldingStatus target = g.TargetStatus(i, static_cast<int64_t>(k));
+      EXPECT_EQ(target, again.TargetStatus(i, static_cast<int64_t>(k)));
+      if (basis) basis_targets.insert(target);
+    }
+  }
+  EXPECT_GT(with_reports, 100);
+  EXPECT_LT(with_reports, 400);
+  EXPECT_EQ(basis_targets.size(), 7u) << "every status among the basisregistraties";
+}
+
+TEST(LandscapeGenerator, TransitionPathsAreLegal) {
+  using namespace catalog::v1;  // NOLINT: the statuses read as the domain's vocabulary.
+  // The allowed transitions of quality.proto.
+  const std::set<std::pair<TerugmeldingStatus, TerugmeldingStatus>> allowed = {
+      {TERUGMELDING_STATUS_GEMELD, TERUGMELDING_STATUS_IN_BEHANDELING},
+      {TERUGMELDING_STATUS_GEMELD, TERUGMELDING_STATUS_INGETROKKEN},
+      {TERUGMELDING_STATUS_GEMELD, TERUGMELDING_STATUS_ONVOLDOENDE_INFORMATIE},
+      {TERUGMELDING_STATUS_GEMELD, TERUGMELDING_STATUS_VERKEERDE_BRONHOUDER},
+      {TERUGMELDING_STATUS_IN_BEHANDELING, TERUGMELDING_STATUS_INGETROKKEN},
+      {TERUGMELDING_STATUS_IN_BEHANDELING, TERUGMELDING_STATUS_INGEPLAND},
+      {TERUGMELDING_STATUS_IN_BEHANDELING, TERUGMELDING_STATUS_AFGEHANDELD},
+      {TERUGMELDING_STATUS_VERKEERDE_BRONHOUDER, TERUGMELDING_STATUS_GEMELD},
+      {TERUGMELDING_STATUS_VERKEERDE_BRONHOUDER, TERUGMELDING_STATUS_INGETROKKEN},
+      {TERUGMELDING_STATUS_INGEPLAND, TERUGMELDING_STATUS_AFGEHANDELD},
+  };
+  for (int s = TERUGMELDING_STATUS_GEMELD; s <= TERUGMELDING_STATUS_AFGEHANDELD; ++s) {
+    const auto target = static_cast<TerugmeldingStatus>(s);
+    TerugmeldingStatus at = TERUGMELDING_STATUS_GEMELD;
+    for (TerugmeldingStatus next : LandscapeGenerator::TransitionPath(target)) {
+      EXPECT_TRUE(allowed.count({at, next})) << s << ": " << at << " -> " << next;
+      at = next;
+    }
+    EXPECT_EQ(at, target);
+  }
 }
 
 }  // namespace

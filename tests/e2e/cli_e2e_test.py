@@ -348,6 +348,12 @@ class DatasetCommandsTest(CliTestCase):
                                principal="admin")
         self.assertEqual(result["datasets"]["failed"], 0, result)
         self.assertEqual(result["datasets"]["created"] + result["datasets"]["replaced"], 200)
+        for step in ("parties", "lineage", "measurements", "terugmeldingen"):
+            self.assertEqual(result[step]["failed"], 0, result[step])
+        self.assertGreater(result["measurements"]["recorded"], 200 * 12, result["measurements"])
+        self.assertGreater(result["terugmeldingen"]["filed"], 10, result["terugmeldingen"])
+        self.assertGreaterEqual(len(result["terugmeldingen"]["by_status"]), 7,
+                                "terugmeldingen in every status")
         generated = ctl("demo", "generate", "--datasets", "200", "--seed", "3")
         self.assertEqual(generated.returncode, 0, describe(generated))
         demo_ids = {json.loads(line)["id"] for line in generated.stdout.splitlines()}
