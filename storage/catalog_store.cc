@@ -83,6 +83,7 @@ absl::StatusOr<std::unique_ptr<CatalogStore>> CatalogStore::Open(
       // stacked up, so that reading it never applies a month of them.
       options.max_successive_merges = 8;
     }
+    if (spec.id == Cf::kDatasetReads) options.merge_operator = NewCounterMergeOperator();
     descriptors.emplace_back(std::string(spec.name), options);
   }
   rocksdb::Status s = rocksdb::DB::Open(db_options, options.path, descriptors,
@@ -106,15 +107,60 @@ absl::StatusOr<std::unique_ptr<CatalogStore>> CatalogStore::Open(
     impl->CloseDb().IgnoreError();
     return position.status();
   }
-  impl->committer = std::make_unique<Committer>(impl->db, impl->cf(Cf::kAudit), *position);
-  if (absl::Status st = impl->RebuildGraph(); !st.ok()) {
-    impl->CloseDb().IgnoreError();
-    return st;
+  impl->committer = std::make_unique<Committer>(impl->db, impl->cf(Cf::kAudit),
+                                                impl->cf(Cf::kDatasetReads), *position);
+  for (absl::Status (Impl::*load)() : {&Impl::LoadDatasetFacts, &Impl::RebuildGraph,
+                                         &Impl::LoadLatestScores, &Impl::LoadReportFacts}) {
+    if (absl::Status st = (impl.get()->*load)(); !st.ok()) {
+      impl->CloseDb().IgnoreError();
+      return st;
+    }
   }
   return std::unique_ptr<CatalogStore>(new CatalogStore(std::move(impl)));
 }
 
 absl::Status CatalogStore::Close() { return impl_->CloseDb(); }
+
+const LandscapeFacts& CatalogStore::facts() const { return impl_->facts; }
+
+absl::StatusOr<std::map<std::string, int64_t>> CatalogStore::DatasetReads(
+    const std::string& id, absl::Time since, absl::Time until) const {
+  auto day = [](absl::Time t) {
+    return static_cast<uint32_t>(std::max<int64_t>(0, absl::ToUnixSeconds(t) / 86400));
+  };
+  std::map<std::string, int64_t> reads;
+  const std::string prefix = DatasetReadPrefix(id);
+  const uint32_t last = day(until);
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(Cf::kDatasetReads)));
+  for (it->Seek(DatasetReadKey(id, day(since), "")); it->Valid() && it->key().starts_with(prefix);
+       it->Next()) {
+    std::string dataset, principal;
+    uint32_t d = 0;
+    uint64_t count = 0;
+    std::string_view value = it->value().ToStringView();
+    if (!ParseDatasetReadKey(it->key().ToStringView(), &dataset, &d, &principal) ||
+        !ConsumeUint64(&value, &count) || !value.empty()) {
+      return absl::DataLossError("a dataset read counter is corrupt");
+    }
+    if (d > last) break;
+    reads[principal] += static_cast<int64_t>(count);
+  }
+  if (!it->status().ok()) return FromRocksStatus(it->status(), "reading dataset reads");
+  return reads;
+}
+
+absl::Status CatalogStore::Impl::LoadDatasetFacts() {
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), cf(Cf::kDatasets)));
+  Dataset d;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    if (!d.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError("a dataset record is corrupt");
+    }
+    facts.PutDataset(d);
+  }
+  return FromRocksStatus(it->status(), "reading datasets");
+}
 
 absl::StatusOr<std::string> CatalogStore::GetOrCreateSecret(const std::string& name,
                                                             size_t size) {
@@ -228,7 +274,10 @@ std::vector<DatasetWriteResult> CatalogStore::WriteDatasets(
       context);
   if (committed.ok()) {
     GraphDelta delta;
-    for (const Planned& p : planned) delta.datasets.push_back(GraphNodeOf(p.after));
+    for (const Planned& p : planned) {
+      delta.datasets.push_back(GraphNodeOf(p.after));
+      impl_->facts.PutDataset(p.after);
+    }
     impl_->graph.Apply(delta);
   }
   for (Planned& p : planned) {
@@ -301,6 +350,7 @@ absl::StatusOr<int64_t> CatalogStore::DeleteDataset(const std::string& id,
   if (!committed.ok()) return committed;
   GraphDelta delta;
   delta.removed_datasets.push_back(id);
+  impl_->facts.RemoveDataset(id);
   for (const catalog::v1::LineageEdge& edge : *edges) {
     delta.removed_edges.push_back({edge.source(), edge.target()});
   }

@@ -22,6 +22,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <optional>
@@ -34,6 +35,7 @@
 #include "catalog/v1/dataset.pb.h"
 #include "catalog/v1/lineage.pb.h"
 #include "catalog/v1/quality.pb.h"
+#include "storage/landscape_facts.h"
 #include "storage/lineage_graph.h"
 #include "storage/proto/records.pb.h"
 
@@ -352,6 +354,14 @@ class CatalogStore {
   // The in-memory adjacency of the lineage graph, kept in step with every
   // committed change and rebuilt on open.
   const LineageGraph& graph() const;
+  // The landscape facts of every dataset, kept in step with the store.
+  const LandscapeFacts& facts() const;
+  // Allowed reads of dataset `id` and the resources under it, counted from
+  // the audit trail per day (UTC), on the days from `since` to `until`
+  // inclusive: per principal.
+  absl::StatusOr<std::map<std::string, int64_t>> DatasetReads(const std::string& id,
+                                                              absl::Time since,
+                                                              absl::Time until) const;
 
   // The OpenLineage job record, or nullopt.
   absl::StatusOr<std::optional<OpenLineageJob>> GetOpenLineageJob(const std::string& ns,

@@ -32,6 +32,7 @@ enum class Cf : uint8_t {
   kIndexes = 11,          // u8(index) | value | ordered(id) -> empty
   kParties = 12,          // ordered(party id) -> catalog.v1.ExternalParty
   kOpenLineageJobs = 13,  // ordered(namespace) | ordered(name) -> OpenLineageJob
+  kDatasetReads = 14,     // ordered(id) | u32(day) | ordered(principal) -> u64 count
 };
 
 struct ColumnFamilySpec {
@@ -39,7 +40,7 @@ struct ColumnFamilySpec {
   std::string_view name;
 };
 
-inline constexpr std::array<ColumnFamilySpec, 14> kColumnFamilies = {{
+inline constexpr std::array<ColumnFamilySpec, 15> kColumnFamilies = {{
     {Cf::kDefault, "default"},
     {Cf::kMeta, "meta"},
     {Cf::kDatasets, "datasets"},
@@ -54,6 +55,7 @@ inline constexpr std::array<ColumnFamilySpec, 14> kColumnFamilies = {{
     {Cf::kIndexes, "indexes"},
     {Cf::kParties, "parties"},
     {Cf::kOpenLineageJobs, "openlineage_jobs"},
+    {Cf::kDatasetReads, "dataset_reads"},
 }};
 
 // Keys of the meta column family.

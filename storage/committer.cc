@@ -1,5 +1,9 @@
 #include "storage/committer.h"
 
+#include <algorithm>
+#include <string_view>
+#include <vector>
+
 #include "storage/audit_chain.h"
 #include "storage/key_codec.h"
 #include "storage/rocks_status.h"
@@ -15,8 +19,61 @@ constexpr size_t kMaxQueued = 65536;
 
 }  // namespace
 
-Committer::Committer(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* audit_cf, Position start)
-    : db_(db), audit_cf_(audit_cf), position_(std::move(start)),
+namespace {
+
+// Sums of u64 big-endian counters.
+class CounterMergeOperator : public rocksdb::AssociativeMergeOperator {
+ public:
+  bool Merge(const rocksdb::Slice& /*key*/, const rocksdb::Slice* existing,
+             const rocksdb::Slice& value, std::string* new_value,
+             rocksdb::Logger* /*logger*/) const override {
+    uint64_t sum = 0, add = 0;
+    std::string_view in = value.ToStringView();
+    if (!ConsumeUint64(&in, &add) || !in.empty()) return false;
+    if (existing != nullptr) {
+      std::string_view old = existing->ToStringView();
+      if (!ConsumeUint64(&old, &sum) || !old.empty()) return false;
+    }
+    new_value->clear();
+    AppendUint64(new_value, sum + add);
+    return true;
+  }
+  const char* Name() const override { return "catalog.Counter"; }
+};
+
+bool IsRead(std::string_view method) {
+  const size_t slash = method.rfind('/');
+  const std::string_view name = slash == std::string_view::npos ? method : method.substr(slash + 1);
+  return name.starts_with("Get") || name.starts_with("List") || name.starts_with("Analyze");
+}
+
+}  // namespace
+
+std::shared_ptr<rocksdb::MergeOperator> NewCounterMergeOperator() {
+  return std::make_shared<CounterMergeOperator>();
+}
+
+void CountDatasetReads(const AuditEntry& entry, rocksdb::ColumnFamilyHandle* reads_cf,
+                       rocksdb::WriteBatch* batch) {
+  if (entry.code() != 0 || !IsRead(entry.method())) return;
+  const auto day = static_cast<uint32_t>(entry.time_micros() / (int64_t{86400} * 1000000));
+  std::string one;
+  AppendUint64(&one, 1);
+  std::vector<std::string_view> counted;
+  for (const std::string& resource : entry.resources()) {
+    constexpr std::string_view kDatasets = "datasets/";
+    if (!std::string_view(resource).starts_with(kDatasets)) continue;
+    const std::string_view rest = std::string_view(resource).substr(kDatasets.size());
+    const std::string_view id = rest.substr(0, rest.find('/'));
+    if (id.empty() || std::find(counted.begin(), counted.end(), id) != counted.end()) continue;
+    counted.push_back(id);
+    batch->Merge(reads_cf, DatasetReadKey(id, day, entry.principal()), one);
+  }
+}
+
+Committer::Committer(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* audit_cf,
+                     rocksdb::ColumnFamilyHandle* reads_cf, Position start)
+    : db_(db), audit_cf_(audit_cf), reads_cf_(reads_cf), position_(std::move(start)),
       last_revision_(position_.revision) {
   if (position_.audit_hash.empty()) position_.audit_hash = GenesisHash();
   thread_ = std::thread([this] { Run(); });
@@ -92,6 +149,7 @@ absl::Status Committer::WriteGroup(std::deque<Queued>& group) {
       entry.set_hash(AuditEntryHash(position_.audit_hash, entry));
       position_.audit_hash = entry.hash();
       batch.Put(audit_cf_, AuditKey(entry.sequence()), entry.SerializeAsString());
+      CountDatasetReads(entry, reads_cf_, &batch);
     }
     sync = sync || request.sync;
   }

@@ -29,12 +29,22 @@
 #include <thread>
 
 #include <rocksdb/db.h>
+#include <rocksdb/merge_operator.h>
 #include <rocksdb/write_batch.h>
 
 #include "absl/status/status.h"
 #include "storage/proto/records.pb.h"
 
 namespace catalog::storage {
+
+// Adds to `batch` a count of one read per dataset that `entry` names, when
+// it records an allowed read (a Get..., List... or Analyze... method that
+// succeeded): merges of the counter DatasetReadKey(id, day, principal).
+void CountDatasetReads(const AuditEntry& entry, rocksdb::ColumnFamilyHandle* reads_cf,
+                       rocksdb::WriteBatch* batch);
+
+// The merge operator of counters: u64 big-endian sums.
+std::shared_ptr<rocksdb::MergeOperator> NewCounterMergeOperator();
 
 class Committer {
  public:
@@ -60,7 +70,10 @@ class Committer {
     bool sync = true;
   };
 
-  Committer(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* audit_cf, Position start);
+  // Audit entries go to `audit_cf`; the reads they record are counted per
+  // dataset, day and principal in `reads_cf` (CountDatasetReads).
+  Committer(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* audit_cf,
+            rocksdb::ColumnFamilyHandle* reads_cf, Position start);
   Committer(const Committer&) = delete;
   Committer& operator=(const Committer&) = delete;
   ~Committer();
@@ -90,6 +103,7 @@ class Committer {
 
   rocksdb::DB* db_;
   rocksdb::ColumnFamilyHandle* audit_cf_;
+  rocksdb::ColumnFamilyHandle* reads_cf_;
   Position position_;  // Only the committer thread touches it.
   std::atomic<uint64_t> last_revision_;
 

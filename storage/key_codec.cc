@@ -215,20 +215,26 @@ bool ParseEdgeInKey(std::string_view key, std::string* target, std::string* sour
   return ParsePair(key, target, source_id);
 }
 
-std::string EdgeSummaryValue(uint8_t relation, bool mapped) {
+// Flags of an edge summary.
+constexpr uint8_t kEdgeMapped = 1;
+constexpr uint8_t kEdgeUndocumented = 2;
+
+std::string EdgeSummaryValue(uint8_t relation, bool mapped, bool undocumented) {
   std::string value;
   AppendUint8(&value, relation);
-  AppendUint8(&value, mapped ? 1 : 0);
+  AppendUint8(&value, (mapped ? kEdgeMapped : 0) | (undocumented ? kEdgeUndocumented : 0));
   return value;
 }
 
-bool ParseEdgeSummaryValue(std::string_view value, uint8_t* relation, bool* mapped) {
-  uint8_t flag = 0;
-  if (!ConsumeUint8(&value, relation) || !ConsumeUint8(&value, &flag) || !value.empty() ||
-      flag > 1) {
+bool ParseEdgeSummaryValue(std::string_view value, uint8_t* relation, bool* mapped,
+                           bool* undocumented) {
+  uint8_t flags = 0;
+  if (!ConsumeUint8(&value, relation) || !ConsumeUint8(&value, &flags) || !value.empty() ||
+      (flags & ~(kEdgeMapped | kEdgeUndocumented)) != 0) {
     return false;
   }
-  *mapped = flag == 1;
+  *mapped = (flags & kEdgeMapped) != 0;
+  *undocumented = (flags & kEdgeUndocumented) != 0;
   return true;
 }
 
@@ -243,6 +249,7 @@ namespace {
 
 constexpr uint8_t kMeasurementTag = 1;
 constexpr uint8_t kAggregateTag = 2;
+constexpr uint8_t kLatestScoreTag = 3;
 
 }  // namespace
 
@@ -304,6 +311,57 @@ bool ParseAggregateKey(std::string_view key, std::string* dataset, uint8_t* dime
   uint8_t tag = 0;
   return ConsumeUint8(&key, &tag) && tag == kAggregateTag && ConsumeOrderedString(&key, dataset) &&
          ConsumeUint8(&key, dimension) && ConsumeUint32(&key, month) && key.empty();
+}
+
+std::string DatasetReadPrefix(std::string_view dataset) {
+  std::string key;
+  AppendOrderedString(&key, dataset);
+  return key;
+}
+
+std::string DatasetReadKey(std::string_view dataset, uint32_t day, std::string_view principal) {
+  std::string key = DatasetReadPrefix(dataset);
+  AppendUint32(&key, day);
+  AppendOrderedString(&key, principal);
+  return key;
+}
+
+bool ParseDatasetReadKey(std::string_view key, std::string* dataset, uint32_t* day,
+                         std::string* principal) {
+  return ConsumeOrderedString(&key, dataset) && ConsumeUint32(&key, day) &&
+         ConsumeOrderedString(&key, principal) && key.empty();
+}
+
+std::string LatestScorePrefix() { return std::string(1, static_cast<char>(kLatestScoreTag)); }
+
+std::string LatestScoreKey(std::string_view dataset, uint8_t dimension) {
+  std::string key = LatestScorePrefix();
+  AppendOrderedString(&key, dataset);
+  AppendUint8(&key, dimension);
+  return key;
+}
+
+bool ParseLatestScoreKey(std::string_view key, std::string* dataset, uint8_t* dimension) {
+  uint8_t tag = 0;
+  return ConsumeUint8(&key, &tag) && tag == kLatestScoreTag &&
+         ConsumeOrderedString(&key, dataset) && ConsumeUint8(&key, dimension) && key.empty();
+}
+
+std::string LatestScoreValue(int64_t micros, int64_t score_e4) {
+  std::string value;
+  AppendUint64(&value, static_cast<uint64_t>(micros) ^ (uint64_t{1} << 63));
+  AppendUint64(&value, static_cast<uint64_t>(score_e4));
+  return value;
+}
+
+bool ParseLatestScoreValue(std::string_view value, int64_t* micros, int64_t* score_e4) {
+  uint64_t biased = 0, score = 0;
+  if (!ConsumeUint64(&value, &biased) || !ConsumeUint64(&value, &score) || !value.empty()) {
+    return false;
+  }
+  *micros = static_cast<int64_t>(biased ^ (uint64_t{1} << 63));
+  *score_e4 = static_cast<int64_t>(score);
+  return true;
 }
 
 std::string AggregateValue(uint64_t count, int64_t sum_e4) {

@@ -60,8 +60,9 @@ bool ParseEdgeInKey(std::string_view key, std::string* target, std::string* sour
 
 // lineage_in values: u8(relation) | u8(1 if the edge has column mappings).
 // Small, so that the in-memory graph is rebuilt without parsing edges.
-std::string EdgeSummaryValue(uint8_t relation, bool mapped);
-bool ParseEdgeSummaryValue(std::string_view value, uint8_t* relation, bool* mapped);
+std::string EdgeSummaryValue(uint8_t relation, bool mapped, bool undocumented);
+bool ParseEdgeSummaryValue(std::string_view value, uint8_t* relation, bool* mapped,
+                           bool* undocumented);
 
 // parties: ordered(id).
 std::string PartyKey(std::string_view id);
@@ -87,6 +88,25 @@ std::string AggregatePrefix(std::string_view dataset);
 std::string AggregatePrefix(std::string_view dataset, uint8_t dimension);
 bool ParseAggregateKey(std::string_view key, std::string* dataset, uint8_t* dimension,
                        uint32_t* month);
+// The newest measurement of a dataset on a dimension, for the landscape
+// facts to load on open: u8(3) | ordered(dataset) | u8(dimension) ->
+// LatestScoreValue.
+std::string LatestScoreKey(std::string_view dataset, uint8_t dimension);
+std::string LatestScorePrefix();
+bool ParseLatestScoreKey(std::string_view key, std::string* dataset, uint8_t* dimension);
+// u64(measured_at micros, sign bit flipped) | u64(score x 10^4, two's
+// complement).
+std::string LatestScoreValue(int64_t micros, int64_t score_e4);
+bool ParseLatestScoreValue(std::string_view value, int64_t* micros, int64_t* score_e4);
+
+// Reads of a dataset per day and principal, counted from the audit trail:
+// ordered(dataset) | u32(days since the Unix epoch, UTC) |
+// ordered(principal) -> u64(count), merged.
+std::string DatasetReadKey(std::string_view dataset, uint32_t day, std::string_view principal);
+std::string DatasetReadPrefix(std::string_view dataset);
+bool ParseDatasetReadKey(std::string_view key, std::string* dataset, uint32_t* day,
+                         std::string* principal);
+
 // Aggregate values: u64(count) | u64(sum of scores x 10^4, two's complement).
 std::string AggregateValue(uint64_t count, int64_t sum_e4);
 bool ParseAggregateValue(std::string_view value, uint64_t* count, int64_t* sum_e4);

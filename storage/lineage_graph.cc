@@ -174,6 +174,13 @@ size_t LineageGraph::node_count() const {
   return ids_.size();
 }
 
+size_t LineageGraph::party_count() const {
+  std::shared_lock lock(mutex_);
+  size_t parties = 0;
+  for (const Node& node : nodes_) parties += node.info.present && node.info.party ? 1 : 0;
+  return parties;
+}
+
 size_t LineageGraph::edge_count() const {
   std::shared_lock lock(mutex_);
   return edges_;

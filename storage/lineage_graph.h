@@ -115,6 +115,8 @@ class LineageGraph {
                                             uint8_t relation, bool mapped)>& fn) const;
 
   size_t node_count() const;
+  // Parties present.
+  size_t party_count() const;
   size_t edge_count() const;
 
  private:

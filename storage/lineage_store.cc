@@ -46,6 +46,18 @@ absl::Status StaleError(const std::string& what, int64_t expected, int64_t now) 
                                          " (now at ", now, "); read it again and retry"));
 }
 
+// A delivery without a purpose or a legal basis (a landscape finding when
+// its source holds personal data).
+bool UndocumentedDelivery(const LineageEdge& e) {
+  return e.relation() == catalog::v1::LINEAGE_RELATION_DELIVERY &&
+         (e.purpose().empty() || e.legal_basis() == catalog::v1::LEGAL_BASIS_UNSPECIFIED);
+}
+
+std::string EdgeSummaryOf(const LineageEdge& e) {
+  return EdgeSummaryValue(static_cast<uint8_t>(e.relation()), e.column_mappings_size() > 0,
+                          UndocumentedDelivery(e));
+}
+
 GraphDelta::Edge GraphEdgeOf(const LineageEdge& e) {
   return {e.source(), e.target(), static_cast<uint8_t>(e.relation()),
           e.column_mappings_size() > 0};
@@ -69,9 +81,7 @@ void CatalogStore::Impl::AddEdgeChange(rocksdb::WriteBatch* batch, const Lineage
   const std::string in_key = EdgeInKey(subject.target(), source_id);
   if (after != nullptr) {
     batch->Put(cf(Cf::kLineageOut), out_key, after->SerializeAsString());
-    batch->Put(cf(Cf::kLineageIn), in_key,
-               EdgeSummaryValue(static_cast<uint8_t>(after->relation()),
-                                after->column_mappings_size() > 0));
+    batch->Put(cf(Cf::kLineageIn), in_key, EdgeSummaryOf(*after));
   } else {
     batch->Delete(cf(Cf::kLineageOut), out_key);
     batch->Delete(cf(Cf::kLineageIn), in_key);
@@ -181,10 +191,13 @@ absl::Status CatalogStore::Impl::RebuildGraph() {
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     GraphDelta::Edge edge;
     std::string source_id;
+    bool undocumented = false;
     if (!ParseEdgeInKey(it->key().ToStringView(), &edge.target, &source_id) ||
-        !ParseEdgeSummaryValue(it->value().ToStringView(), &edge.relation, &edge.mapped)) {
+        !ParseEdgeSummaryValue(it->value().ToStringView(), &edge.relation, &edge.mapped,
+                               &undocumented)) {
       return absl::DataLossError("an in-edge entry is corrupt (run catalogd check)");
     }
+    if (undocumented) facts.SetUndocumentedDelivery(source_id, edge.target, true);
     edge.source = absl::StrCat(kDatasetPrefix, source_id);
     edges.edges.push_back(std::move(edge));
     if (edges.edges.size() == kChunk) {
@@ -215,8 +228,7 @@ absl::Status CatalogStore::Impl::CheckLineage(
     const std::string name = EdgeName(edge.source(), target);
     std::string summary;
     rocksdb::Status s = db->Get(read, cf(Cf::kLineageIn), EdgeInKey(target, source_id), &summary);
-    if (!s.ok() || summary != EdgeSummaryValue(static_cast<uint8_t>(edge.relation()),
-                                               edge.column_mappings_size() > 0)) {
+    if (!s.ok() || summary != EdgeSummaryOf(edge)) {
       problem(absl::StrCat(name, ": in-edge entry missing or different"));
     }
     for (const std::string& node : {edge.source(), target}) {
@@ -419,10 +431,13 @@ absl::StatusOr<LineageWriteResult> CatalogStore::WriteLineage(LineageWrite write
   GraphDelta delta;
   for (Dataset& d : write.create_datasets) {
     delta.datasets.push_back(GraphNodeOf(d));
+    impl_->facts.PutDataset(d);
     result.datasets.push_back(std::move(d));
   }
   for (EdgeWrite& w : write.edges) {
     delta.edges.push_back(GraphEdgeOf(w.edge));
+    impl_->facts.SetUndocumentedDelivery(api::IdOf(w.edge.source()), w.edge.target(),
+                                         UndocumentedDelivery(w.edge));
     result.edges.push_back(std::move(w.edge));
   }
   impl_->graph.Apply(delta);
@@ -451,6 +466,7 @@ absl::StatusOr<int64_t> CatalogStore::DeleteEdge(const std::string& source,
   if (!committed.ok()) return committed;
   GraphDelta delta;
   delta.removed_edges.push_back(GraphEdgeOf(*current));
+  impl_->facts.SetUndocumentedDelivery(api::IdOf(source), target, false);
   impl_->graph.Apply(delta);
   return static_cast<int64_t>(revision);
 }

@@ -4,6 +4,7 @@
 // at most a year of aggregates per dimension instead of every measurement.
 #include <climits>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -52,6 +53,34 @@ class AggregateMergeOperator : public rocksdb::AssociativeMergeOperator {
   const char* Name() const override { return "catalog.QualityAggregate"; }
 };
 
+struct MeasurementEntry {
+  std::string dataset;
+  uint8_t dimension = 0;
+  int64_t micros = 0;
+  Measurement measurement;
+};
+
+// Calls `fn` for every measurement, in key order (per dataset and
+// dimension, oldest first), and `corrupt` for an entry that does not parse;
+// the scan stops when `corrupt` returns false.
+absl::Status ForEachMeasurement(rocksdb::Iterator* it,
+                                const std::function<void(const MeasurementEntry&)>& fn,
+                                const std::function<bool(const rocksdb::Slice& key)>& corrupt) {
+  const std::string measurements(1, '\x01');
+  MeasurementEntry e;
+  for (it->Seek(measurements); it->Valid() && it->key().starts_with(measurements); it->Next()) {
+    uint64_t revision = 0;
+    if (!ParseMeasurementKey(it->key().ToStringView(), &e.dataset, &e.dimension, &e.micros,
+                             &revision) ||
+        !e.measurement.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      if (!corrupt(it->key())) return absl::OkStatus();
+      continue;
+    }
+    fn(e);
+  }
+  return FromRocksStatus(it->status(), "reading measurements");
+}
+
 }  // namespace
 
 std::shared_ptr<rocksdb::MergeOperator> NewAggregateMergeOperator() {
@@ -86,9 +115,25 @@ std::vector<MeasurementWriteResult> CatalogStore::RecordMeasurements(
     planned.push_back(i);
   }
   if (planned.empty()) return results;
+  // The newest measurement per (dataset, dimension) of this batch that is
+  // also newer than the one recorded: its latest-score entry is rewritten.
+  std::map<std::pair<std::string, uint8_t>, size_t> newest;
+  for (size_t i : planned) {
+    const Measurement& m = measurements[i];
+    const auto dimension = static_cast<uint8_t>(m.dimension());
+    int64_t known = 0;
+    if (impl_->facts.LatestScore(ids[i], dimension, &known) && known > MeasuredMicros(m)) continue;
+    auto [it, added] = newest.try_emplace({ids[i], dimension}, i);
+    if (!added && MeasuredMicros(measurements[it->second]) <= MeasuredMicros(m)) it->second = i;
+  }
   const absl::Status committed = impl_->Commit(
       planned.size(),
       [&](uint64_t revision, rocksdb::WriteBatch* batch) {
+        for (const auto& [key, i] : newest) {
+          batch->Put(impl_->cf(Cf::kMeasurements), LatestScoreKey(key.first, key.second),
+                     LatestScoreValue(MeasuredMicros(measurements[i]),
+                                      ScoreE4(measurements[i].score())));
+        }
         for (size_t i : planned) {
           Measurement& m = measurements[i];
           const auto dimension = static_cast<uint8_t>(m.dimension());
@@ -107,11 +152,63 @@ std::vector<MeasurementWriteResult> CatalogStore::RecordMeasurements(
         }
       },
       context);
+  if (committed.ok()) {
+    for (const auto& [key, i] : newest) {
+      impl_->facts.RecordScore(key.first, key.second, measurements[i].score(),
+                               MeasuredMicros(measurements[i]));
+    }
+  }
   for (size_t i : planned) {
     results[i].status = committed;
     if (committed.ok()) results[i].stored = std::move(measurements[i]);
   }
   return results;
+}
+
+absl::Status CatalogStore::Impl::LoadLatestScores() {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db->NewIterator(rocksdb::ReadOptions(), cf(Cf::kMeasurements)));
+  const std::string prefix = LatestScorePrefix();
+  it->Seek(prefix);
+  if (!it->status().ok()) return FromRocksStatus(it->status(), "reading latest scores");
+  if (!it->Valid() || !it->key().starts_with(prefix)) {
+    // None recorded: a store written before they were (or without any
+    // measurement). Derive them from the measurements once.
+    rocksdb::WriteBatch batch;
+    std::map<std::pair<std::string, uint8_t>, std::pair<int64_t, int64_t>> latest;
+    bool corrupt = false;
+    absl::Status scanned = ForEachMeasurement(
+        it.get(),
+        [&](const MeasurementEntry& e) {  // Keys ascend in time.
+          latest[{e.dataset, e.dimension}] = {e.micros, ScoreE4(e.measurement.score())};
+        },
+        [&](const rocksdb::Slice&) { return !(corrupt = true); });
+    if (!scanned.ok()) return scanned;
+    if (corrupt) return absl::DataLossError("a measurement is corrupt");
+    if (latest.empty()) return absl::OkStatus();
+    for (const auto& [key, value] : latest) {
+      batch.Put(cf(Cf::kMeasurements), LatestScoreKey(key.first, key.second),
+                LatestScoreValue(value.first, value.second));
+    }
+    rocksdb::WriteOptions options;
+    options.sync = true;
+    if (absl::Status s = FromRocksStatus(db->Write(options, &batch), "writing latest scores");
+        !s.ok()) {
+      return s;
+    }
+    return LoadLatestScores();
+  }
+  for (; it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    std::string dataset;
+    uint8_t dimension = 0;
+    int64_t micros = 0, score = 0;
+    if (!ParseLatestScoreKey(it->key().ToStringView(), &dataset, &dimension) ||
+        !ParseLatestScoreValue(it->value().ToStringView(), &micros, &score)) {
+      return absl::DataLossError("a latest-score entry is corrupt");
+    }
+    facts.RecordScore(dataset, dimension, static_cast<double>(score) / 10000.0, micros);
+  }
+  return FromRocksStatus(it->status(), "reading latest scores");
 }
 
 absl::StatusOr<MeasurementPage> CatalogStore::ListMeasurements(
@@ -210,25 +307,25 @@ absl::StatusOr<std::vector<MonthlyAggregate>> CatalogStore::MonthlyAggregates(
 
 absl::Status CatalogStore::Impl::CheckMeasurements(
     const rocksdb::ReadOptions& read, const std::function<void(std::string)>& problem) const {
-  // Recompute every aggregate from the measurements and compare.
+  // Recompute every aggregate and latest score from the measurements and
+  // compare.
   std::map<std::string, std::pair<uint64_t, int64_t>> expected;
+  std::map<std::string, std::pair<int64_t, int64_t>> expected_latest;
   std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(read, cf(Cf::kMeasurements)));
-  const std::string measurements(1, '\x01');
-  for (it->Seek(measurements); it->Valid() && it->key().starts_with(measurements); it->Next()) {
-    std::string dataset;
-    uint8_t dimension = 0;
-    int64_t micros = 0;
-    uint64_t revision = 0;
-    Measurement m;
-    if (!ParseMeasurementKey(it->key().ToStringView(), &dataset, &dimension, &micros, &revision) ||
-        !m.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
-      problem(absl::StrCat("measurement ", absl::CHexEscape(it->key().ToString()), " is corrupt"));
-      continue;
-    }
-    auto& [count, sum] = expected[AggregateKey(dataset, dimension, MonthOf(micros))];
-    ++count;
-    sum += ScoreE4(m.score());
-  }
+  absl::Status scanned = ForEachMeasurement(
+      it.get(),
+      [&](const MeasurementEntry& e) {
+        auto& [count, sum] = expected[AggregateKey(e.dataset, e.dimension, MonthOf(e.micros))];
+        ++count;
+        sum += ScoreE4(e.measurement.score());
+        expected_latest[LatestScoreKey(e.dataset, e.dimension)] = {
+            e.micros, ScoreE4(e.measurement.score())};
+      },
+      [&](const rocksdb::Slice& key) {
+        problem(absl::StrCat("measurement ", absl::CHexEscape(key.ToString()), " is corrupt"));
+        return true;
+      });
+  if (!scanned.ok()) return scanned;
   const std::string aggregates(1, '\x02');
   for (it->Seek(aggregates); it->Valid() && it->key().starts_with(aggregates); it->Next()) {
     uint64_t count = 0;
@@ -243,6 +340,21 @@ absl::Status CatalogStore::Impl::CheckMeasurements(
   }
   for (const auto& [key, value] : expected) {
     problem(absl::StrCat("quality aggregate ", absl::CHexEscape(key), " is missing"));
+  }
+  const std::string latest = LatestScorePrefix();
+  for (it->Seek(latest); it->Valid() && it->key().starts_with(latest); it->Next()) {
+    int64_t micros = 0, score = 0;
+    auto found = expected_latest.find(it->key().ToString());
+    // Of measurements at the same time, any may be the latest recorded.
+    if (!ParseLatestScoreValue(it->value().ToStringView(), &micros, &score) ||
+        found == expected_latest.end() || found->second.first != micros) {
+      problem(absl::StrCat("latest score ", absl::CHexEscape(it->key().ToString()),
+                           " does not match its measurements"));
+    }
+    if (found != expected_latest.end()) expected_latest.erase(found);
+  }
+  for (const auto& [key, value] : expected_latest) {
+    problem(absl::StrCat("latest score ", absl::CHexEscape(key), " is missing"));
   }
   if (!it->status().ok()) return FromRocksStatus(it->status(), "checking measurements");
   return absl::OkStatus();

@@ -28,6 +28,7 @@
 #include "storage/committer.h"
 #include "storage/dataset_indexes.h"
 #include "storage/key_codec.h"
+#include "storage/landscape_facts.h"
 #include "storage/lineage_graph.h"
 #include "storage/proto/records.pb.h"
 #include "storage/rocks_status.h"
@@ -82,6 +83,8 @@ struct CatalogStore::Impl {
   std::array<std::mutex, kLockStripes> stripes;
   // Derived: the lineage adjacency (lineage_graph.h).
   LineageGraph graph;
+  // Derived: the landscape facts (landscape_facts.h).
+  LandscapeFacts facts;
 
   rocksdb::ColumnFamilyHandle* cf(Cf id) const {
     return handles[static_cast<size_t>(id)];
@@ -205,6 +208,13 @@ struct CatalogStore::Impl {
 
   // Fills `graph` from the column families of record.
   absl::Status RebuildGraph();
+
+  // Fill `facts` on open: the datasets (catalog_store.cc), their latest
+  // scores (quality_store.cc; derived from the measurements once when a
+  // store has none recorded), their terugmeldingen (terugmelding_store.cc).
+  absl::Status LoadDatasetFacts();
+  absl::Status LoadLatestScores();
+  absl::Status LoadReportFacts();
 
   // Every edge from or to dataset `id`.
   absl::StatusOr<std::vector<catalog::v1::LineageEdge>> EdgesOf(

@@ -135,6 +135,20 @@ absl::Status CatalogStore::Impl::CheckTerugmeldingen(
 
 // ---- Terugmeldingen ----
 
+absl::Status CatalogStore::Impl::LoadReportFacts() {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db->NewIterator(rocksdb::ReadOptions(), cf(Cf::kTerugmeldingen)));
+  const std::string records = TerugmeldingEntryPrefix(TerugmeldingEntry::kRecord);
+  for (it->Seek(records); it->Valid() && it->key().starts_with(records); it->Next()) {
+    Terugmelding t;
+    if (!t.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError("a terugmelding is corrupt");
+    }
+    facts.PutReport(t);
+  }
+  return FromRocksStatus(it->status(), "reading terugmeldingen");
+}
+
 absl::StatusOr<Terugmelding> CatalogStore::CreateTerugmelding(Terugmelding terugmelding,
                                                               const WriteContext& context) {
   const std::string dataset_id = DatasetIdOf(terugmelding.dataset());
@@ -168,6 +182,7 @@ absl::StatusOr<Terugmelding> CatalogStore::CreateTerugmelding(Terugmelding terug
       },
       context);
   if (!committed.ok()) return committed;
+  impl_->facts.PutReport(terugmelding);
   return terugmelding;
 }
 
@@ -202,6 +217,7 @@ absl::StatusOr<Terugmelding> CatalogStore::ReplaceTerugmelding(Terugmelding teru
       },
       context);
   if (!committed.ok()) return committed;
+  impl_->facts.PutReport(terugmelding);
   return terugmelding;
 }
 

@@ -206,14 +206,20 @@ TerugmeldingCatalog::TerugmeldingCatalog(storage::CatalogStore* store,
   if (!options_.now) options_.now = [] { return absl::Now(); };
 }
 
-void TerugmeldingCatalog::AddDeadline(const Dataset& dataset, Terugmelding* t) const {
-  absl::Duration period = options_.other_period;
-  if (dataset.registration_type() == v1::REGISTRATION_TYPE_BASISREGISTRATIE) {
-    period = options_.basisregistratie_period;
-  } else if (dataset.registration_type() == v1::REGISTRATION_TYPE_KERNREGISTRATIE) {
-    period = options_.kernregistratie_period;
+absl::Duration HandlingPeriod(const TerugmeldingOptions& options, v1::RegistrationType type) {
+  switch (type) {
+    case v1::REGISTRATION_TYPE_BASISREGISTRATIE:
+      return options.basisregistratie_period;
+    case v1::REGISTRATION_TYPE_KERNREGISTRATIE:
+      return options.kernregistratie_period;
+    default:
+      return options.other_period;
   }
-  const absl::Time deadline = AbslTime(t->create_time()) + period;
+}
+
+void TerugmeldingCatalog::AddDeadline(const Dataset& dataset, Terugmelding* t) const {
+  const absl::Time deadline =
+      AbslTime(t->create_time()) + HandlingPeriod(options_, dataset.registration_type());
   *t->mutable_deadline() = ProtoTimestamp(deadline);
   t->set_overdue(IsOpen(t->status()) && options_.now() > deadline);
 }

@@ -81,6 +81,10 @@ bool TransitionAllowed(catalog::v1::TerugmeldingStatus from,
 // Open: not AFGEHANDELD or INGETROKKEN.
 bool IsOpen(catalog::v1::TerugmeldingStatus status);
 
+// The handling period of a report on a dataset of `type`.
+absl::Duration HandlingPeriod(const TerugmeldingOptions& options,
+                              catalog::v1::RegistrationType type);
+
 // Open terugmeldingen of one dataset, for the quality report.
 struct OpenTerugmeldingen {
   int32_t open = 0;

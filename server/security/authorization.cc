@@ -36,6 +36,7 @@ constexpr MethodRule kTable[] = {
     {method::kRecordMeasurements, kWriters},
     {method::kListMeasurements, kReaders},
     {method::kGetQualityReport, kReaders},
+    {method::kGetLandscape, kReaders},
     // TerugmeldingService: terugmelden is every consumer's duty, and a
     // reporter may withdraw their own report; who may list and handle the
     // reports of a dataset depends on its domain (server/core/access.h,

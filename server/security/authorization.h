@@ -39,6 +39,7 @@ inline constexpr char kRecordMeasurement[] = "/catalog.v1.QualityService/RecordM
 inline constexpr char kRecordMeasurements[] = "/catalog.v1.QualityService/RecordMeasurements";
 inline constexpr char kListMeasurements[] = "/catalog.v1.QualityService/ListMeasurements";
 inline constexpr char kGetQualityReport[] = "/catalog.v1.QualityService/GetQualityReport";
+inline constexpr char kGetLandscape[] = "/catalog.v1.LandscapeService/GetLandscape";
 // TerugmeldingService.
 inline constexpr char kFileTerugmelding[] = "/catalog.v1.TerugmeldingService/FileTerugmelding";
 inline constexpr char kGetTerugmelding[] = "/catalog.v1.TerugmeldingService/GetTerugmelding";

@@ -17,6 +17,7 @@
 #include "server/service/audit_service.h"
 #include "server/service/blocking_executor.h"
 #include "server/service/catalog_service.h"
+#include "server/service/landscape_service.h"
 #include "server/service/lineage_service.h"
 #include "server/service/quality_service.h"
 #include "server/service/terugmelding_service.h"
@@ -36,12 +37,14 @@ struct CatalogServer::Impl {
   std::unique_ptr<LineageCatalog> lineage;
   std::unique_ptr<QualityCatalog> quality;
   std::unique_ptr<TerugmeldingCatalog> terugmeldingen;
+  std::unique_ptr<LandscapeCatalog> landscape;
   std::unique_ptr<BlockingExecutor> executor;
   std::unique_ptr<CatalogServiceImpl> catalog_service;
   std::unique_ptr<AuditServiceImpl> audit_service;
   std::unique_ptr<LineageServiceImpl> lineage_service;
   std::unique_ptr<QualityServiceImpl> quality_service;
   std::unique_ptr<TerugmeldingServiceImpl> terugmelding_service;
+  std::unique_ptr<LandscapeServiceImpl> landscape_service;
   std::unique_ptr<grpc::Server> server;
   int port = 0;
   bool shut_down = false;
@@ -134,6 +137,8 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
                                                        const std::string& dataset) {
                                                      return terugmeldingen->CountOpen(dataset);
                                                    });
+  impl->landscape = std::make_unique<LandscapeCatalog>(impl->store.get(), options.landscape,
+                                                       options.quality, options.terugmelding);
   impl->executor = std::make_unique<BlockingExecutor>(options.write_threads);
   const ServiceDeps deps{impl->policy.get(), impl->store.get(), impl->executor.get(),
                          options.default_stream_deadline};
@@ -143,6 +148,7 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
   impl->quality_service = std::make_unique<QualityServiceImpl>(impl->quality.get(), deps);
   impl->terugmelding_service =
       std::make_unique<TerugmeldingServiceImpl>(impl->terugmeldingen.get(), deps);
+  impl->landscape_service = std::make_unique<LandscapeServiceImpl>(impl->landscape.get(), deps);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -153,6 +159,7 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
   builder.RegisterService(impl->lineage_service.get());
   builder.RegisterService(impl->quality_service.get());
   builder.RegisterService(impl->terugmelding_service.get());
+  builder.RegisterService(impl->landscape_service.get());
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options.max_concurrent_streams);
   // gRPC enables SO_REUSEPORT by default: a second server could then bind
   // the same port and receive part of the connections. Refuse instead.

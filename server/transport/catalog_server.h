@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/core/dataset_catalog.h"
+#include "server/core/landscape_catalog.h"
 #include "server/core/lineage_catalog.h"
 #include "server/core/quality_catalog.h"
 #include "server/core/terugmelding_catalog.h"
@@ -55,6 +56,8 @@ struct ServerOptions {
   QualityOptions quality;
   // Terugmeldingen: page limits, handling periods, the clock.
   TerugmeldingOptions terugmelding;
+  // Landscape overview: concept period, usage period, finding limits, clock.
+  LandscapeOptions landscape;
   // Threads that carry blocking (durable) writes; bounds the writes that can
   // share one WAL sync.
   int write_threads = 64;

@@ -20,6 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "api/resource_names.h"
+#include "catalog/v1/landscape_service.grpc.pb.h"
 #include "catalog/v1/quality_service.grpc.pb.h"
 #include "server/security/authorization.h"
 #include "storage/audit_chain.h"
@@ -550,6 +551,12 @@ TEST_F(AuditTest, UnknownPrincipalIsDeniedEveryRpcAndAudited) {
     auto stream = quality->RecordMeasurements(context.get());
     stream->WritesDone();
     statuses.push_back(stream->Finish());
+  }
+  {
+    namespace v1 = catalog::v1;
+    v1::Landscape landscape;
+    statuses.push_back(v1::LandscapeService::NewStub(server_->Channel(kUnknownPrincipal))
+                           ->GetLandscape(Context().get(), v1::GetLandscapeRequest(), &landscape));
   }
   for (const grpc::Status& status : statuses) {
     EXPECT_TRUE(

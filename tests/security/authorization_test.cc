@@ -148,7 +148,8 @@ TEST(AuthorizationTable, CoversEveryRpcOfTheServicesExactlyOnce) {
   for (const char* name :
        {"catalog.v1.CatalogService", "catalog.v1.AuditService",
         "catalog.v1.LineageService",
-        "catalog.v1.TerugmeldingService", "catalog.v1.QualityService"}) {
+        "catalog.v1.TerugmeldingService", "catalog.v1.QualityService",
+        "catalog.v1.LandscapeService"}) {
     const google::protobuf::ServiceDescriptor* service =
         google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
             name);

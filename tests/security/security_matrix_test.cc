@@ -17,6 +17,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "api/resource_names.h"
+#include "catalog/v1/landscape_service.grpc.pb.h"
 #include "catalog/v1/quality_service.grpc.pb.h"
 #include "server/security/authorization.h"
 #include "tests/integration/grpc_expectations.h"
@@ -153,6 +154,7 @@ class SecurityMatrixTest : public ::testing::TestWithParam<MatrixCase> {
   void RunLineage();
   void RunTerugmelding();
   void RunQuality();
+  void RunLandscape();
   // The target with an edge from an openbaar source into it, both created by
   // the admin; returns the source's id.
   std::string CreateTargetWithSource();
@@ -584,6 +586,35 @@ void SecurityMatrixTest::RunQuality() {
   ExpectStatus(status, ReadCode());
 }
 
+// The landscape counts the datasets at the target's level exactly when the
+// caller may see them, and never names a hidden one.
+void SecurityMatrixTest::RunLandscape() {
+  namespace v1 = catalog::v1;
+  CreateTarget();
+  v1::GetLandscapeRequest request;
+  request.mutable_filter()->set_domain(DatasetAt(id_, level_).domain());
+  request.set_max_datasets_per_finding(1000);
+  v1::Landscape landscape;
+  const grpc::Status status = v1::LandscapeService::NewStub(server_->Channel(who_.name))
+                                  ->GetLandscape(Context().get(), request, &landscape);
+  ExpectStatus(status, allowed_ ? StatusCode::OK : StatusCode::PERMISSION_DENIED);
+  if (!status.ok()) return;
+  if (!visible_) {
+    EXPECT_EQ(landscape.DebugString().find(id_), std::string::npos) << "never named when hidden";
+  }
+  int64_t at_level = 0;
+  for (const v1::Count& c : landscape.security().by_confidentiality()) {
+    if (c.key() == v1::Confidentiality_Name(DatasetAt(id_, level_).classification().confidentiality())) {
+      at_level = c.count();
+    }
+  }
+  if (visible_) {
+    EXPECT_GE(at_level, 1);
+  } else {
+    EXPECT_EQ(at_level, 0) << "a hidden dataset is counted nowhere";
+  }
+}
+
 TEST_P(SecurityMatrixTest, OutcomeFollowsTableAndClearance) {
   SCOPED_TRACE(absl::StrCat(method_, " by ", who_.name, " on a ",
                             LevelName(level_), " dataset: table ",
@@ -602,6 +633,7 @@ TEST_P(SecurityMatrixTest, OutcomeFollowsTableAndClearance) {
   if (absl::StartsWith(method_, "/catalog.v1.LineageService/")) return RunLineage();
   if (absl::StartsWith(method_, "/catalog.v1.TerugmeldingService/")) return RunTerugmelding();
   if (absl::StartsWith(method_, "/catalog.v1.QualityService/")) return RunQuality();
+  if (method_ == m::kGetLandscape) return RunLandscape();
   FAIL() << "the matrix has no call for " << method_ << "; add one";
 }
 
