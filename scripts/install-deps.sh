@@ -33,7 +33,9 @@ BENCH_PACKAGES=(
   postgresql # benchmark baseline
 )
 BROWSER_PACKAGES=(
-  chromium poppler-utils
+  # the landscape report: PDF and browser test (chromium), page counts
+  # (pdfinfo), the font its CSS names
+  chromium poppler-utils fonts-dejavu-core
 )
 # name:array  (in installation order; "base" is always installed)
 PACKAGE_GROUPS=(base:BASE_PACKAGES bench:BENCH_PACKAGES browser:BROWSER_PACKAGES)

@@ -18,7 +18,8 @@ for arg in "$@"; do
       cat <<EOF
 Usage: scripts/test.sh [--sanitize] [ctest args...]
 
-Runs scripts/install-deps.sh and scripts/build.sh, then
+Runs scripts/install-deps.sh --with-browser (the report's browser test needs
+chromium and poppler-utils) and scripts/build.sh, then
   ctest --test-dir <builddir> --output-on-failure -j2 --timeout 600 [ctest args...]
 --sanitize builds and tests in build-asan/ with ASan + UBSan.
 EOF
@@ -29,7 +30,7 @@ EOF
 done
 
 cd "$REPO_ROOT"
-"$REPO_ROOT/scripts/install-deps.sh"
+"$REPO_ROOT/scripts/install-deps.sh" --with-browser
 
 build_args=()
 build_dir="$REPO_ROOT/build"

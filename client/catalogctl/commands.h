@@ -26,6 +26,7 @@
 #include "api/enum_text.h"
 #include "client/lib/catalog_client.h"
 #include "client/lib/connection.h"
+#include "client/lib/quality_input.h"
 #include "client/lib/status.h"
 
 namespace catalog::catalogctl {
@@ -105,6 +106,7 @@ void RegisterLineageCommands(CLI::App& app, CommandRegistry& registry);
 void RegisterPartyCommands(CLI::App& app, CommandRegistry& registry);
 void RegisterQualityCommands(CLI::App& app, CommandRegistry& registry);
 void RegisterReportCommands(CLI::App& app, CommandRegistry& registry);
+void RegisterLandscapeCommands(CLI::App& app, CommandRegistry& registry);
 
 // ---- Helpers shared by the handlers ----
 
@@ -144,6 +146,18 @@ absl::Status SetEnumField(const std::string& text, absl::string_view flag,
   if (text.empty()) return absl::OkStatus();
   CATALOGCTL_ASSIGN_OR_RETURN(E value, ParseEnumFlag<E>(text, flag));
   (message->*set)(value);
+  return absl::OkStatus();
+}
+
+// Sets the Timestamp field `mutable_field` of `message` to the time flag
+// `text` ("--from"), unless the flag was not given (the field stays unset).
+template <typename Message>
+absl::Status SetTimeFlag(const std::string& text, absl::string_view flag, Message* message,
+                         google::protobuf::Timestamp* (Message::*mutable_field)()) {
+  if (text.empty()) return absl::OkStatus();
+  absl::StatusOr<google::protobuf::Timestamp> time = client::ParseTimeText(text, flag);
+  if (!time.ok()) return client::MarkUsageError(time.status());
+  *(message->*mutable_field)() = *time;
   return absl::OkStatus();
 }
 

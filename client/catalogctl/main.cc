@@ -26,8 +26,8 @@ using RegisterFn = void (*)(CLI::App&, CommandRegistry&);
 // The command groups, in the order of --help.
 constexpr RegisterFn kCommandGroups[] = {
     RegisterDatasetCommands, RegisterLineageCommands, RegisterPartyCommands,
-    RegisterQualityCommands, RegisterReportCommands,  RegisterAuditCommands,
-    RegisterDemoCommands,
+    RegisterQualityCommands, RegisterReportCommands,  RegisterLandscapeCommands,
+    RegisterAuditCommands,   RegisterDemoCommands,
 };
 
 void AddGlobalOptions(CLI::App& app, GlobalOptions& globals) {

@@ -19,20 +19,6 @@ namespace {
 
 namespace v1 = ::catalog::v1;
 
-// Sets the Timestamp field `mutable_field` of `message` to the time flag
-// `text` ("--from"), unless the flag was not given (the field stays unset).
-template <typename Message>
-absl::Status SetTimeFlag(
-    const std::string& text, absl::string_view flag, Message* message,
-    google::protobuf::Timestamp* (Message::*mutable_field)()) {
-  if (text.empty()) return absl::OkStatus();
-  absl::StatusOr<google::protobuf::Timestamp> time =
-      client::ParseTimeText(text, flag);
-  if (!time.ok()) return client::MarkUsageError(time.status());
-  *(message->*mutable_field)() = *time;
-  return absl::OkStatus();
-}
-
 // Binds the positional DATASET.
 void AddDatasetArgument(CLI::App* command, std::string* dataset) {
   command->add_option("DATASET", *dataset, "dataset id, e.g. brp-ingezetenen")

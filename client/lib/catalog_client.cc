@@ -19,6 +19,7 @@ CatalogClient::CatalogClient(std::shared_ptr<grpc::Channel> channel,
       lineage_stub_(v1::LineageService::NewStub(channel_)),
       quality_stub_(v1::QualityService::NewStub(channel_)),
       terugmelding_stub_(v1::TerugmeldingService::NewStub(channel_)),
+      landscape_stub_(v1::LandscapeService::NewStub(channel_)),
       options_(std::move(options)) {}
 
 // ---- CatalogService ----
@@ -184,6 +185,14 @@ CatalogClient::ListMyTerugmeldingen(
     const v1::ListMyTerugmeldingenRequest& request) {
   return Call(*terugmelding_stub_,
               &v1::TerugmeldingService::Stub::ListMyTerugmeldingen, request);
+}
+
+// ---- LandscapeService ----
+
+absl::StatusOr<v1::Landscape> CatalogClient::GetLandscape(
+    const v1::GetLandscapeRequest& request) {
+  return Call(*landscape_stub_, &v1::LandscapeService::Stub::GetLandscape,
+              request);
 }
 
 absl::StatusOr<MeasurementLoadResult> CatalogClient::RecordMeasurements(

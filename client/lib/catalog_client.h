@@ -1,7 +1,7 @@
 // CatalogClient: the calls of catalogd's services (CatalogService,
-// AuditService, LineageService, QualityService, TerugmeldingService) as
-// functions returning absl::StatusOr, over
-// one channel.
+// AuditService, LineageService, QualityService, TerugmeldingService,
+// LandscapeService) as functions returning absl::StatusOr, over one
+// channel.
 // Every unary call gets a fresh context (deadline and purpose from
 // ConnectionOptions) and its gRPC status converted in one place.
 //
@@ -19,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "catalog/v1/audit_service.grpc.pb.h"
 #include "catalog/v1/catalog_service.grpc.pb.h"
+#include "catalog/v1/landscape_service.grpc.pb.h"
 #include "catalog/v1/lineage_service.grpc.pb.h"
 #include "catalog/v1/quality_service.grpc.pb.h"
 #include "client/lib/bulk_loader.h"
@@ -112,6 +113,12 @@ class CatalogClient {
   absl::StatusOr<catalog::v1::ListTerugmeldingenResponse> ListMyTerugmeldingen(
       const catalog::v1::ListMyTerugmeldingenRequest& request);
 
+  // The RPC of LandscapeService: the overview for the caller's clearance.
+  // Errors as above (INVALID_ARGUMENT for a usage period whose since is not
+  // before its until).
+  absl::StatusOr<catalog::v1::Landscape> GetLandscape(
+      const catalog::v1::GetLandscapeRequest& request);
+
   // BulkLoad() over this client's stub; see bulk_loader.h.
   absl::StatusOr<BulkLoadResult> BulkLoad(
       const std::function<bool(catalog::v1::Dataset*)>& next,
@@ -148,6 +155,7 @@ class CatalogClient {
   std::unique_ptr<catalog::v1::LineageService::Stub> lineage_stub_;
   std::unique_ptr<catalog::v1::QualityService::Stub> quality_stub_;
   std::unique_ptr<catalog::v1::TerugmeldingService::Stub> terugmelding_stub_;
+  std::unique_ptr<catalog::v1::LandscapeService::Stub> landscape_stub_;
   ConnectionOptions options_;
 };
 
