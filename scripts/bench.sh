@@ -6,6 +6,8 @@
 #                                         scripts/bench-lineage.sh)
 #   scripts/bench.sh --quality [args...]  quality_bench: bulk measurements,
 #                                         GetQualityReport latency
+#   scripts/bench.sh --landscape [args...] landscape_bench: GetLandscape at
+#                                         100k / 1M datasets
 #   1. development certificates in <builddir>/bench-certs (if absent)
 #   2. cmake --build <builddir> --target <program> (configures first if the
 #      build directory does not exist yet)
@@ -31,6 +33,10 @@ case "${1:-}" in
     program=quality_bench
     shift
     ;;
+  --landscape)
+    program=landscape_bench
+    shift
+    ;;
 esac
 
 case "${1:-}" in
@@ -40,12 +46,14 @@ Usage: scripts/bench.sh [catalog_bench arguments...]
        scripts/bench.sh --lineage [lineage_bench arguments...]
        (scripts/bench-lineage.sh [lineage_bench arguments...] is the same)
        scripts/bench.sh --quality [quality_bench arguments...]
+       scripts/bench.sh --landscape [landscape_bench arguments...]
 
   e.g. scripts/bench.sh --datasets 100000 --seconds 5
        scripts/bench.sh --datasets 5000 --seconds 2 --only read
        scripts/bench-lineage.sh                       # 1M datasets, ~3M edges
        scripts/bench-lineage.sh --datasets 20000 --rounds 3
        scripts/bench.sh --quality --measurements 500000 --datasets 1000
+       scripts/bench.sh --landscape --datasets 100000
 
 catalog_bench arguments (defaults in brackets):
   --datasets N [100000]  --seconds S [5]  --streams K [32]  --clients C [64]
@@ -64,6 +72,9 @@ lineage_bench arguments (defaults in brackets):
 quality_bench arguments (defaults in brackets):
   --measurements N [500000]  --datasets D [1000]  --report-years Y [10]
   --report-calls C [2000]  --only bulk|report  --order interleaved|grouped
+
+landscape_bench arguments (defaults in brackets):
+  --datasets N [1000000]  --seed S [1]  --calls C [20]  --work DIR [fresh in $TMPDIR]
 
 Environment:
   BUILD_DIR  build directory (default build/ in the repository root)

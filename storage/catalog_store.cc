@@ -350,10 +350,11 @@ absl::StatusOr<int64_t> CatalogStore::DeleteDataset(const std::string& id,
   if (!committed.ok()) return committed;
   GraphDelta delta;
   delta.removed_datasets.push_back(id);
-  impl_->facts.RemoveDataset(id);
   for (const catalog::v1::LineageEdge& edge : *edges) {
     delta.removed_edges.push_back({edge.source(), edge.target()});
+    impl_->facts.ApplyEdge(api::IdOf(edge.source()), edge.target(), {.removed = true});
   }
+  impl_->facts.RemoveDataset(id);
   impl_->graph.Apply(delta);
   return static_cast<int64_t>(revision);
 }

@@ -58,6 +58,11 @@ void LandscapeFacts::PutDataset(const Dataset& d) {
     f->id = d.id();
   }
   f->title = d.basisregistratie() != 0 ? d.title() : std::string();
+  if (d.basisregistratie() != 0) {
+    basis_ids_.insert(d.id());
+  } else {
+    basis_ids_.erase(d.id());
+  }
   f->domain = Intern(d.domain());
   f->provider = Intern(d.hosting().provider());
   f->country = Intern(d.hosting().country());
@@ -111,6 +116,7 @@ void LandscapeFacts::RemoveDataset(std::string_view id) {
   if (it == by_id_.end()) return;
   const size_t slot = it->second;
   by_id_.erase(it);
+  basis_ids_.erase(Key(id));
   if (slot + 1 != datasets_.size()) {
     datasets_[slot] = std::move(datasets_.back());
     by_id_[datasets_[slot].id] = slot;
@@ -153,12 +159,20 @@ void LandscapeFacts::PutReport(const catalog::v1::Terugmelding& report) {
   r.filed_micros = TimeUtil::TimestampToMicroseconds(report.create_time());
 }
 
-void LandscapeFacts::SetUndocumentedDelivery(std::string_view source_id,
-                                             const std::string& target, bool undocumented) {
+void LandscapeFacts::ApplyEdge(std::string_view source_id, const std::string& target,
+                               EdgeChange change) {
   std::unique_lock lock(mu_);
+  const int delta = change.added ? 1 : change.removed ? -1 : 0;
+  constexpr std::string_view kDatasets = "datasets/";
+  if (std::string_view(target).starts_with(kDatasets)) {
+    DatasetFacts* t = Find(std::string_view(target).substr(kDatasets.size()));
+    if (t != nullptr) t->edges = static_cast<uint32_t>(static_cast<int64_t>(t->edges) + delta);
+  }
   DatasetFacts* f = Find(source_id);
   if (f == nullptr) return;
+  f->edges = static_cast<uint32_t>(static_cast<int64_t>(f->edges) + delta);
   std::vector<std::string>& list = f->undocumented_deliveries;
+  const bool undocumented = change.undocumented && !change.removed;
   auto it = std::find(list.begin(), list.end(), target);
   if (undocumented && it == list.end()) list.push_back(target);
   if (!undocumented && it != list.end()) list.erase(it);
@@ -167,6 +181,13 @@ void LandscapeFacts::SetUndocumentedDelivery(std::string_view source_id,
 void LandscapeFacts::ForEach(const std::function<void(const DatasetFacts&)>& fn) const {
   std::shared_lock lock(mu_);
   for (const DatasetFacts& f : datasets_) fn(f);
+}
+
+std::vector<DatasetFacts> LandscapeFacts::Basisregistraties() const {
+  std::shared_lock lock(mu_);
+  std::vector<DatasetFacts> out;
+  for (const std::string& id : basis_ids_) out.push_back(datasets_[by_id_.at(id)]);
+  return out;
 }
 
 bool LandscapeFacts::Get(std::string_view id, DatasetFacts* out) const {

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "catalog/v1/dataset.pb.h"
 #include "catalog/v1/quality.pb.h"
 
@@ -64,6 +65,8 @@ struct DatasetFacts {
   // Targets ("parties/{id}") of its deliveries without purpose or legal
   // basis.
   std::vector<std::string> undocumented_deliveries;
+  // Lineage edges from or to it.
+  uint32_t edges = 0;
 
   // The entry of `dimension`, or null.
   const DimensionFacts* Dimension(uint8_t dimension) const;
@@ -82,13 +85,21 @@ class LandscapeFacts {
   bool LatestScore(std::string_view id, uint8_t dimension, int64_t* micros) const;
   // Adds or updates a terugmelding of its dataset.
   void PutReport(const catalog::v1::Terugmelding& report);
-  // Whether the delivery from dataset `source_id` to `target` lacks a
-  // purpose or legal basis (false also for a removed delivery).
-  void SetUndocumentedDelivery(std::string_view source_id, const std::string& target,
-                               bool undocumented);
+  // An edge from dataset `source_id` to `target` ("datasets/{id}" or
+  // "parties/{id}") was added (`added`: it did not exist before), changed
+  // (neither) or removed (`removed`); `undocumented`: it is a delivery
+  // without purpose or legal basis.
+  struct EdgeChange {
+    bool added = false;
+    bool removed = false;
+    bool undocumented = false;
+  };
+  void ApplyEdge(std::string_view source_id, const std::string& target, EdgeChange change);
 
   // Calls `fn` for every dataset, under the shared lock (changes wait).
   void ForEach(const std::function<void(const DatasetFacts&)>& fn) const;
+  // The facts of every basisregistratie (basisregistratie set), copied.
+  std::vector<DatasetFacts> Basisregistraties() const;
   // The facts of one dataset, copied; false when unknown.
   bool Get(std::string_view id, DatasetFacts* out) const;
   // An interned text, and the id of a text (false when no dataset ever had
@@ -104,6 +115,7 @@ class LandscapeFacts {
   mutable std::shared_mutex mu_;
   std::vector<DatasetFacts> datasets_;
   absl::flat_hash_map<std::string, size_t> by_id_;
+  absl::flat_hash_set<std::string> basis_ids_;
   std::vector<std::string> texts_{""};
   absl::flat_hash_map<std::string, uint32_t> text_ids_{{"", 0}};
 };

@@ -93,6 +93,90 @@ NodeInfo LineageGraph::Info(std::string_view name) const {
   return node == nullptr ? NodeInfo{} : node->info;
 }
 
+void LineageGraph::ForEachReached(
+    const std::vector<std::string>& roots,
+    const std::function<void(const std::string&, const NodeInfo&, uint64_t)>& fn) const {
+  std::shared_lock lock(mutex_);
+  // 1. Everything reachable from a root, and each one's number of edges
+  //    from reachable nodes.
+  std::vector<uint64_t> roots_of(nodes_.size());  // Roots reaching n (or n itself).
+  std::vector<uint32_t> pending(nodes_.size());   // In-edges not yet propagated.
+  std::vector<bool> reachable(nodes_.size());
+  std::vector<NodeId> order;  // The reachable nodes.
+  std::vector<std::pair<NodeId, uint64_t>> own;
+  for (size_t i = 0; i < roots.size() && i < 64; ++i) {
+    auto found = ids_.find(roots[i]);
+    if (found == ids_.end() || !nodes_[found->second].info.present) continue;
+    roots_of[found->second] |= uint64_t{1} << i;
+    own.emplace_back(found->second, uint64_t{1} << i);
+    if (!reachable[found->second]) {
+      reachable[found->second] = true;
+      order.push_back(found->second);
+    }
+  }
+  for (size_t k = 0; k < order.size(); ++k) {
+    for (const Arc& arc : nodes_[order[k]].out) {
+      if (!nodes_[arc.node].info.present) continue;
+      ++pending[arc.node];
+      if (!reachable[arc.node]) {
+        reachable[arc.node] = true;
+        order.push_back(arc.node);
+      }
+    }
+  }
+  // 2. Propagate in topological order (Kahn): each node passes its roots on
+  //    once, when all its reachable sources have.
+  std::vector<NodeId> ready;
+  for (NodeId id : order) {
+    if (pending[id] == 0) ready.push_back(id);
+  }
+  std::vector<bool> done(nodes_.size());
+  while (!ready.empty()) {
+    const NodeId id = ready.back();
+    ready.pop_back();
+    done[id] = true;
+    for (const Arc& arc : nodes_[id].out) {
+      if (!nodes_[arc.node].info.present) continue;
+      roots_of[arc.node] |= roots_of[id];
+      if (--pending[arc.node] == 0) ready.push_back(arc.node);
+    }
+  }
+  // 3. Cycles (and what follows them) never became ready: propagate among
+  //    those nodes until nothing changes.
+  std::vector<NodeId> work;
+  for (NodeId id : order) {
+    if (!done[id]) work.push_back(id);
+  }
+  while (!work.empty()) {
+    const NodeId id = work.back();
+    work.pop_back();
+    for (const Arc& arc : nodes_[id].out) {
+      if (!nodes_[arc.node].info.present) continue;
+      const uint64_t gained = roots_of[id] & ~roots_of[arc.node];
+      if (gained == 0) continue;
+      roots_of[arc.node] |= gained;
+      work.push_back(arc.node);
+    }
+  }
+  for (const auto& [id, bit] : own) roots_of[id] &= ~bit;  // Not its own reach.
+  for (NodeId id : order) {
+    if (roots_of[id] != 0) fn(nodes_[id].name, nodes_[id].info, roots_of[id]);
+  }
+}
+
+std::vector<std::pair<std::string, NodeInfo>> LineageGraph::Consumers(
+    std::string_view root) const {
+  std::shared_lock lock(mutex_);
+  std::vector<std::pair<std::string, NodeInfo>> consumers;
+  auto found = ids_.find(root);
+  if (found == ids_.end() || !nodes_[found->second].info.present) return consumers;
+  for (const Arc& arc : nodes_[found->second].out) {
+    const Node& node = nodes_[arc.node];
+    if (node.info.present) consumers.emplace_back(node.name, node.info);
+  }
+  return consumers;
+}
+
 Traversal LineageGraph::Traverse(const TraversalOptions& options) const {
   std::shared_lock lock(mutex_);
   Traversal result;

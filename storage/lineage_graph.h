@@ -108,6 +108,18 @@ class LineageGraph {
 
   Traversal Traverse(const TraversalOptions& options) const;
 
+  // The reach of up to 64 roots at once: calls `fn` once for every present
+  // node downstream of at least one root (at any depth; a root itself only
+  // when another root reaches it), with bit i of `roots_reaching` set when
+  // roots[i] reaches it. One propagation over the graph instead of a
+  // traversal per root. Under the shared lock: `fn` must not call back into
+  // the graph.
+  void ForEachReached(const std::vector<std::string>& roots,
+                      const std::function<void(const std::string& name, const NodeInfo& info,
+                                               uint64_t roots_reaching)>& fn) const;
+  // The present nodes one edge downstream of `root`.
+  std::vector<std::pair<std::string, NodeInfo>> Consumers(std::string_view root) const;
+
   // Calls `fn` for every edge between present nodes (under the shared lock:
   // `fn` must not call back into the graph).
   void ForEachEdge(const std::function<void(const std::string& source, const NodeInfo& s,

@@ -197,7 +197,7 @@ absl::Status CatalogStore::Impl::RebuildGraph() {
                                &undocumented)) {
       return absl::DataLossError("an in-edge entry is corrupt (run catalogd check)");
     }
-    if (undocumented) facts.SetUndocumentedDelivery(source_id, edge.target, true);
+    facts.ApplyEdge(source_id, edge.target, {.added = true, .undocumented = undocumented});
     edge.source = absl::StrCat(kDatasetPrefix, source_id);
     edges.edges.push_back(std::move(edge));
     if (edges.edges.size() == kChunk) {
@@ -434,10 +434,12 @@ absl::StatusOr<LineageWriteResult> CatalogStore::WriteLineage(LineageWrite write
     impl_->facts.PutDataset(d);
     result.datasets.push_back(std::move(d));
   }
-  for (EdgeWrite& w : write.edges) {
+  for (size_t i = 0; i < write.edges.size(); ++i) {
+    EdgeWrite& w = write.edges[i];
     delta.edges.push_back(GraphEdgeOf(w.edge));
-    impl_->facts.SetUndocumentedDelivery(api::IdOf(w.edge.source()), w.edge.target(),
-                                         UndocumentedDelivery(w.edge));
+    impl_->facts.ApplyEdge(
+        api::IdOf(w.edge.source()), w.edge.target(),
+        {.added = !before[i].has_value(), .undocumented = UndocumentedDelivery(w.edge)});
     result.edges.push_back(std::move(w.edge));
   }
   impl_->graph.Apply(delta);
@@ -466,7 +468,7 @@ absl::StatusOr<int64_t> CatalogStore::DeleteEdge(const std::string& source,
   if (!committed.ok()) return committed;
   GraphDelta delta;
   delta.removed_edges.push_back(GraphEdgeOf(*current));
-  impl_->facts.SetUndocumentedDelivery(api::IdOf(source), target, false);
+  impl_->facts.ApplyEdge(api::IdOf(source), target, {.removed = true});
   impl_->graph.Apply(delta);
   return static_cast<int64_t>(revision);
 }

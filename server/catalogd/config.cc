@@ -7,6 +7,9 @@
 namespace catalog::server {
 namespace {
 
+// Periods in days at most (ten years).
+constexpr int64_t kMaxDays = 3650;
+
 template <typename T>
 absl::Status Assign(const toml::node& node, const std::string& key, const std::string& path,
                     T* target) {
@@ -67,6 +70,26 @@ absl::Status LoadConfigFile(const std::string& path, ServerOptions* options,
         if (key == "max_page_size") options->limits.max_page_size = value;
         if (key == "write_threads") options->write_threads = value;
         if (key == "cert_refresh_seconds") options->cert_refresh_seconds = static_cast<unsigned>(value);
+      }
+    } else if (key == "stale_after_days" || key == "concept_days" ||
+               key == "handling_days_basisregistratie" ||
+               key == "handling_days_kernregistratie" || key == "handling_days_other") {
+      s = Assign(node, key, path, &number);
+      if (s.ok() && (number <= 0 || number > kMaxDays)) {
+        s = absl::InvalidArgumentError(absl::StrCat(path, ":", node.source().begin.line, ": ",
+                                                    key, " must be 1..", kMaxDays, " days"));
+      }
+      if (s.ok()) {
+        const absl::Duration days = absl::Hours(24) * number;
+        if (key == "stale_after_days") options->quality.stale_after_days = static_cast<int>(number);
+        if (key == "concept_days") options->landscape.concept_period = days;
+        if (key == "handling_days_basisregistratie") {
+          options->terugmelding.basisregistratie_period = days;
+        }
+        if (key == "handling_days_kernregistratie") {
+          options->terugmelding.kernregistratie_period = days;
+        }
+        if (key == "handling_days_other") options->terugmelding.other_period = days;
       }
     } else {
       s = absl::InvalidArgumentError(

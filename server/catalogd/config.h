@@ -8,7 +8,12 @@
 // A TOML file may set the same keys (listen, data_dir, tls_cert, tls_key,
 // client_ca, policy, insecure_plaintext, log_level, max_message_bytes,
 // max_page_size, write_threads, cert_refresh_seconds); flags given on the
-// command line win over the file.
+// command line win over the file. Only the file sets the periods of the
+// domain rules, in days (1..3650): stale_after_days (a dimension without a
+// measurement for longer is stale; 90), handling_days_basisregistratie,
+// handling_days_kernregistratie, handling_days_other (terugmelding handling
+// deadlines by registration type; 5, 10, 20) and concept_days (a dataset in
+// status concept for longer is a landscape finding; 30).
 #ifndef CATALOG_SERVER_CATALOGD_CONFIG_H_
 #define CATALOG_SERVER_CATALOGD_CONFIG_H_
 

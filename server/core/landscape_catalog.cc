@@ -6,6 +6,7 @@
 #include <map>
 #include <queue>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -227,18 +228,65 @@ absl::StatusOr<v1::Landscape> LandscapeCatalog::Get(const v1::GetLandscapeReques
 
   EnumCounts registration{}, basis{}, role{}, origin{}, status{}, openness{}, kind{},
       confidentiality{}, availability{}, integrity{}, confidentiality_level{}, bbn{}, special{};
-  absl::flat_hash_map<uint32_t, int64_t> domains, providers_count, countries, regions;
+  absl::flat_hash_map<uint32_t, int64_t> domains, countries, regions;
   absl::flat_hash_map<uint32_t, ProviderAcc> providers;
   std::array<Mean, kDimensions> by_dimension;
   absl::flat_hash_map<uint32_t, std::array<Mean, kDimensions>> by_domain;
-  std::map<v1::ComplianceRule, RuleHits> hits;
+  std::array<RuleHits, v1::ComplianceRule_ARRAYSIZE> hits;
+  Mean overall_scores;  // Of the measured datasets.
   absl::flat_hash_set<std::string> matching;  // Only when filtered.
-  std::vector<DatasetFacts> basisregistraties;
   int64_t total = 0, inside_eea = 0, outside_eea = 0, personal = 0, with_special = 0,
-          criminal = 0, measured = 0, below_norm = 0, stale = 0, open_reports = 0, overdue = 0;
+          criminal = 0, below_norm = 0, stale = 0, open_reports = 0, overdue = 0;
   const int64_t now_micros = absl::ToUnixMicros(now);
   const int64_t stale_micros = int64_t{quality_.stale_after_days} * 86400 * 1000000;
   const int64_t concept_micros = absl::ToInt64Microseconds(options_.concept_period);
+
+  // The lineage part runs beside the pass over the datasets (it needs the
+  // datasets matching a filter, so with a filter it runs after it):
+  // edges between visible nodes, derived datasets below a source
+  // (classified lower, or a mapped source with personal data into a target
+  // not marked as holding any), and the reach of the basisregistraties.
+  std::vector<DatasetFacts> basisregistraties;
+  for (DatasetFacts& f : facts.Basisregistraties()) {
+    if (included(f)) basisregistraties.push_back(std::move(f));
+  }
+  std::sort(basisregistraties.begin(), basisregistraties.end(),
+            [](const DatasetFacts& a, const DatasetFacts& b) { return a.id < b.id; });
+  if (basisregistraties.size() > 64) basisregistraties.resize(64);  // There are ten kinds.
+  std::vector<std::string> roots;
+  for (const DatasetFacts& f : basisregistraties) roots.push_back(api::DatasetName(f.id));
+  std::vector<int64_t> visible(roots.size()), hidden(roots.size());
+  std::vector<std::vector<std::string>> parties(roots.size());
+  int64_t edges = 0;
+  absl::flat_hash_set<std::string> derived_below;
+  auto lineage = [&] {
+    graph.ForEachEdge([&](const std::string& source, const storage::NodeInfo& s,
+                          const std::string& target, const storage::NodeInfo& t,
+                          uint8_t relation, bool mapped) {
+      if (s.confidentiality > clearance || (!t.party && t.confidentiality > clearance)) return;
+      ++edges;
+      if (t.party || relation == v1::LINEAGE_RELATION_DELIVERY) return;
+      const bool below = t.confidentiality < s.confidentiality;
+      const bool unmarked = mapped && s.personal_data && !t.personal_data;
+      if (!below && !unmarked) return;
+      std::string id = api::IdOf(target);
+      if (!filtered || matching.contains(id)) derived_below.insert(std::move(id));
+    });
+    // Basisregistratie use: their reach in one propagation.
+    graph.ForEachReached(roots, [&](const std::string& name, const storage::NodeInfo& info,
+                                    uint64_t reaching) {
+      for (; reaching != 0; reaching &= reaching - 1) {
+        const int i = __builtin_ctzll(reaching);
+        if (info.party) {
+          parties[i].push_back(name);
+        } else {
+          ++(info.confidentiality > clearance ? hidden[i] : visible[i]);
+        }
+      }
+    });
+  };
+  std::thread beside;
+  if (!filtered) beside = std::thread(lineage);
 
   facts.ForEach([&](const DatasetFacts& f) {
     if (!included(f)) return;
@@ -246,10 +294,9 @@ absl::StatusOr<v1::Landscape> LandscapeCatalog::Get(const v1::GetLandscapeReques
     ++total;
     ++domains[f.domain];
     ++registration[f.registration_type];
-    ++basis[f.basisregistratie];
     if (f.basisregistratie != 0) {
+      ++basis[f.basisregistratie];
       ++role[f.municipal_role];
-      basisregistraties.push_back(f);
     }
     ++origin[f.origin];
     ++status[f.status];
@@ -275,17 +322,19 @@ absl::StatusOr<v1::Landscape> LandscapeCatalog::Get(const v1::GetLandscapeReques
     // Quality.
     Mean overall;
     bool any_below = false, any_stale = false;
+    std::array<Mean, kDimensions>* domain_means = nullptr;
     for (const storage::DimensionFacts& d : f.dimensions) {
       if (d.measured) {
         overall.Add(d.latest);
         by_dimension[d.dimension].Add(d.latest);
-        by_domain[f.domain][d.dimension].Add(d.latest);
+        if (domain_means == nullptr) domain_means = &by_domain[f.domain];
+        (*domain_means)[d.dimension].Add(d.latest);
       }
       if (!d.has_norm) continue;
       if (d.measured && d.latest < d.norm) any_below = true;
       if (!d.measured || now_micros - d.latest_micros > stale_micros) any_stale = true;
     }
-    if (overall.n > 0) ++measured;
+    if (overall.n > 0) overall_scores.Add(overall.value());
     if (any_below) ++below_norm;
     if (any_stale) ++stale;
     bool any_overdue = false;
@@ -302,7 +351,6 @@ absl::StatusOr<v1::Landscape> LandscapeCatalog::Get(const v1::GetLandscapeReques
 
     // Cloud.
     if (f.provider != 0) {
-      ++providers_count[f.provider];
       ProviderAcc& p = providers[f.provider];
       ++p.datasets;
       ++p.by_kind[f.hosting_kind];
@@ -313,7 +361,7 @@ absl::StatusOr<v1::Landscape> LandscapeCatalog::Get(const v1::GetLandscapeReques
       if (f.dpia_ref) ++p.dpia;
       if (f.exit_strategy) ++p.exit;
       if (outside) ++p.outside;
-      if (graph.HasEdges(api::DatasetName(f.id))) ++p.integrated;
+      if (f.edges > 0) ++p.integrated;
     }
 
     // Findings.
@@ -348,23 +396,11 @@ absl::StatusOr<v1::Landscape> LandscapeCatalog::Get(const v1::GetLandscapeReques
     }
   });
 
-  // Lineage: edges between visible nodes, and derived datasets below a
-  // source (classified lower, or a mapped source with personal data into a
-  // target not marked as holding any).
-  int64_t edges = 0;
-  absl::flat_hash_set<std::string> derived_below;
-  graph.ForEachEdge([&](const std::string& source, const storage::NodeInfo& s,
-                        const std::string& target, const storage::NodeInfo& t,
-                        uint8_t relation, bool mapped) {
-    if (s.confidentiality > clearance || (!t.party && t.confidentiality > clearance)) return;
-    ++edges;
-    if (t.party || relation == v1::LINEAGE_RELATION_DELIVERY) return;
-    const bool below = t.confidentiality < s.confidentiality;
-    const bool unmarked = mapped && s.personal_data && !t.personal_data;
-    if (!below && !unmarked) return;
-    std::string id = api::IdOf(target);
-    if (!filtered || matching.contains(id)) derived_below.insert(std::move(id));
-  });
+  if (filtered) {
+    lineage();
+  } else {
+    beside.join();
+  }
   for (const std::string& id : derived_below) {
     hits[v1::COMPLIANCE_RULE_DERIVED_BELOW_SOURCE].Add(id, limit);
   }
@@ -386,7 +422,9 @@ absl::StatusOr<v1::Landscape> LandscapeCatalog::Get(const v1::GetLandscapeReques
 
   v1::CloudOverview* cloud = out.mutable_cloud();
   AddEnumCounts(kind, &v1::HostingKind_Name<v1::HostingKind>, cloud->mutable_by_hosting_kind());
-  AddTextCounts(facts, providers_count, cloud->mutable_by_provider());
+  absl::flat_hash_map<uint32_t, int64_t> provider_counts;
+  for (const auto& [id, p] : providers) provider_counts[id] = p.datasets;
+  AddTextCounts(facts, provider_counts, cloud->mutable_by_provider());
   AddTextCounts(facts, countries, cloud->mutable_by_country());
   AddTextCounts(facts, regions, cloud->mutable_by_region());
   cloud->set_inside_eea(inside_eea);
@@ -436,39 +474,35 @@ absl::StatusOr<v1::Landscape> LandscapeCatalog::Get(const v1::GetLandscapeReques
     row->set_domain(name);
     AddScores(*means, row->mutable_scores());
   }
-  quality->set_measured_datasets(measured);
+  quality->set_measured_datasets(overall_scores.n);
+  quality->set_mean_score(overall_scores.value());
   quality->set_below_norm(below_norm);
   quality->set_stale(stale);
   quality->set_open_terugmeldingen(open_reports);
   quality->set_overdue_terugmeldingen(overdue);
 
-  // Basisregistratie use.
-  std::sort(basisregistraties.begin(), basisregistraties.end(),
-            [](const DatasetFacts& a, const DatasetFacts& b) { return a.id < b.id; });
-  for (const DatasetFacts& f : basisregistraties) {
+  for (size_t i = 0; i < basisregistraties.size(); ++i) {
+    const DatasetFacts& f = basisregistraties[i];
     v1::BasisregistratieUse* use = out.add_basisregistratie_use();
-    use->set_dataset(api::DatasetName(f.id));
+    use->set_dataset(roots[i]);
     use->set_title(f.title);
     use->set_basisregistratie(static_cast<v1::Basisregistratie>(f.basisregistratie));
     use->set_municipal_role(static_cast<v1::MunicipalRole>(f.municipal_role));
-    const storage::Traversal t = graph.Traverse(
-        {use->dataset(), true, false, std::numeric_limits<int>::max(), graph.node_count() + 1});
-    std::vector<std::string> parties, direct;
-    for (size_t i = 1; i < t.nodes.size(); ++i) {
-      const storage::Traversal::Node& node = t.nodes[i];
-      const bool hidden = !node.info.party && node.info.confidentiality > clearance;
-      if (node.info.party) {
-        parties.push_back(node.name);
-      } else if (hidden) {
-        use->set_hidden_downstream_datasets(use->hidden_downstream_datasets() + 1);
-      } else {
-        use->set_downstream_datasets(use->downstream_datasets() + 1);
+    use->set_downstream_datasets(visible[i]);
+    use->set_hidden_downstream_datasets(hidden[i]);
+    std::sort(parties[i].begin(), parties[i].end());
+    for (std::string& p : parties[i]) use->add_external_parties(std::move(p));
+    std::vector<std::string> direct, datasets;
+    for (auto& [name, info] : graph.Consumers(roots[i])) {
+      if (info.party) {
+        direct.push_back(std::move(name));
+      } else if (info.confidentiality <= clearance) {
+        datasets.push_back(std::move(name));
       }
-      if (node.depth == 1 && !hidden) direct.push_back(node.name);
     }
-    std::sort(parties.begin(), parties.end());
-    for (std::string& p : parties) use->add_external_parties(std::move(p));
-    std::sort(direct.begin(), direct.end());
+    std::sort(direct.begin(), direct.end());  // Parties first.
+    std::sort(datasets.begin(), datasets.end());
+    direct.insert(direct.end(), datasets.begin(), datasets.end());
     if (direct.size() > 12) direct.resize(12);
     for (std::string& d : direct) use->add_direct_consumers(std::move(d));
 
@@ -489,13 +523,13 @@ absl::StatusOr<v1::Landscape> LandscapeCatalog::Get(const v1::GetLandscapeReques
 
   // Findings: most severe first, then by count.
   for (const RuleSpec& spec : kRules) {
-    auto it = hits.find(spec.rule);
-    if (it == hits.end() || it->second.count() == 0) continue;
+    RuleHits& rule = hits[spec.rule];
+    if (rule.count() == 0) continue;
     v1::ComplianceFinding* finding = out.add_findings();
     finding->set_rule(spec.rule);
     finding->set_severity(spec.severity);
-    finding->set_count(it->second.count());
-    for (std::string& id : it->second.First()) finding->add_datasets(api::DatasetName(id));
+    finding->set_count(rule.count());
+    for (std::string& id : rule.First()) finding->add_datasets(api::DatasetName(id));
     finding->set_fix(spec.fix);
   }
   std::stable_sort(out.mutable_findings()->begin(), out.mutable_findings()->end(),

@@ -62,6 +62,7 @@
 #include "server/transport/catalog_server.h"
 #include "storage/catalog_store.h"
 #include "tests/bench/bench_util.h"
+#include "tests/bench/store_loader.h"
 #include "tests/support/test_support.h"
 
 namespace catalog::bench {
@@ -217,95 +218,24 @@ std::vector<Root> PickRoots(const demo::LandscapeGenerator& g, int count, uint64
 
 // ---- load phase ----------------------------------------------------------------
 
-struct LoadResult {
-  int64_t datasets = 0;
-  int64_t edges = 0;
-  int64_t deliveries = 0;
-  int64_t parties = 0;
-  double seconds = 0;
-  double generate_seconds = 0;
-};
-
-absl::Status Load(const Options& o, const demo::LandscapeGenerator& g, LoadResult* r) {
-  const std::string data_dir = o.work + "/data";
-  std::error_code ec;
-  std::filesystem::remove_all(data_dir, ec);
-  storage::StoreOptions so;
-  so.path = data_dir;
-  so.sync_writes = false;  // The load is not measured; the traversal is.
-  absl::StatusOr<std::unique_ptr<storage::CatalogStore>> store = storage::CatalogStore::Open(so);
-  if (!store.ok()) return store.status();
+// Loads the landscape into the store and writes its edges to edges.csv
+// for PostgreSQL.
+absl::Status Load(const Options& o, const demo::LandscapeGenerator& g, StoreLoad* r) {
   std::ofstream csv(o.work + "/edges.csv");
   if (!csv) return absl::UnavailableError(absl::StrCat("cannot write ", o.work, "/edges.csv"));
-  auto context = [](std::string request) {
-    storage::WriteContext c;
-    c.principal = "lineage_bench";
-    c.request_id = std::move(request);
-    return c;
-  };
-
-  const Clock::time_point start = Clock::now();
-  for (const v1::ExternalParty& party : g.Parties()) {
-    absl::StatusOr<v1::ExternalParty> stored = (*store)->CreateParty(party, context("parties"));
-    if (!stored.ok()) return stored.status();
-    ++r->parties;
-  }
-  for (int64_t first = 0; first < g.size(); first += static_cast<int64_t>(kBatch)) {
-    const int64_t end = std::min<int64_t>(g.size(), first + static_cast<int64_t>(kBatch));
-    const Clock::time_point generate = Clock::now();
-    std::vector<storage::DatasetWrite> datasets;
-    std::vector<storage::EdgeWrite> edges;
-    for (int64_t i = first; i < end; ++i) {
-      v1::Dataset d = g.Dataset(i);
-      for (v1::LineageEdge& e : g.Edges(i, d)) {
-        r->deliveries += e.relation() == v1::LINEAGE_RELATION_DELIVERY;
-        csv << e.source() << ',' << e.target() << '\n';
-        edges.push_back({std::move(e), storage::WriteMode::kCreate, 0});
-      }
-      server::NormalizeDataset(&d);  // As catalogd stores it.
-      datasets.push_back({std::move(d), storage::WriteMode::kCreate, 0});
-    }
-    r->generate_seconds += Seconds(generate);
-    const std::string batch = absl::StrCat("batch-", first / static_cast<int64_t>(kBatch));
-    for (const storage::DatasetWriteResult& written :
-         (*store)->WriteDatasets(std::move(datasets), context(batch))) {
-      if (!written.status.ok()) return written.status;
-      ++r->datasets;
-    }
-    // Every source has a smaller index and every target is in this batch or
-    // a party: all exist now.
-    for (size_t k = 0; k < edges.size(); k += kBatch) {
-      storage::LineageWrite write;
-      const size_t k_end = std::min(edges.size(), k + kBatch);
-      write.edges.assign(std::make_move_iterator(edges.begin() + static_cast<ptrdiff_t>(k)),
-                         std::make_move_iterator(edges.begin() + static_cast<ptrdiff_t>(k_end)));
-      absl::StatusOr<storage::LineageWriteResult> written =
-          (*store)->WriteLineage(std::move(write), context(batch));
-      if (!written.ok()) return written.status();
-      r->edges += static_cast<int64_t>(written->edges.size());
-    }
-    if (end % 100000 == 0 || end == g.size()) {
-      std::printf("  loaded %lld datasets, %lld edges (%.0f s)\n", static_cast<long long>(end),
-                  static_cast<long long>(r->edges), Seconds(start));
-      std::fflush(stdout);
-    }
-  }
+  StoreLoadSpec spec;
+  spec.data_dir = o.work + "/data";
+  spec.principal = "lineage_bench";
+  spec.on_edge = [&](const v1::LineageEdge& e) { csv << e.source() << ',' << e.target() << '\n'; };
+  if (absl::Status s = LoadStore(g, spec, r); !s.ok()) return s;
   csv.close();
   if (!csv) return absl::DataLossError("writing edges.csv failed");
-  absl::Status closed = (*store)->Close();
-  r->seconds = Seconds(start);
-  return closed;
+  return absl::OkStatus();
 }
 
-nlohmann::ordered_json LoadJson(const LoadResult& r) {
-  nlohmann::ordered_json j;
-  j["datasets"] = r.datasets;
-  j["edges"] = r.edges;
-  j["deliveries"] = r.deliveries;
-  j["parties"] = r.parties;
+nlohmann::ordered_json LoadJson(const StoreLoad& r) {
+  nlohmann::ordered_json j = StoreLoadJson(r);
   j["edges_per_dataset"] = Round(static_cast<double>(r.edges) / std::max<int64_t>(1, r.datasets), 100);
-  j["seconds"] = Round(r.seconds, 10);
-  j["generate_seconds"] = Round(r.generate_seconds, 10);
   j["sync_writes"] = false;
   return j;
 }
@@ -835,7 +765,7 @@ int Main(int argc, char** argv) {
   if (o.phase != "measure") {
     std::printf("load: straight into the store, sync_writes off (not measured)\n");
     std::fflush(stdout);
-    LoadResult load;
+    StoreLoad load;
     if (absl::Status s = Load(o, generator, &load); !s.ok()) {
       std::fprintf(stderr, "lineage_bench: load failed: %s\n", s.ToString().c_str());
       return 1;

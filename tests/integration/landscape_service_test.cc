@@ -247,7 +247,8 @@ TEST_F(LandscapeServiceTest, BreakdownsOfTheAdmin) {
                                             {"Sociaal domein", 3}}));
   EXPECT_EQ(Counts(l.by_registration_type())["REGISTRATION_TYPE_BASISREGISTRATIE"], 1);
   EXPECT_EQ(Counts(l.by_registration_type())["REGISTRATION_TYPE_OVERIG"], 3);
-  EXPECT_EQ(Counts(l.by_basisregistratie())["BASISREGISTRATIE_BRP"], 1);
+  EXPECT_EQ(Counts(l.by_basisregistratie()),  // Of the basisregistraties only.
+            (std::map<std::string, int64_t>{{"BASISREGISTRATIE_BRP", 1}}));
   EXPECT_EQ(Counts(l.by_municipal_role()),
             (std::map<std::string, int64_t>{{"MUNICIPAL_ROLE_BRONHOUDER", 1}}));
   EXPECT_EQ(Counts(l.by_status())["DATASET_STATUS_CONCEPT"], 2);
@@ -288,6 +289,7 @@ TEST_F(LandscapeServiceTest, BreakdownsOfTheAdmin) {
 
   const v1::QualityOverview& q = l.quality();
   EXPECT_EQ(q.measured_datasets(), 2);
+  EXPECT_DOUBLE_EQ(q.mean_score(), (90 + 85) / 2.0);
   EXPECT_EQ(q.below_norm(), 1);
   EXPECT_EQ(q.stale(), 1);
   EXPECT_EQ(q.open_terugmeldingen(), 1);

@@ -9,6 +9,7 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "storage/column_families.h"
 #include "storage/key_codec.h"
@@ -134,6 +135,29 @@ TEST_F(LandscapeFactsTest, CheckFindsALatestScoreThatDoesNotMatch) {
       << report->problems.front();
 }
 
+TEST_F(LandscapeFactsTest, EdgeCountsFollowAddsReplacesAndForcedDeletes) {
+  for (const char* id : {"a", "b", "c"}) {
+    ASSERT_TRUE(store_->CreateDataset(ValidDataset(id), Context()).ok());
+  }
+  auto link = [&](const char* source, const char* target) {
+    storage::LineageWrite write;
+    storage::EdgeWrite edge;
+    edge.edge = ValidEdge(absl::StrCat("datasets/", source), absl::StrCat("datasets/", target));
+    write.edges.push_back(edge);
+    ASSERT_TRUE(store_->WriteLineage(std::move(write), Context()).ok());
+  };
+  link("a", "b");
+  link("a", "b");  // Replaced, not added.
+  link("b", "c");
+  EXPECT_EQ(Facts("a").edges, 1u);
+  EXPECT_EQ(Facts("b").edges, 2u);
+  Reopen();
+  EXPECT_EQ(Facts("b").edges, 2u);
+  ASSERT_TRUE(store_->DeleteDataset("b", 0, Context(), /*force=*/true).ok());
+  EXPECT_EQ(Facts("a").edges, 0u);
+  EXPECT_EQ(Facts("c").edges, 0u);
+}
+
 TEST_F(LandscapeFactsTest, UndocumentedDeliveriesAreKnownAfterReopen) {
   ASSERT_TRUE(store_->CreateDataset(ValidDataset("export"), Context()).ok());
   v1::ExternalParty cbs = ValidParty("cbs");
@@ -146,13 +170,16 @@ TEST_F(LandscapeFactsTest, UndocumentedDeliveriesAreKnownAfterReopen) {
   write.edges.push_back(edge);
   ASSERT_TRUE(store_->WriteLineage(std::move(write), Context()).ok());
   EXPECT_EQ(Facts("export").undocumented_deliveries, std::vector<std::string>{"parties/cbs"});
+  EXPECT_EQ(Facts("export").edges, 1u);
   Reopen();
   EXPECT_EQ(Facts("export").undocumented_deliveries, std::vector<std::string>{"parties/cbs"});
+  EXPECT_EQ(Facts("export").edges, 1u);
   absl::StatusOr<storage::CheckReport> report = store_->Check();
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->ok()) << report->problems.front();
   ASSERT_TRUE(store_->DeleteEdge("datasets/export", "parties/cbs", 0, Context()).ok());
   EXPECT_TRUE(Facts("export").undocumented_deliveries.empty());
+  EXPECT_EQ(Facts("export").edges, 0u);
 }
 
 TEST_F(LandscapeFactsTest, ReadsAreCountedPerDayAndPrincipalFromAllowedReads) {
