@@ -134,6 +134,8 @@ class LandscapeServiceTest : public ::testing::Test {
     wmo.mutable_hosting()->set_provider("Suite4");
     wmo.mutable_hosting()->set_country("NL");
     wmo.mutable_hosting()->set_inside_eea(true);
+    wmo.set_origin(v1::ORIGIN_EXTERNAL);
+    wmo.mutable_providing_organisation()->set_name("Suite4 BV");
     Personal(&wmo);
     norm = wmo.add_quality_norms();
     norm->set_dimension(v1::QUALITY_DIMENSION_COMPLEETHEID);
@@ -142,12 +144,19 @@ class LandscapeServiceTest : public ::testing::Test {
 
     v1::Dataset rapport = Local("rapport");
     rapport.mutable_classification()->set_confidentiality(v1::CONFIDENTIALITY_BEPERKT_OPENBAAR);
+    rapport.mutable_openness()->set_level(v1::OPENNESS_LEVEL_OPEN);
+    rapport.mutable_openness()->set_publication_url("https://data.voorbeeldstad.nl/rapport");
     admin_->CreateDatasetOk(rapport);
 
     v1::Dataset gezondheid = ValidDataset("gezondheid");
     gezondheid.mutable_hosting()->set_kind(v1::HOSTING_KIND_PUBLIC_CLOUD);
     gezondheid.mutable_hosting()->set_provider("Azure");
     gezondheid.mutable_hosting()->set_country("US");
+    gezondheid.mutable_hosting()->set_region("us-east");
+    gezondheid.mutable_classification()->set_availability(v1::BIV_LEVEL_HOOG);
+    gezondheid.mutable_classification()->set_integrity(v1::BIV_LEVEL_MIDDEN);
+    gezondheid.mutable_classification()->set_confidentiality_level(v1::BIV_LEVEL_HOOG);
+    gezondheid.mutable_classification()->set_bbn(v1::BBN_LEVEL_BBN2);
     gezondheid.mutable_hosting()->set_inside_eea(false);
     gezondheid.mutable_hosting()->set_processor_agreement_ref("VWO-2026-7");
     gezondheid.mutable_hosting()->set_dpia_ref("DPIA-2026-3");
@@ -179,6 +188,7 @@ class LandscapeServiceTest : public ::testing::Test {
     delivery.set_process("bestandsoverdracht");
     admin_->CreateEdgeOk(delivery);  // Allowed: no personal data yet.
     Personal(&exported, /*purposes=*/false);
+    exported.mutable_personal_data()->set_criminal_data(true);
     v1::UpdateDatasetRequest update;
     *update.mutable_dataset() = exported;
     update.mutable_update_mask()->add_paths("personal_data");
@@ -252,6 +262,11 @@ TEST_F(LandscapeServiceTest, BreakdownsOfTheAdmin) {
   EXPECT_EQ(Counts(l.by_municipal_role()),
             (std::map<std::string, int64_t>{{"MUNICIPAL_ROLE_BRONHOUDER", 1}}));
   EXPECT_EQ(Counts(l.by_status())["DATASET_STATUS_CONCEPT"], 2);
+  EXPECT_EQ(Counts(l.by_origin()),
+            (std::map<std::string, int64_t>{{"ORIGIN_EXTERNAL", 1}, {"ORIGIN_INTERNAL", 8}}));
+  EXPECT_EQ(Counts(l.by_openness()), (std::map<std::string, int64_t>{
+                                         {"OPENNESS_LEVEL_OPEN", 1},
+                                         {"OPENNESS_LEVEL_UNSPECIFIED", 8}}));
   EXPECT_EQ(l.external_parties(), 1);
   // brp->wmo, brp->rapport, brp->geheim, export->cbs, stub->stub.
   EXPECT_EQ(l.lineage_edges(), 5);
@@ -262,6 +277,8 @@ TEST_F(LandscapeServiceTest, BreakdownsOfTheAdmin) {
   EXPECT_EQ(Counts(cloud.by_hosting_kind())["HOSTING_KIND_SAAS"], 1);
   EXPECT_EQ(Counts(cloud.by_hosting_kind())["HOSTING_KIND_PUBLIC_CLOUD"], 1);
   EXPECT_EQ(Counts(cloud.by_country()), (std::map<std::string, int64_t>{{"NL", 1}, {"US", 1}}));
+  EXPECT_EQ(Counts(cloud.by_region()), (std::map<std::string, int64_t>{{"us-east", 1}}));
+  EXPECT_EQ(cloud.inside_eea(), 6);
   EXPECT_EQ(cloud.outside_eea(), 1);
   ASSERT_EQ(cloud.providers_size(), 2);
   std::map<std::string, v1::ProviderSummary> providers;
@@ -283,6 +300,12 @@ TEST_F(LandscapeServiceTest, BreakdownsOfTheAdmin) {
   EXPECT_EQ(Counts(security.by_confidentiality())["CONFIDENTIALITY_INTERN"], 3);
   EXPECT_EQ(Counts(security.by_confidentiality())["CONFIDENTIALITY_UNSPECIFIED"], 2);
   EXPECT_EQ(security.personal_data(), 4);
+  EXPECT_EQ(security.criminal_data(), 1);
+  EXPECT_EQ(Counts(security.by_availability())["BIV_LEVEL_HOOG"], 1);
+  EXPECT_EQ(Counts(security.by_integrity())["BIV_LEVEL_MIDDEN"], 1);
+  EXPECT_EQ(Counts(security.by_confidentiality_level())["BIV_LEVEL_HOOG"], 1);
+  EXPECT_EQ(Counts(security.by_bbn())["BBN_LEVEL_BBN2"], 1);
+  EXPECT_EQ(Counts(security.by_bbn())["BBN_LEVEL_UNSPECIFIED"], 8);
   EXPECT_EQ(security.special_categories(), 1);
   EXPECT_EQ(Counts(security.by_special_category()),
             (std::map<std::string, int64_t>{{"SPECIAL_CATEGORY_GEZONDHEID", 1}}));
