@@ -241,11 +241,9 @@ absl::StatusOr<v1::Landscape> LandscapeCatalog::Get(const v1::GetLandscapeReques
   const int64_t stale_micros = int64_t{quality_.stale_after_days} * 86400 * 1000000;
   const int64_t concept_micros = absl::ToInt64Microseconds(options_.concept_period);
 
-  // The lineage part runs beside the pass over the datasets (it needs the
-  // datasets matching a filter, so with a filter it runs after it):
-  // edges between visible nodes, derived datasets below a source
-  // (classified lower, or a mapped source with personal data into a target
-  // not marked as holding any), and the reach of the basisregistraties.
+  // The reach of the basisregistraties (one propagation through the
+  // lineage graph) runs on a second thread beside the pass over the datasets
+  // and the pass over the edges, which take about as long together.
   std::vector<DatasetFacts> basisregistraties;
   for (DatasetFacts& f : facts.Basisregistraties()) {
     if (included(f)) basisregistraties.push_back(std::move(f));
@@ -257,22 +255,7 @@ absl::StatusOr<v1::Landscape> LandscapeCatalog::Get(const v1::GetLandscapeReques
   for (const DatasetFacts& f : basisregistraties) roots.push_back(api::DatasetName(f.id));
   std::vector<int64_t> visible(roots.size()), hidden(roots.size());
   std::vector<std::vector<std::string>> parties(roots.size());
-  int64_t edges = 0;
-  absl::flat_hash_set<std::string> derived_below;
-  auto lineage = [&] {
-    graph.ForEachEdge([&](const std::string& source, const storage::NodeInfo& s,
-                          const std::string& target, const storage::NodeInfo& t,
-                          uint8_t relation, bool mapped) {
-      if (s.confidentiality > clearance || (!t.party && t.confidentiality > clearance)) return;
-      ++edges;
-      if (t.party || relation == v1::LINEAGE_RELATION_DELIVERY) return;
-      const bool below = t.confidentiality < s.confidentiality;
-      const bool unmarked = mapped && s.personal_data && !t.personal_data;
-      if (!below && !unmarked) return;
-      std::string id = api::IdOf(target);
-      if (!filtered || matching.contains(id)) derived_below.insert(std::move(id));
-    });
-    // Basisregistratie use: their reach in one propagation.
+  std::thread reach([&] {
     graph.ForEachReached(roots, [&](const std::string& name, const storage::NodeInfo& info,
                                     uint64_t reaching) {
       for (; reaching != 0; reaching &= reaching - 1) {
@@ -284,9 +267,8 @@ absl::StatusOr<v1::Landscape> LandscapeCatalog::Get(const v1::GetLandscapeReques
         }
       }
     });
-  };
-  std::thread beside;
-  if (!filtered) beside = std::thread(lineage);
+  });
+
 
   facts.ForEach([&](const DatasetFacts& f) {
     if (!included(f)) return;
@@ -396,11 +378,24 @@ absl::StatusOr<v1::Landscape> LandscapeCatalog::Get(const v1::GetLandscapeReques
     }
   });
 
-  if (filtered) {
-    lineage();
-  } else {
-    beside.join();
-  }
+  // Edges between visible nodes, and derived datasets below a source
+  // (classified lower, or a mapped source with personal data into a target
+  // not marked as holding any) among the datasets matching the filter.
+  int64_t edges = 0;
+  absl::flat_hash_set<std::string> derived_below;
+  graph.ForEachEdge([&](const std::string& source, const storage::NodeInfo& s,
+                        const std::string& target, const storage::NodeInfo& t,
+                        uint8_t relation, bool mapped) {
+    if (s.confidentiality > clearance || (!t.party && t.confidentiality > clearance)) return;
+    ++edges;
+    if (t.party || relation == v1::LINEAGE_RELATION_DELIVERY) return;
+    const bool below = t.confidentiality < s.confidentiality;
+    const bool unmarked = mapped && s.personal_data && !t.personal_data;
+    if (!below && !unmarked) return;
+    std::string id = api::IdOf(target);
+    if (!filtered || matching.contains(id)) derived_below.insert(std::move(id));
+  });
+  reach.join();
   for (const std::string& id : derived_below) {
     hits[v1::COMPLIANCE_RULE_DERIVED_BELOW_SOURCE].Add(id, limit);
   }
