@@ -52,7 +52,9 @@ void LineageGraph::Apply(const GraphDelta& delta) {
     node.info = NodeInfo{true, false, d.confidentiality, d.personal_data};
   }
   for (const std::string& id : delta.parties) {
-    nodes_[Intern(absl::StrCat("parties/", id))].info = NodeInfo{true, true, 0, false};
+    NodeInfo& info = nodes_[Intern(absl::StrCat("parties/", id))].info;
+    if (!info.present) ++parties_;
+    info = NodeInfo{true, true, 0, false};
   }
   for (const GraphDelta::Edge& e : delta.removed_edges) {
     auto s = ids_.find(e.source);
@@ -77,7 +79,9 @@ void LineageGraph::Apply(const GraphDelta& delta) {
   }
   for (const std::string& id : delta.removed_parties) {
     auto found = ids_.find(absl::StrCat("parties/", id));
-    if (found != ids_.end()) nodes_[found->second].info = NodeInfo{};
+    if (found == ids_.end() || !nodes_[found->second].info.present) continue;
+    nodes_[found->second].info = NodeInfo{};
+    --parties_;
   }
 }
 
@@ -260,9 +264,7 @@ size_t LineageGraph::node_count() const {
 
 size_t LineageGraph::party_count() const {
   std::shared_lock lock(mutex_);
-  size_t parties = 0;
-  for (const Node& node : nodes_) parties += node.info.present && node.info.party ? 1 : 0;
-  return parties;
+  return parties_;
 }
 
 size_t LineageGraph::edge_count() const {

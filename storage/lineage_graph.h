@@ -154,6 +154,7 @@ class LineageGraph {
   std::deque<Node> nodes_;  // Stable addresses: ids_ keys point into names.
   absl::flat_hash_map<std::string_view, NodeId> ids_;
   size_t edges_ = 0;
+  size_t parties_ = 0;  // Present parties.
 };
 
 }  // namespace catalog::storage

@@ -27,16 +27,9 @@ constexpr int kDimensions = v1::QualityDimension_ARRAYSIZE;
 // Counts per enum value (all enums of the API are below 256).
 using EnumCounts = std::array<int64_t, 256>;
 
-template <typename Enum>
-void AddEnumCounts(const EnumCounts& counts,
-                   const std::string& (*name)(Enum),
-                   google::protobuf::RepeatedPtrField<v1::Count>* out) {
-  std::vector<std::pair<std::string, int64_t>> rows;
-  for (size_t value = 0; value < counts.size(); ++value) {
-    if (counts[value] == 0) continue;
-    std::string key = name(static_cast<Enum>(value));
-    rows.emplace_back(key.empty() ? absl::StrCat(value) : std::move(key), counts[value]);
-  }
+// Appends `rows` to `out`, most first, ties by key.
+void AddCounts(std::vector<std::pair<std::string, int64_t>> rows,
+               google::protobuf::RepeatedPtrField<v1::Count>* out) {
   std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
     return a.second != b.second ? a.second > b.second : a.first < b.first;
   });
@@ -47,20 +40,26 @@ void AddEnumCounts(const EnumCounts& counts,
   }
 }
 
+// Enum-valued breakdowns: keyed by the value's name.
+template <typename Enum>
+void AddEnumCounts(const EnumCounts& counts, const std::string& (*name)(Enum),
+                   google::protobuf::RepeatedPtrField<v1::Count>* out) {
+  std::vector<std::pair<std::string, int64_t>> rows;
+  for (size_t value = 0; value < counts.size(); ++value) {
+    if (counts[value] == 0) continue;
+    std::string key = name(static_cast<Enum>(value));
+    rows.emplace_back(key.empty() ? absl::StrCat(value) : std::move(key), counts[value]);
+  }
+  AddCounts(std::move(rows), out);
+}
+
 // Text-valued breakdowns, by interned id.
 void AddTextCounts(const storage::LandscapeFacts& facts,
                    const absl::flat_hash_map<uint32_t, int64_t>& counts,
                    google::protobuf::RepeatedPtrField<v1::Count>* out) {
   std::vector<std::pair<std::string, int64_t>> rows;
   for (const auto& [id, count] : counts) rows.emplace_back(facts.Text(id), count);
-  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
-    return a.second != b.second ? a.second > b.second : a.first < b.first;
-  });
-  for (auto& [key, count] : rows) {
-    v1::Count* c = out->Add();
-    c->set_key(std::move(key));
-    c->set_count(count);
-  }
+  AddCounts(std::move(rows), out);
 }
 
 // A running mean.
@@ -169,10 +168,7 @@ absl::Status CheckRequest(const v1::GetLandscapeRequest& request, int max_datase
   }
   for (const auto& [field, t] : {std::pair{"usage_since", &request.usage_since()},
                                  std::pair{"usage_until", &request.usage_until()}}) {
-    if (t->seconds() < 0 || t->seconds() > 253402300799 || t->nanos() < 0 ||
-        t->nanos() > 999999999) {
-      return FieldError(field, "not a valid time");
-    }
+    if (!ValidTimestamp(*t)) return FieldError(field, "not a valid time");
   }
   return absl::OkStatus();
 }
@@ -503,17 +499,9 @@ absl::StatusOr<v1::Landscape> LandscapeCatalog::Get(const v1::GetLandscapeReques
 
     absl::StatusOr<std::map<std::string, int64_t>> reads = store_->DatasetReads(f.id, since, until);
     if (!reads.ok()) return reads.status();
-    std::vector<std::pair<std::string, int64_t>> readers(reads->begin(), reads->end());
-    std::sort(readers.begin(), readers.end(), [](const auto& a, const auto& b) {
-      return a.second != b.second ? a.second > b.second : a.first < b.first;
-    });
-    for (const auto& [principal, n] : readers) {
-      use->set_reads(use->reads() + n);
-      v1::Count* c = use->add_readers();
-      c->set_key(principal);
-      c->set_count(n);
-    }
-    use->set_distinct_readers(static_cast<int64_t>(readers.size()));
+    for (const auto& [principal, n] : *reads) use->set_reads(use->reads() + n);
+    use->set_distinct_readers(static_cast<int64_t>(reads->size()));
+    AddCounts({reads->begin(), reads->end()}, use->mutable_readers());
   }
 
   // Findings: most severe first, then by count.

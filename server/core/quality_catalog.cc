@@ -25,13 +25,6 @@ using v1::Measurement;
 // Clock skew tolerated for measured_at in the future.
 constexpr absl::Duration kSkew = absl::Minutes(1);
 
-// Within 0001-01-01 .. 9999-12-31, nanos normalized (as RFC 3339 allows).
-bool ValidTimestamp(const google::protobuf::Timestamp& t) {
-  return t.seconds() >= TimeUtil::kTimestampMinSeconds &&
-         t.seconds() <= TimeUtil::kTimestampMaxSeconds && t.nanos() >= 0 &&
-         t.nanos() < 1000000000;
-}
-
 int MonthIndex(absl::Time t) {
   const absl::CivilMonth m = absl::ToCivilMonth(t, absl::UTCTimeZone());
   return static_cast<int>(m.year() * 12 + m.month() - 1);

@@ -51,6 +51,14 @@ inline void AuditResource(const Caller& caller, std::string name) {
   caller.audit->resources.push_back(std::move(name));
 }
 
+// Within 0001-01-01 .. 9999-12-31, nanos normalized (as RFC 3339 allows).
+inline bool ValidTimestamp(const google::protobuf::Timestamp& t) {
+  using google::protobuf::util::TimeUtil;
+  return t.seconds() >= TimeUtil::kTimestampMinSeconds &&
+         t.seconds() <= TimeUtil::kTimestampMaxSeconds && t.nanos() >= 0 &&
+         t.nanos() < 1000000000;
+}
+
 // Timestamps of the API <-> absl::Time (microseconds).
 inline absl::Time AbslTime(const google::protobuf::Timestamp& t) {
   return absl::FromUnixMicros(google::protobuf::util::TimeUtil::TimestampToMicroseconds(t));

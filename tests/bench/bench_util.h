@@ -5,6 +5,7 @@
 #ifndef CATALOG_TESTS_BENCH_BENCH_UTIL_H_
 #define CATALOG_TESTS_BENCH_BENCH_UTIL_H_
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -57,6 +58,9 @@ double Median(std::vector<double> v);
 
 // The q-quantile (0..1) of `ns` in microseconds; sorts `ns`.
 double QuantileMicros(std::vector<int64_t>& ns, double q);
+
+// Wall seconds since `since` (steady clock).
+double SecondsSince(std::chrono::steady_clock::time_point since);
 
 // `v` rounded to 1/scale (Round(x, 10): one decimal).
 double Round(double v, double scale);

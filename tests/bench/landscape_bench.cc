@@ -66,9 +66,6 @@ constexpr char kUsage[] =
     "  --seed S        seed of the landscape (default 1)\n"
     "  --calls C       GetLandscape calls measured (default 20)\n";
 
-double Seconds(Clock::time_point since) {
-  return std::chrono::duration<double>(Clock::now() - since).count();
-}
 
 int Main(int argc, char** argv) {
   Options o;
@@ -139,7 +136,7 @@ int Main(int argc, char** argv) {
                  server.status().ToString().c_str());
     return 1;
   }
-  const double start_seconds = Seconds(start);
+  const double start_seconds = SecondsSince(start);
   j["server_start_seconds"] = Round(start_seconds, 100);
   std::printf("catalogd started in %.1f s (store opened, landscape facts and lineage graph built)\n",
               start_seconds);

@@ -76,7 +76,6 @@ using Clock = std::chrono::steady_clock;
 // node_budget 0 means 1000. The requests leave both at 0.
 constexpr int kDepth = 5;
 constexpr int kDefaultBudget = 1000;
-constexpr size_t kBatch = 1000;
 
 // ---- command line ------------------------------------------------------------
 
@@ -146,9 +145,6 @@ bool ParseArgs(int argc, char** argv, Options* o, std::string* error) {
   return true;
 }
 
-double Seconds(Clock::time_point since) {
-  return std::chrono::duration<double>(Clock::now() - since).count();
-}
 
 // ---- the landscape's layers and the roots --------------------------------------
 
@@ -568,7 +564,7 @@ int MeasurePhase(const Options& o, const demo::LandscapeGenerator& g,
                  server.status().ToString().c_str());
     return 1;
   }
-  const double start_seconds = Seconds(start);
+  const double start_seconds = SecondsSince(start);
   const std::string address = absl::StrCat("127.0.0.1:", (*server)->port());
   std::printf("catalogd on %s (mTLS), started in %.1f s (store opened, lineage graph built)\n",
               address.c_str(), start_seconds);

@@ -25,9 +25,6 @@ using google::protobuf::util::TimeUtil;
 
 constexpr size_t kBatch = 1000;
 
-double Seconds(Clock::time_point since) {
-  return std::chrono::duration<double>(Clock::now() - since).count();
-}
 
 // The newest measurement per dimension of `history`.
 std::vector<v1::Measurement> Newest(std::vector<v1::Measurement> history) {
@@ -91,7 +88,7 @@ absl::Status LoadStore(const demo::LandscapeGenerator& g, const StoreLoadSpec& s
       server::NormalizeDataset(&d);  // As catalogd stores it.
       datasets.push_back({std::move(d), storage::WriteMode::kCreate, 0});
     }
-    r->generate_seconds += Seconds(generate);
+    r->generate_seconds += SecondsSince(generate);
     const std::string batch = absl::StrCat("batch-", first / static_cast<int64_t>(kBatch));
     for (const storage::DatasetWriteResult& written :
          (*store)->WriteDatasets(std::move(datasets), context(batch))) {
@@ -130,12 +127,12 @@ absl::Status LoadStore(const demo::LandscapeGenerator& g, const StoreLoadSpec& s
     if (end % 100000 == 0 || end == g.size()) {
       std::printf("  loaded %lld datasets, %lld edges, %lld measurements (%.0f s)\n",
                   static_cast<long long>(end), static_cast<long long>(r->edges),
-                  static_cast<long long>(r->measurements), Seconds(start));
+                  static_cast<long long>(r->measurements), SecondsSince(start));
       std::fflush(stdout);
     }
   }
   absl::Status closed = (*store)->Close();
-  r->seconds = Seconds(start);
+  r->seconds = SecondsSince(start);
   return closed;
 }
 
