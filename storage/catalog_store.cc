@@ -76,9 +76,10 @@ absl::StatusOr<std::unique_ptr<CatalogStore>> CatalogStore::Open(
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const ColumnFamilySpec& spec : kColumnFamilies) {
     rocksdb::ColumnFamilyOptions options = cf_options;
-    // Monthly quality aggregates are counters: merged, never read first.
+    // Monthly quality aggregates are counters and latest scores keep the
+    // newer: merged, never read first.
     if (spec.id == Cf::kMeasurements) {
-      options.merge_operator = NewAggregateMergeOperator();
+      options.merge_operator = NewMeasurementsMergeOperator();
       // Fold an aggregate's merge operands in the memtable once a few have
       // stacked up, so that reading it never applies a month of them.
       options.max_successive_merges = 8;

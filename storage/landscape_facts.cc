@@ -198,6 +198,21 @@ bool LandscapeFacts::Get(std::string_view id, DatasetFacts* out) const {
   return true;
 }
 
+bool LandscapeFacts::Contains(std::string_view id) const {
+  std::shared_lock lock(mu_);
+  return by_id_.contains(Key(id));
+}
+
+bool LandscapeFacts::Access(std::string_view id, DatasetAccess* out) const {
+  std::shared_lock lock(mu_);
+  auto it = by_id_.find(Key(id));
+  if (it == by_id_.end()) return false;
+  const DatasetFacts& f = datasets_[it->second];
+  out->confidentiality = f.confidentiality;
+  out->domain = texts_[f.domain];
+  return true;
+}
+
 std::string LandscapeFacts::Text(uint32_t id) const {
   std::shared_lock lock(mu_);
   return id < texts_.size() ? texts_[id] : std::string();

@@ -72,6 +72,12 @@ struct DatasetFacts {
   const DimensionFacts* Dimension(uint8_t dimension) const;
 };
 
+// What authorizing a write about a dataset needs to know of it.
+struct DatasetAccess {
+  uint8_t confidentiality = 0;  // catalog.v1.Confidentiality
+  std::string domain;
+};
+
 class LandscapeFacts {
  public:
   // Sets the record fields of a created or changed dataset; its quality
@@ -102,6 +108,9 @@ class LandscapeFacts {
   std::vector<DatasetFacts> Basisregistraties() const;
   // The facts of one dataset, copied; false when unknown.
   bool Get(std::string_view id, DatasetFacts* out) const;
+  bool Contains(std::string_view id) const;
+  // The confidentiality and domain of one dataset; false when unknown.
+  bool Access(std::string_view id, DatasetAccess* out) const;
   // An interned text, and the id of a text (false when no dataset ever had
   // it).
   std::string Text(uint32_t id) const;

@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -80,7 +81,7 @@ struct CatalogStore::Impl {
   rocksdb::DB* db = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;  // Indexed by Cf.
   std::unique_ptr<Committer> committer;
-  std::array<std::mutex, kLockStripes> stripes;
+  std::array<std::shared_mutex, kLockStripes> stripes;
   // Derived: the lineage adjacency (lineage_graph.h).
   LineageGraph graph;
   // Derived: the landscape facts (landscape_facts.h).
@@ -93,8 +94,20 @@ struct CatalogStore::Impl {
 
   // Locks the stripes of `ids` in ascending order (no deadlock between
   // batches) and holds them for the lifetime of the returned locks.
-  std::vector<std::unique_lock<std::mutex>> LockIds(
+  std::vector<std::unique_lock<std::shared_mutex>> LockIds(
       const std::vector<std::string_view>& ids) {
+    return LockStripes<std::unique_lock<std::shared_mutex>>(ids);
+  }
+  // The same, shared: for writes that add records under a dataset without
+  // changing it (measurements), which may run side by side and need only
+  // that the dataset does not change meanwhile.
+  std::vector<std::shared_lock<std::shared_mutex>> LockIdsShared(
+      const std::vector<std::string_view>& ids) {
+    return LockStripes<std::shared_lock<std::shared_mutex>>(ids);
+  }
+
+  template <typename Lock>
+  std::vector<Lock> LockStripes(const std::vector<std::string_view>& ids) {
     std::vector<size_t> wanted;
     wanted.reserve(ids.size());
     for (std::string_view id : ids) {
@@ -102,7 +115,7 @@ struct CatalogStore::Impl {
     }
     std::sort(wanted.begin(), wanted.end());
     wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
-    std::vector<std::unique_lock<std::mutex>> locks;
+    std::vector<Lock> locks;
     locks.reserve(wanted.size());
     for (size_t stripe : wanted) locks.emplace_back(stripes[stripe]);
     return locks;
@@ -325,8 +338,8 @@ struct CatalogStore::Impl {
 };
 
 // The merge operator of the measurements column family: adds monthly
-// aggregate values (quality_store.cc).
-std::shared_ptr<rocksdb::MergeOperator> NewAggregateMergeOperator();
+// aggregate values, keeps the newer latest score (quality_store.cc).
+std::shared_ptr<rocksdb::MergeOperator> NewMeasurementsMergeOperator();
 
 // The graph change of a dataset now stored.
 inline GraphDelta::DatasetNode GraphNodeOf(const Dataset& d) {

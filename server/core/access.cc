@@ -110,6 +110,15 @@ absl::Status CheckStewardship(const Caller& caller, const Dataset& owner) {
   return CheckDomain(caller, owner.domain());
 }
 
+absl::Status CheckStewardship(const storage::CatalogStore& store, const Caller& caller,
+                              const std::string& id) {
+  storage::DatasetAccess access;
+  if (!store.facts().Access(id, &access) || access.confidentiality > caller.grant.clearance) {
+    return api::DatasetNotFoundError(id);
+  }
+  return CheckDomain(caller, access.domain);
+}
+
 absl::Status CheckHandle(const Caller& caller, const Dataset& dataset) {
   constexpr RoleSet kHandlers = Bit(Role::kSteward) | Bit(Role::kOwner) | Bit(Role::kAdmin);
   if (caller.grant.Has(Role::kAdmin) ||

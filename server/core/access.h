@@ -58,6 +58,13 @@ absl::Status CheckDelete(const Caller& caller, const catalog::v1::Dataset& datas
 // outside the caller's domains.
 absl::Status CheckStewardship(const Caller& caller, const catalog::v1::Dataset& owner);
 
+// VisibleDataset and CheckStewardship in one, for the dataset `id`, from the
+// store's in-memory facts instead of its record: NOT_FOUND when missing or
+// hidden, PERMISSION_DENIED outside the caller's domains. For bulk paths
+// that name many datasets (measurements).
+absl::Status CheckStewardship(const storage::CatalogStore& store, const Caller& caller,
+                              const std::string& id);
+
 // May the caller handle terugmeldingen of `dataset` (list them, change their
 // status)? Stewards and owners whose domains cover the dataset, and admins.
 // PERMISSION_DENIED otherwise.

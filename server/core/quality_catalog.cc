@@ -65,16 +65,21 @@ absl::Status QualityCatalog::Check(const Caller& caller, Measurement* m) const {
   return absl::OkStatus();
 }
 
-absl::StatusOr<v1::RecordMeasurementsResponse> QualityCatalog::RecordBatch(
-    const v1::RecordMeasurementsRequest& request, const Caller& caller) {
+absl::Status QualityCatalog::AdmitBatch(const v1::RecordMeasurementsRequest& request) const {
   if (request.measurements_size() > options_.max_batch) {
     return absl::ResourceExhaustedError(
         absl::StrCat("measurements: at most ", options_.max_batch, " per batch"));
   }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::RecordMeasurementsResponse> QualityCatalog::RecordBatch(
+    const v1::RecordMeasurementsRequest& request, const Caller& caller) {
+  if (absl::Status admitted = AdmitBatch(request); !admitted.ok()) return admitted;
   v1::RecordMeasurementsResponse response;
   std::vector<Measurement> accepted;
   std::vector<int> positions;
-  // Each dataset is read and authorized once per batch.
+  // Each dataset is authorized once per batch, from the store's facts.
   std::map<std::string, absl::Status> allowed;
   std::set<std::string> concerned;
   for (const Measurement& item : request.measurements()) {
@@ -84,10 +89,9 @@ absl::StatusOr<v1::RecordMeasurementsResponse> QualityCatalog::RecordBatch(
     if (status.ok()) {
       auto found = allowed.find(m.dataset());
       if (found == allowed.end()) {
-        absl::StatusOr<Dataset> dataset = VisibleDataset(*store_, caller, api::IdOf(m.dataset()));
         found = allowed
-                    .emplace(m.dataset(), dataset.ok() ? CheckStewardship(caller, *dataset)
-                                                       : dataset.status())
+                    .emplace(m.dataset(),
+                             CheckStewardship(*store_, caller, api::IdOf(m.dataset())))
                     .first;
       }
       status = found->second;

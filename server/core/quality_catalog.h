@@ -51,8 +51,11 @@ class QualityCatalog {
 
   absl::StatusOr<catalog::v1::Measurement> Record(
       const catalog::v1::RecordMeasurementRequest& request, const Caller& caller);
-  // One result per measurement; the call fails only for a batch over the
-  // limit or a store failure.
+  // RESOURCE_EXHAUSTED for a batch over the limit (checked before anything
+  // else, so that a stream can refuse it before processing it).
+  absl::Status AdmitBatch(const catalog::v1::RecordMeasurementsRequest& request) const;
+  // One result per measurement (a store failure included); the call fails
+  // only for a batch AdmitBatch refuses.
   absl::StatusOr<catalog::v1::RecordMeasurementsResponse> RecordBatch(
       const catalog::v1::RecordMeasurementsRequest& request, const Caller& caller);
   absl::StatusOr<catalog::v1::ListMeasurementsResponse> List(

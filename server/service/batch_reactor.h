@@ -1,16 +1,19 @@
 // BatchReactor: the server side of a bulk stream of batches
-// (UpsertDatasets, RecordMeasurements): authorized once, each batch
-// processed on the blocking executor in order and answered in order, with
-// a default deadline for streams whose client set none.
+// (UpsertDatasets, RecordMeasurements): authorized once, batches processed
+// on the blocking executor (one at a time, or several at once where their
+// order does not matter) and answered in order, with a default deadline for
+// streams whose client set none.
 #ifndef CATALOG_SERVER_SERVICE_BATCH_REACTOR_H_
 #define CATALOG_SERVER_SERVICE_BATCH_REACTOR_H_
 
 #include <grpcpp/alarm.h>
 #include <grpcpp/support/server_callback.h>
 
+#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -22,23 +25,38 @@
 
 namespace catalog::server {
 
-// One bulk stream (UpsertDatasets, RecordMeasurements). Batches are processed one at a time, in order, on the
-// blocking executor; while batch k's results are written back, batch k+1 is
-// read and processed, so network and disk overlap. A batch the core rejects
-// as a whole (over the size limit) ends the stream with that status once the
-// results already queued are written.
+// One bulk stream (UpsertDatasets, RecordMeasurements), authorized once.
+// Each batch is processed on the blocking executor as a change of its own
+// and answered in order. With `depth` 1 a batch is read only when the one
+// before it is processed, so a batch sees the effects of every earlier one
+// (dataset upserts may change the same dataset twice). With a larger depth
+// up to `depth` batches are processed at once, so that batches whose order
+// does not matter (measurements) share durable commits and use every core;
+// their results are still written back in request order.
+//
+// `admit` (optional) rejects a batch as a whole before it is processed (the
+// size limit): the stream then ends with that status once the results of
+// the batches before it are written, and no batch after it is processed.
+// A batch that `process` fails as a whole ends the stream the same way;
+// with depth 1 nothing after it is processed either, with a larger depth
+// batches after it may already be processing, and their results are not
+// returned: services with a depth above 1 reject whole batches only in
+// `admit`.
 template <typename Request, typename Response>
 class BatchReactor final : public grpc::ServerBidiReactor<Request, Response> {
  public:
   // Processes one batch for the caller: per-item results, or a status that
-  // ends the stream (a batch over the limit, a store failure).
+  // ends the stream (a store failure).
   using Process = std::function<absl::StatusOr<Response>(const Request&, const Caller&)>;
+  using Admit = std::function<absl::Status(const Request&)>;
 
   BatchReactor(grpc::CallbackServerContext* context, const char* method, Process process,
-               const ServiceDeps& deps)
+               const ServiceDeps& deps, int depth = 1, Admit admit = nullptr)
       : caller_(CallerFrom(*context, method, *deps.policy)),
         process_(std::move(process)),
-        deps_(deps) {
+        admit_(std::move(admit)),
+        deps_(deps),
+        depth_(std::max(1, depth)) {
     const absl::Status allowed = Authorize(caller_.method, caller_.grant, caller_.principal);
     if (!allowed.ok()) {
       AuditCall(*deps_.store, caller_, allowed);
@@ -48,23 +66,36 @@ class BatchReactor final : public grpc::ServerBidiReactor<Request, Response> {
     }
     ArmDeadline(context);
     reading_ = true;
-    this->StartRead(&request_);
+    this->StartRead(next_.get());
   }
 
   void OnReadDone(bool ok) override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    reading_ = false;
-    if (!ok) {
-      reads_done_ = true;
-      MaybeFinishLocked();
-      return;
+    bool start_read = false;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      reading_ = false;
+      if (!ok) reads_done_ = true;
+      if (reads_done_) {  // The end, or failed meanwhile: nothing more is processed.
+        MaybeFinishLocked();
+        return;
+      }
+      if (absl::Status admitted = admit_ ? admit_(*next_) : absl::OkStatus(); !admitted.ok()) {
+        Caller refused = caller_;
+        refused.time = absl::Now();
+        refused.audit = std::make_shared<CallAudit>();
+        AuditCall(*deps_.store, refused, admitted);
+        Fail(submitted_++, admitted);
+        MaybeFinishLocked();
+        return;
+      }
+      std::shared_ptr<const Request> request = std::move(next_);
+      const uint64_t sequence = submitted_++;
+      ++processing_;
+      deps_.executor->Submit([this, sequence, request] { ProcessBatch(sequence, *request); });
+      start_read = NextReadLocked();
     }
-    if (reads_done_) {  // Failed meanwhile: the batch is dropped.
-      MaybeFinishLocked();
-      return;
-    }
-    processing_ = true;
-    deps_.executor->Submit([this] { ProcessBatch(); });
+    // Still inside this reaction, so the reactor cannot be done yet.
+    if (start_read) this->StartRead(next_.get());
   }
 
   void OnWriteDone(bool ok) override {
@@ -89,29 +120,29 @@ class BatchReactor final : public grpc::ServerBidiReactor<Request, Response> {
   }
 
  private:
-  void ProcessBatch() {
+  void ProcessBatch(uint64_t sequence, const Request& request) {
     // Each batch is a change of its own, with its own audit entry.
-    caller_.time = absl::Now();
-    caller_.audit = std::make_shared<CallAudit>();
-    absl::StatusOr<Response> result = process_(request_, caller_);
-    AuditCall(*deps_.store, caller_, result.status());
+    Caller caller = caller_;
+    caller.time = absl::Now();
+    caller.audit = std::make_shared<CallAudit>();
+    absl::StatusOr<Response> result = process_(request, caller);
+    AuditCall(*deps_.store, caller, result.status());
     bool finish = false;
     bool start_read = false;
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      processing_ = false;
-      if (!result.ok()) {
-        failure_ = ToGrpcStatus(result.status());
-        reads_done_ = true;
-      } else if (!reads_done_) {
-        pending_.push_back(*std::move(result));
-        WriteNextLocked();
+      --processing_;
+      if (result.ok()) {
+        done_.emplace(sequence, *std::move(result));
+        EmitInOrderLocked();
+      } else {
+        Fail(sequence, result.status());
       }
+      WriteNextLocked();
       if (reads_done_) {
         finish = ReadyToFinishLocked();
       } else {
-        reading_ = true;  // Holds off finishing until the read completes.
-        start_read = true;
+        start_read = NextReadLocked();
       }
     }
     // Outside the lock: this is not a gRPC reaction, so once Finish() is
@@ -121,7 +152,39 @@ class BatchReactor final : public grpc::ServerBidiReactor<Request, Response> {
     if (finish) {
       this->Finish(*failure_or_ok_);
     } else if (start_read) {
-      this->StartRead(&request_);
+      this->StartRead(next_.get());
+    }
+  }
+
+  // Whether to read the next batch now: there is room in the pipeline and
+  // no read in flight. Marks the read as started (which holds off finishing
+  // until it completes) and prepares its message.
+  bool NextReadLocked() {
+    if (reading_ || reads_done_ || processing_ >= depth_) return false;
+    reading_ = true;
+    next_ = std::make_unique<Request>();
+    return true;
+  }
+
+  // Batch `sequence` failed as a whole: the stream ends with `status` after
+  // the results of the batches before it; no later batch is read.
+  void Fail(uint64_t sequence, const absl::Status& status) {
+    if (!failed_at_.has_value() || sequence < *failed_at_) {
+      failed_at_ = sequence;
+      failure_status_ = ToGrpcStatus(status);
+    }
+    reads_done_ = true;
+    EmitInOrderLocked();
+  }
+
+  // Moves the results that are next in request order to the write queue.
+  void EmitInOrderLocked() {
+    for (auto it = done_.begin(); it != done_.end() && it->first == emitted_;
+         it = done_.erase(it), ++emitted_) {
+      if (!failure_.has_value()) pending_.push_back(std::move(it->second));
+    }
+    if (failed_at_.has_value() && emitted_ == *failed_at_ && !failure_.has_value()) {
+      failure_ = failure_status_;
     }
   }
 
@@ -152,7 +215,8 @@ class BatchReactor final : public grpc::ServerBidiReactor<Request, Response> {
   // Whether the stream can finish now; marks it finished. The caller then
   // calls Finish(*failure_or_ok_).
   bool ReadyToFinishLocked() {
-    if (finished_ || !reads_done_ || reading_ || processing_ || writing_ || !pending_.empty()) {
+    if (finished_ || !reads_done_ || reading_ || processing_ > 0 || writing_ ||
+        !pending_.empty() || (failed_at_.has_value() && !failure_.has_value())) {
       return false;
     }
     finished_ = true;
@@ -171,22 +235,30 @@ class BatchReactor final : public grpc::ServerBidiReactor<Request, Response> {
     grpc::CallbackServerContext* context = nullptr;  // Guarded by mutex.
   };
 
-  Caller caller_;
-  Process process_;
+  const Caller caller_;
+  const Process process_;
+  const Admit admit_;
   const ServiceDeps& deps_;
+  const int depth_;
   std::shared_ptr<Watchdog> watchdog_ = std::make_shared<Watchdog>();
   grpc::Alarm alarm_;
-  Request request_;  // Owned by the read in flight or ProcessBatch.
+  // The message of the read in flight (or of the next read).
+  std::unique_ptr<Request> next_ = std::make_unique<Request>();
 
   std::mutex mutex_;
-  std::deque<Response> pending_;  // Guarded by mutex_.
-  Response current_;                    // The write in flight.
-  bool reading_ = false;                        // Guarded by mutex_.
-  bool processing_ = false;                     // Guarded by mutex_.
-  bool writing_ = false;                        // Guarded by mutex_.
-  bool reads_done_ = false;                     // Guarded by mutex_.
-  bool finished_ = false;                       // Guarded by mutex_.
-  std::optional<grpc::Status> failure_;         // Guarded by mutex_.
+  uint64_t submitted_ = 0;                   // Batches read and admitted or refused.
+  uint64_t emitted_ = 0;                     // Results moved to pending_, in order.
+  std::map<uint64_t, Response> done_;        // Processed, waiting for earlier ones.
+  std::deque<Response> pending_;             // Guarded by mutex_.
+  Response current_;                         // The write in flight.
+  int processing_ = 0;                       // Guarded by mutex_.
+  bool reading_ = false;                     // Guarded by mutex_.
+  bool writing_ = false;                     // Guarded by mutex_.
+  bool reads_done_ = false;                  // Guarded by mutex_.
+  bool finished_ = false;                    // Guarded by mutex_.
+  std::optional<uint64_t> failed_at_;        // The first batch that failed.
+  grpc::Status failure_status_;              // Its status.
+  std::optional<grpc::Status> failure_;      // Guarded by mutex_; set once reached.
   std::optional<grpc::Status> failure_or_ok_;   // Set once, when finishing.
 };
 

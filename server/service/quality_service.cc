@@ -8,6 +8,11 @@ namespace catalog::server {
 
 namespace v1 = ::catalog::v1;
 
+// Measurement batches of one stream processed at once: the order of
+// measurements does not matter (each is a record of its own, the latest
+// score is the newest by measured_at), so batches share durable commits.
+constexpr int kMeasurementBatchesInFlight = 4;
+
 grpc::ServerUnaryReactor* QualityServiceImpl::RecordMeasurement(
     grpc::CallbackServerContext* context, const v1::RecordMeasurementRequest* request,
     v1::Measurement* response) {
@@ -22,7 +27,8 @@ QualityServiceImpl::RecordMeasurements(grpc::CallbackServerContext* context) {
       [this](const v1::RecordMeasurementsRequest& r, const Caller& c) {
         return quality_->RecordBatch(r, c);
       },
-      deps_);
+      deps_, kMeasurementBatchesInFlight,
+      [this](const v1::RecordMeasurementsRequest& r) { return quality_->AdmitBatch(r); });
 }
 
 grpc::ServerUnaryReactor* QualityServiceImpl::ListMeasurements(

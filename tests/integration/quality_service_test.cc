@@ -266,6 +266,62 @@ TEST_F(QualityServiceTest, BulkStreamReportsPerItemAndLimitsBatches) {
   EXPECT_EQ(Report("brk").dimensions_size(), 2);
 }
 
+// Up to four batches of a stream are processed at once; the results still
+// come back in request order, and a batch refused as a whole ends the
+// stream after the results of the batches before it, with nothing of the
+// batches after it recorded.
+TEST_F(QualityServiceTest, PipelinedStreamAnswersInOrderAndStopsAtARefusedBatch) {
+  AddDataset("bag");
+  AddDataset("bgt");
+  auto stub = Quality();
+  grpc::ClientContext context;
+  auto stream = stub->RecordMeasurements(&context);
+  // Batch b: 20 measurements with score b, over both datasets.
+  auto batch = [&](int b) {
+    v1::RecordMeasurementsRequest request;
+    for (int i = 0; i < 20; ++i) {
+      *request.add_measurements() =
+          M(i % 2 == 0 ? "bag" : "bgt", kJuistheid, b, At(2026, 1 + b % 10, 1 + i));
+    }
+    return request;
+  };
+  constexpr int kBefore = 12;
+  for (int b = 0; b < kBefore; ++b) ASSERT_TRUE(stream->Write(batch(b)));
+  v1::RecordMeasurementsRequest too_big;
+  for (int i = 0; i < 1001; ++i) *too_big.add_measurements() = M("bag", kJuistheid, 1, At(2026, 1, 1));
+  ASSERT_TRUE(stream->Write(too_big));
+  for (int b = 0; b < 3; ++b) stream->Write(batch(50 + b));  // May fail: the stream ends.
+  stream->WritesDone();
+  std::vector<int> answered;
+  v1::RecordMeasurementsResponse response;
+  while (stream->Read(&response)) {
+    ASSERT_EQ(response.results_size(), 20);
+    for (const auto& r : response.results()) {
+      ASSERT_EQ(r.code(), 0) << r.message();
+      ASSERT_EQ(r.measurement().score(), response.results(0).measurement().score());
+    }
+    answered.push_back(static_cast<int>(response.results(0).measurement().score()));
+  }
+  EXPECT_TRUE(HasStatus(stream->Finish(), StatusCode::RESOURCE_EXHAUSTED,
+                        "measurements: at most 1000 per batch"));
+  std::vector<int> expected(kBefore);
+  for (int b = 0; b < kBefore; ++b) expected[b] = b;
+  EXPECT_EQ(answered, expected) << "every batch before the refused one, in order";
+  int recorded = 0;
+  for (const std::string id : {"bag", "bgt"}) {
+    v1::ListMeasurementsRequest list;
+    list.set_dataset(id);
+    list.set_page_size(1000);
+    v1::ListMeasurementsResponse listed;
+    ASSERT_TRUE(IsOk(Quality()->ListMeasurements(Context().get(), list, &listed)));
+    for (const auto& m : listed.measurements()) {
+      EXPECT_LT(m.score(), kBefore) << "nothing after the refused batch";
+      ++recorded;
+    }
+  }
+  EXPECT_EQ(recorded, kBefore * 20);
+}
+
 TEST_F(QualityServiceTest, ListPagesNewestFirstWithinATimeRange) {
   AddDataset("hr-register");
   for (int day = 1; day <= 9; ++day) {

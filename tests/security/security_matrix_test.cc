@@ -29,6 +29,7 @@ namespace {
 using catalog::v1::Confidentiality;
 using catalog::v1::Dataset;
 using grpc::StatusCode;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -854,6 +855,55 @@ TEST_F(WriteRulesTest, UpsertAppliesTheRulesPerItem) {
   EXPECT_EQ(responses[0].results(3).code(), StatusCode::PERMISSION_DENIED);
   EXPECT_THAT(responses[0].results(3).message(),
               HasSubstr("above the clearance"));
+}
+
+// Measurements are authorized from the store's in-memory facts (a bulk
+// batch names many datasets): the same domain and clearance rules as the
+// record, following every change of the dataset.
+TEST_F(WriteRulesTest, MeasurementsFollowTheDomainAndClearanceOfTheDataset) {
+  namespace v1 = catalog::v1;
+  ASSERT_TRUE(IsOk(Create("admin", InDomain("bz-paspoorten", "burgerzaken"))));
+  ASSERT_TRUE(IsOk(Create("admin", InDomain("sd-uitkeringen", "Sociaal domein"))));
+  ASSERT_TRUE(IsOk(Create("admin", InDomain("bz-geheim", "Burgerzaken",
+                                            v1::CONFIDENTIALITY_GEHEIM))));
+  // Stream: one measurement per dataset, results in order.
+  auto record = [&](const std::vector<std::string>& ids) {
+    auto quality = v1::QualityService::NewStub(server_->Channel("steward"));
+    auto context = Context();
+    auto stream = quality->RecordMeasurements(context.get());
+    v1::RecordMeasurementsRequest batch;
+    for (const std::string& id : ids) {
+      v1::Measurement* m = batch.add_measurements();
+      m->set_dataset(id);
+      m->set_dimension(v1::QUALITY_DIMENSION_JUISTHEID);
+      m->set_score(90);
+    }
+    EXPECT_TRUE(stream->Write(batch));
+    stream->WritesDone();
+    v1::RecordMeasurementsResponse response;
+    EXPECT_TRUE(stream->Read(&response));
+    EXPECT_TRUE(IsOk(stream->Finish()));
+    std::vector<std::string> outcomes;
+    for (const v1::MeasurementResult& r : response.results()) {
+      outcomes.push_back(r.code() == 0 ? "ok" : r.message());
+    }
+    return outcomes;
+  };
+  const std::string denied =
+      "dataset.domain: principal \"steward\" may not change datasets of domain \"Sociaal "
+      "domein\"";
+  EXPECT_THAT(record({"bz-paspoorten", "sd-uitkeringen", "bz-geheim", "onbekend"}),
+              ElementsAre("ok", denied, api::DatasetNotFoundError("bz-geheim").message(),
+                          api::DatasetNotFoundError("onbekend").message()));
+  // The admin moves one dataset into the steward's domain, declassifies
+  // another and deletes the first: the next batch sees all three changes.
+  Dataset moved = InDomain("sd-uitkeringen", "Burgerzaken");
+  ASSERT_TRUE(IsOk(Update("admin", moved, {"domain"})));
+  Dataset declassified = InDomain("bz-geheim", "Burgerzaken");
+  ASSERT_TRUE(IsOk(Update("admin", declassified, {"classification"})));
+  ASSERT_TRUE(IsOk(Delete("admin", "bz-paspoorten")));
+  EXPECT_THAT(record({"bz-paspoorten", "sd-uitkeringen", "bz-geheim"}),
+              ElementsAre(api::DatasetNotFoundError("bz-paspoorten").message(), "ok", "ok"));
 }
 
 TEST_F(WriteRulesTest, UnknownPrincipalIsDeniedEveryWrite) {

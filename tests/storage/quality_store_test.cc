@@ -6,6 +6,9 @@
 
 #include <rocksdb/db.h>
 
+#include <thread>
+#include <vector>
+
 #include <google/protobuf/util/time_util.h>
 
 #include "absl/time/civil_time.h"
@@ -36,6 +39,18 @@ class QualityStoreTest : public StoreTest {
     *m.mutable_measured_at() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(
         absl::FromCivil(absl::CivilDay(year, month, day), absl::UTCTimeZone())));
     return m;
+  }
+
+  // The newest measured_at the facts know on JUISTHEID (0 when none).
+  int64_t LatestMicros(const std::string& dataset) {
+    int64_t micros = 0;
+    store_->facts().LatestScore(dataset, v1::QUALITY_DIMENSION_JUISTHEID, &micros);
+    return micros;
+  }
+
+  static int64_t Micros(int year, int month, int day) {
+    return absl::ToUnixMicros(absl::FromCivil(absl::CivilDay(year, month, day),
+                                              absl::UTCTimeZone()));
   }
 
   static int Month(int year, int month) { return year * 12 + month - 1; }
@@ -90,6 +105,76 @@ TEST_F(QualityStoreTest, CheckFindsAnAggregateThatDoesNotMatch) {
   ASSERT_FALSE(report->ok());
   EXPECT_NE(report->problems.front().find("does not match"), std::string::npos)
       << report->problems.front();
+}
+
+// Measurement writers of one dataset run side by side (shared locks), so
+// their latest-score entries may commit in any order: the entry is merged,
+// keeping the newer. Writers racing with older and newer measurements leave
+// the newest, in memory and after a reopen.
+TEST_F(QualityStoreTest, ConcurrentWritersLeaveTheNewestLatestScore) {
+  ASSERT_TRUE(store_->CreateDataset(ValidDataset("woz-bron"), Context()).ok());
+  constexpr int kThreads = 4, kRounds = 50;
+  std::vector<std::thread> writers;
+  for (int t = 0; t < kThreads; ++t) {
+    writers.emplace_back([&, t] {
+      for (int r = 0; r < kRounds; ++r) {
+        // Thread t's days interleave with the others' (t + 4r), in
+        // alternating directions so that old and new keep crossing.
+        const int step = r % 2 == 0 ? r : kRounds - r;
+        const int day = 1 + (t + kThreads * step) % 200;
+        const absl::CivilDay d = absl::CivilDay(2025, 1, 1) + day;
+        EXPECT_TRUE(store_->RecordMeasurements({M("woz-bron", t * 10 + 1, static_cast<int>(d.year()),
+                                                   d.month(), d.day())},
+                                               Context())[0]
+                        .status.ok());
+      }
+    });
+  }
+  for (std::thread& w : writers) w.join();
+  int64_t newest = 0;
+  for (int t = 0; t < kThreads; ++t) {
+    for (int r = 0; r < kRounds; ++r) {
+      const int step = r % 2 == 0 ? r : kRounds - r;
+      const absl::CivilDay d = absl::CivilDay(2025, 1, 1) + 1 + (t + kThreads * step) % 200;
+      newest = std::max(newest, Micros(static_cast<int>(d.year()), d.month(), d.day()));
+    }
+  }
+  EXPECT_EQ(LatestMicros("woz-bron"), newest);
+  ASSERT_TRUE(store_->Close().ok());
+  Reopen();
+  EXPECT_EQ(LatestMicros("woz-bron"), newest) << "the stored entry is the newest too";
+  auto report = store_->Check();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok()) << report->problems.front();
+}
+
+// The merge itself: an older latest-score operand after a newer one does
+// not replace it; an equal or newer one does.
+TEST_F(QualityStoreTest, LatestScoreMergeKeepsTheNewer) {
+  ASSERT_TRUE(store_->CreateDataset(ValidDataset("hr-bron"), Context()).ok());
+  ASSERT_TRUE(store_->RecordMeasurements({M("hr-bron", 90, 2026, 3, 10)}, Context())[0].status.ok());
+  rocksdb::DB* db = store_->RawDbForTesting();
+  auto* cf = store_->RawColumnFamilyForTesting(static_cast<int>(storage::Cf::kMeasurements));
+  const std::string key = storage::LatestScoreKey("hr-bron", v1::QUALITY_DIMENSION_JUISTHEID);
+  auto stored = [&] {
+    std::string value;
+    int64_t micros = 0, score = 0;
+    EXPECT_TRUE(db->Get(rocksdb::ReadOptions(), cf, key, &value).ok());
+    EXPECT_TRUE(storage::ParseLatestScoreValue(value, &micros, &score));
+    return std::make_pair(micros, score);
+  };
+  ASSERT_TRUE(db->Merge(rocksdb::WriteOptions(), cf, key,
+                        storage::LatestScoreValue(Micros(2026, 3, 9), 500000))
+                  .ok());
+  EXPECT_EQ(stored(), std::make_pair(Micros(2026, 3, 10), int64_t{900000}));
+  ASSERT_TRUE(db->Merge(rocksdb::WriteOptions(), cf, key,
+                        storage::LatestScoreValue(Micros(2026, 3, 10), 800000))
+                  .ok());
+  EXPECT_EQ(stored(), std::make_pair(Micros(2026, 3, 10), int64_t{800000})) << "a tie: the later";
+  ASSERT_TRUE(db->Merge(rocksdb::WriteOptions(), cf, key,
+                        storage::LatestScoreValue(Micros(2026, 3, 11), 700000))
+                  .ok());
+  EXPECT_EQ(stored(), std::make_pair(Micros(2026, 3, 11), int64_t{700000}));
 }
 
 }  // namespace
