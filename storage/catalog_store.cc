@@ -126,6 +126,7 @@ const LandscapeFacts& CatalogStore::facts() const { return impl_->facts; }
 
 absl::StatusOr<std::map<std::string, int64_t>> CatalogStore::DatasetReads(
     const std::string& id, absl::Time since, absl::Time until) const {
+  impl_->FlushQueued();
   auto day = [](absl::Time t) {
     return static_cast<uint32_t>(std::max<int64_t>(0, absl::ToUnixSeconds(t) / 86400));
   };
@@ -512,6 +513,7 @@ absl::StatusOr<DatasetPage> CatalogStore::ListDatasets(const DatasetQuery& query
 }
 
 absl::StatusOr<CheckReport> CatalogStore::Check() const {
+  impl_->FlushQueued();
   CheckReport report;
   ScopedSnapshot snapshot(impl_->db);
   const rocksdb::ReadOptions read = snapshot.Options();
@@ -665,6 +667,7 @@ bool MatchesAuditQuery(const AuditQuery& q, const AuditEntry& e) {
 }  // namespace
 
 absl::StatusOr<AuditPage> CatalogStore::ListAudit(const AuditQuery& query) const {
+  impl_->FlushQueued();
   std::unique_ptr<rocksdb::Iterator> it(
       impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(Cf::kAudit)));
   if (query.after_sequence == 0) {
@@ -700,6 +703,7 @@ absl::StatusOr<AuditPage> CatalogStore::ListAudit(const AuditQuery& query) const
 }
 
 uint64_t CatalogStore::LatestAuditSequence() const {
+  impl_->FlushQueued();
   std::unique_ptr<rocksdb::Iterator> it(
       impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(Cf::kAudit)));
   it->SeekToLast();
@@ -709,6 +713,7 @@ uint64_t CatalogStore::LatestAuditSequence() const {
 }
 
 absl::StatusOr<AuditVerification> CatalogStore::VerifyAuditTrail() const {
+  impl_->FlushQueued();
   AuditVerification result;
   std::unique_ptr<rocksdb::Iterator> it(
       impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(Cf::kAudit)));
@@ -751,6 +756,8 @@ absl::StatusOr<AuditVerification> CatalogStore::VerifyAuditTrail() const {
 }
 
 rocksdb::DB* CatalogStore::RawDbForTesting() const { return impl_->db; }
+
+uint64_t CatalogStore::CommitGroupsForTesting() const { return impl_->committer->groups(); }
 
 rocksdb::ColumnFamilyHandle* CatalogStore::RawColumnFamilyForTesting(int cf) const {
   return impl_->handles.at(static_cast<size_t>(cf));

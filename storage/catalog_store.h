@@ -439,6 +439,8 @@ class CatalogStore {
   // Test-only access for corruption tests; not for production code.
   rocksdb::DB* RawDbForTesting() const;
   rocksdb::ColumnFamilyHandle* RawColumnFamilyForTesting(int cf) const;
+  // The number of writes the committer has made since open.
+  uint64_t CommitGroupsForTesting() const;
 
  private:
   struct Impl;

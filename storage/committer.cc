@@ -1,6 +1,7 @@
 #include "storage/committer.h"
 
 #include <algorithm>
+#include <chrono>
 #include <string_view>
 #include <vector>
 
@@ -16,6 +17,9 @@ constexpr size_t kMaxGroupRequests = 4096;
 // Queued requests at most: beyond it, CommitAsync waits (back-pressure from a
 // slow disk instead of unbounded memory).
 constexpr size_t kMaxQueued = 65536;
+// How long requests nobody waits for are gathered, and how many at most.
+constexpr auto kAsyncLinger = std::chrono::milliseconds(2);
+constexpr size_t kAsyncBatch = 256;
 
 }  // namespace
 
@@ -88,9 +92,16 @@ absl::Status Committer::Commit(Request request) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (stopping_) return absl::UnavailableError("store is closing");
     queue_.push_back({std::move(request), &done});
+    ++waited_for_;
   }
   ready_.notify_one();
   return result.get();
+}
+
+absl::Status Committer::Flush() {
+  Request barrier;
+  barrier.sync = false;
+  return Commit(std::move(barrier));
 }
 
 void Committer::CommitAsync(Request request) {
@@ -99,6 +110,8 @@ void Committer::CommitAsync(Request request) {
     space_.wait(lock, [this] { return stopping_ || queue_.size() < kMaxQueued; });
     if (stopping_) return;
     queue_.push_back({std::move(request), nullptr});
+    // Wake the committer to start gathering, and when a batch is full.
+    if (queue_.size() != 1 && queue_.size() != kAsyncBatch) return;
   }
   ready_.notify_one();
 }
@@ -120,7 +133,11 @@ void Committer::Run() {
       std::unique_lock<std::mutex> lock(mutex_);
       ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // Stopping and drained.
+      ready_.wait_for(lock, kAsyncLinger, [this] {
+        return stopping_ || waited_for_ > 0 || queue_.size() >= kAsyncBatch;
+      });
       while (!queue_.empty() && group.size() < kMaxGroupRequests) {
+        if (queue_.front().done != nullptr) --waited_for_;
         group.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
@@ -162,6 +179,7 @@ absl::Status Committer::WriteGroup(std::deque<Queued>& group) {
     return status;
   }
   last_revision_.store(position_.revision);
+  groups_.fetch_add(1);
   return status;
 }
 

@@ -83,11 +83,20 @@ class Committer {
   absl::Status Commit(Request request);
 
   // Queues `request` and returns (audit entries of reads); waits only while
-  // the queue is full.
+  // the queue is full. Requests nobody waits for are gathered for up to
+  // kAsyncLinger (or until kAsyncBatch are queued, or a waited-for request
+  // arrives), so that a stream of reads costs one write per burst instead
+  // of a wake-up and a write each.
   void CommitAsync(Request request);
+
+  // Returns once everything queued before the call is written: for readers
+  // of what CommitAsync writes (the audit trail, the read counters).
+  absl::Status Flush();
 
   // The last committed revision.
   uint64_t last_revision() const { return last_revision_.load(); }
+  // Writes made (groups of requests), for tests.
+  uint64_t groups() const { return groups_.load(); }
 
   // Commits everything queued, then stops. Later requests fail UNAVAILABLE.
   void Stop();
@@ -106,11 +115,13 @@ class Committer {
   rocksdb::ColumnFamilyHandle* reads_cf_;
   Position position_;  // Only the committer thread touches it.
   std::atomic<uint64_t> last_revision_;
+  std::atomic<uint64_t> groups_{0};
 
   std::mutex mutex_;
   std::condition_variable ready_;  // Work queued, or stopping.
   std::condition_variable space_;  // The queue has room again.
   std::deque<Queued> queue_;  // Guarded by mutex_.
+  size_t waited_for_ = 0;     // Queued requests with a waiter; guarded by mutex_.
   bool stopping_ = false;     // Guarded by mutex_.
   std::thread thread_;
 };

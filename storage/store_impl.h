@@ -91,6 +91,13 @@ struct CatalogStore::Impl {
     return handles[static_cast<size_t>(id)];
   }
 
+  // Writes the audit entries still gathering in the committer, for readers
+  // of the audit trail and the read counters. A failed write is the
+  // writers' error; the reader reads what is there.
+  void FlushQueued() const {
+    if (committer != nullptr) committer->Flush().IgnoreError();
+  }
+
 
   // Locks the stripes of `ids` in ascending order (no deadlock between
   // batches) and holds them for the lifetime of the returned locks.
