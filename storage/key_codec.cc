@@ -253,9 +253,10 @@ constexpr uint8_t kLatestScoreTag = 3;
 
 }  // namespace
 
+std::string MeasurementPrefix() { return std::string(1, static_cast<char>(kMeasurementTag)); }
+
 std::string MeasurementPrefix(std::string_view dataset) {
-  std::string key;
-  AppendUint8(&key, kMeasurementTag);
+  std::string key = MeasurementPrefix();
   AppendOrderedString(&key, dataset);
   return key;
 }
@@ -287,9 +288,10 @@ bool ParseMeasurementKey(std::string_view key, std::string* dataset, uint8_t* di
   return true;
 }
 
+std::string AggregatePrefix() { return std::string(1, static_cast<char>(kAggregateTag)); }
+
 std::string AggregatePrefix(std::string_view dataset) {
-  std::string key;
-  AppendUint8(&key, kAggregateTag);
+  std::string key = AggregatePrefix();
   AppendOrderedString(&key, dataset);
   return key;
 }

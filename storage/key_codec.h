@@ -77,13 +77,17 @@ std::string OpenLineageJobKey(std::string_view ns, std::string_view name);
 // -> aggregate value (merged).
 std::string MeasurementKey(std::string_view dataset, uint8_t dimension, int64_t micros,
                            uint64_t revision);
-// Prefix of the measurements of a dataset, or of one of its dimensions.
+// Prefix of all measurements, of those of a dataset, or of one of its
+// dimensions.
+std::string MeasurementPrefix();
 std::string MeasurementPrefix(std::string_view dataset);
 std::string MeasurementPrefix(std::string_view dataset, uint8_t dimension);
 bool ParseMeasurementKey(std::string_view key, std::string* dataset, uint8_t* dimension,
                          int64_t* micros, uint64_t* revision);
 std::string AggregateKey(std::string_view dataset, uint8_t dimension, uint32_t month);
-// Prefix of the aggregates of a dataset (all dimensions) or one dimension.
+// Prefix of all aggregates, of a dataset's (all dimensions) or of one
+// dimension's.
+std::string AggregatePrefix();
 std::string AggregatePrefix(std::string_view dataset);
 std::string AggregatePrefix(std::string_view dataset, uint8_t dimension);
 bool ParseAggregateKey(std::string_view key, std::string* dataset, uint8_t* dimension,

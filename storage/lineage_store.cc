@@ -7,7 +7,6 @@
 #include <string>
 #include <utility>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -143,35 +142,12 @@ absl::StatusOr<std::vector<LineageEdge>> CatalogStore::Impl::EdgesOf(
 
 absl::Status CatalogStore::Impl::RebuildGraph() {
   const rocksdb::ReadOptions read;
-  // Datasets: confidentiality and personal data from their indexes, so that
-  // no dataset record needs parsing.
+  // Datasets: confidentiality and personal data from the facts, loaded
+  // from the records just before (LoadDatasetFacts).
   GraphDelta nodes;
-  absl::flat_hash_map<std::string, size_t> position;
-  for (DatasetIndex index : {DatasetIndex::kConfidentiality, DatasetIndex::kPersonalData}) {
-    const std::string prefix = IndexPrefix(static_cast<uint8_t>(index));
-    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(read, cf(Cf::kIndexes)));
-    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-      uint8_t index_id = 0;
-      std::string_view value;
-      std::string id;
-      uint32_t number = 0;
-      if (!ParseIndexKey(it->key().ToStringView(), IndexValueKind::kUint32, &index_id, &value,
-                         &id) ||
-          !ConsumeUint32(&value, &number)) {
-        return absl::DataLossError("an index entry is corrupt (run catalogd check)");
-      }
-      auto [slot, inserted] = position.try_emplace(id, nodes.datasets.size());
-      if (inserted) nodes.datasets.push_back({id, 0, false});
-      GraphDelta::DatasetNode& node = nodes.datasets[slot->second];
-      if (index == DatasetIndex::kConfidentiality) {
-        node.confidentiality = static_cast<uint8_t>(number);
-      } else {
-        node.personal_data = number != 0;
-      }
-    }
-    if (!it->status().ok()) return FromRocksStatus(it->status(), "reading indexes");
-  }
-  position.clear();
+  facts.ForEach([&](const DatasetFacts& f) {
+    nodes.datasets.push_back({f.id, f.confidentiality, f.personal_data});
+  });
   std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(read, cf(Cf::kParties)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     std::string id;

@@ -87,7 +87,7 @@ struct MeasurementEntry {
 absl::Status ForEachMeasurement(rocksdb::Iterator* it,
                                 const std::function<void(const MeasurementEntry&)>& fn,
                                 const std::function<bool(const rocksdb::Slice& key)>& corrupt) {
-  const std::string measurements(1, '\x01');
+  const std::string measurements = MeasurementPrefix();
   MeasurementEntry e;
   for (it->Seek(measurements); it->Valid() && it->key().starts_with(measurements); it->Next()) {
     uint64_t revision = 0;
@@ -350,7 +350,7 @@ absl::Status CatalogStore::Impl::CheckMeasurements(
         return true;
       });
   if (!scanned.ok()) return scanned;
-  const std::string aggregates(1, '\x02');
+  const std::string aggregates = AggregatePrefix();
   for (it->Seek(aggregates); it->Valid() && it->key().starts_with(aggregates); it->Next()) {
     uint64_t count = 0;
     int64_t sum = 0;

@@ -226,7 +226,8 @@ struct CatalogStore::Impl {
   absl::StatusOr<bool> NodeExists(const rocksdb::ReadOptions& read,
                                   const std::string& node) const;
 
-  // Fills `graph` from the column families of record.
+  // Fills `graph` from the facts (its datasets; after LoadDatasetFacts) and
+  // the column families of record (parties, edges).
   absl::Status RebuildGraph();
 
   // Fill `facts` on open: the datasets (catalog_store.cc), their latest

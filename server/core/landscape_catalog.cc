@@ -234,7 +234,7 @@ absl::StatusOr<v1::Landscape> LandscapeCatalog::Get(const v1::GetLandscapeReques
   int64_t total = 0, inside_eea = 0, outside_eea = 0, personal = 0, with_special = 0,
           criminal = 0, below_norm = 0, stale = 0, open_reports = 0, overdue = 0;
   const int64_t now_micros = absl::ToUnixMicros(now);
-  const int64_t stale_micros = int64_t{quality_.stale_after_days} * 86400 * 1000000;
+  const int64_t stale_micros = absl::ToInt64Microseconds(StalePeriod(quality_));
   const int64_t concept_micros = absl::ToInt64Microseconds(options_.concept_period);
 
   // The reach of the basisregistraties (one propagation through the
@@ -264,7 +264,6 @@ absl::StatusOr<v1::Landscape> LandscapeCatalog::Get(const v1::GetLandscapeReques
       }
     });
   });
-
 
   facts.ForEach([&](const DatasetFacts& f) {
     if (!included(f)) return;

@@ -32,6 +32,10 @@ int MonthIndex(absl::Time t) {
 
 }  // namespace
 
+absl::Duration StalePeriod(const QualityOptions& options) {
+  return absl::Hours(24) * options.stale_after_days;
+}
+
 QualityCatalog::QualityCatalog(storage::CatalogStore* store, QualityOptions options,
                                const PageTokens* tokens, OpenTerugmeldingenFn open_terugmeldingen)
     : store_(store),
@@ -219,7 +223,7 @@ absl::StatusOr<v1::QualityReport> QualityCatalog::Report(
       q->set_meets_norm(q->has_norm() && m.score() >= q->norm());
       const absl::Duration age = std::max(absl::ZeroDuration(), now - AbslTime(m.measured_at()));
       q->set_age_seconds(absl::ToInt64Seconds(age));
-      q->set_stale(age > absl::Hours(24) * options_.stale_after_days);
+      q->set_stale(age > StalePeriod(options_));
       sum += m.score();
       ++measured;
       if (q->has_norm() && !q->meets_norm()) report.add_below_norm(dimension);

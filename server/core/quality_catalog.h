@@ -42,6 +42,10 @@ struct QualityOptions {
   std::function<absl::Time()> now = [] { return absl::Now(); };
 };
 
+// How old the latest measurement of a dimension may be before the
+// dimension is stale.
+absl::Duration StalePeriod(const QualityOptions& options);
+
 class QualityCatalog {
  public:
   // `store`, `tokens` and what `open_terugmeldingen` uses must outlive this
