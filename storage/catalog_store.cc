@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <deque>
 #include <functional>
 #include <limits>
 #include <mutex>
@@ -204,77 +205,74 @@ std::vector<DatasetWriteResult> CatalogStore::WriteDatasets(
   // revisions are assigned by the committer, in commit order.
   struct Planned {
     size_t result;
-    std::optional<Dataset> before;  // As committed, or as planned earlier in this batch.
+    const Dataset* before;  // As committed, or as planned earlier in this batch; null if new.
     Dataset after;
   };
   std::vector<Planned> planned;
-  std::unordered_map<std::string, std::optional<Dataset>> overlay;
+  planned.reserve(writes.size());  // Stable: later writes point at earlier ones.
+  std::deque<Dataset> committed;   // States read from the store.
+  // The latest state of each id looked at: null while absent.
+  std::unordered_map<std::string, const Dataset*> latest;
   std::unordered_map<std::string, bool> changed_here;  // Ids written earlier in this batch.
   const rocksdb::ReadOptions read;
   for (size_t i = 0; i < writes.size(); ++i) {
     DatasetWrite& w = writes[i];
     const std::string& id = w.dataset.id();
-    auto found = overlay.find(id);
-    if (found == overlay.end()) {
+    auto found = latest.find(id);
+    if (found == latest.end()) {
       absl::StatusOr<std::optional<Dataset>> current = impl_->ReadCurrent(read, id);
       if (!current.ok()) {
         results[i].status = current.status();
         continue;
       }
-      found = overlay.emplace(id, *std::move(current)).first;
+      const Dataset* state = nullptr;
+      if (current->has_value()) state = &committed.emplace_back(**std::move(current));
+      found = latest.emplace(id, state).first;
     }
-    const std::optional<Dataset>& before = found->second;
-    if (before.has_value() && w.mode == WriteMode::kCreate) {
+    const Dataset* before = found->second;
+    if (before != nullptr && w.mode == WriteMode::kCreate) {
       results[i].status = absl::AlreadyExistsError(
           absl::StrCat("dataset ", id, " already exists"));
       continue;
     }
-    if (!before.has_value() && w.mode == WriteMode::kReplace) {
+    if (before == nullptr && w.mode == WriteMode::kReplace) {
       results[i].status = api::DatasetNotFoundError(id);
       continue;
     }
     if (w.expected_revision > 0 &&
-        (!before.has_value() || changed_here[id] || before->revision() != w.expected_revision)) {
+        (before == nullptr || changed_here[id] || before->revision() != w.expected_revision)) {
       results[i].status = absl::AbortedError(absl::StrCat(
           "dataset ", id, " was changed since revision ", w.expected_revision,
-          before.has_value() && !changed_here[id]
+          before != nullptr && !changed_here[id]
               ? absl::StrCat(" (now at ", before->revision(), ")")
               : "",
           "; read it again and retry"));
       continue;
     }
-    Dataset& after = w.dataset;
-    Impl::Stamp(&after, before.has_value() ? &*before : nullptr, 0, context);
-    results[i].created = !before.has_value();
-    planned.push_back({i, before, after});
-    found->second = std::move(after);
+    Impl::Stamp(&w.dataset, before, 0, context);
+    results[i].created = before == nullptr;
+    found->second = &planned.emplace_back(Planned{i, before, std::move(w.dataset)}).after;
     changed_here[id] = true;
   }
   // Nothing to change: no write at all, not even the audit entry (the
   // caller audits the failed call with its real outcome).
   if (planned.empty()) return results;
 
-  const absl::Status committed = impl_->Commit(
+  const absl::Status committed_status = impl_->Commit(
       planned.size(),
       [&](uint64_t first_revision, rocksdb::WriteBatch* batch) {
-        // Earlier writes of this batch to the same id, as stamped.
-        std::unordered_map<std::string, const Dataset*> stamped;
+        // In order, so that an earlier write of this batch to the same id
+        // (a later one's `before`) is stamped before it is used.
         uint64_t revision = first_revision;
         for (Planned& p : planned) {
-          Dataset& after = p.after;
-          after.set_revision(static_cast<int64_t>(revision));
-          after.set_etag(absl::StrCat(revision));
-          auto earlier = stamped.find(after.id());
-          const Dataset* before = earlier != stamped.end() ? earlier->second
-                                  : p.before.has_value() ? &*p.before
-                                                         : nullptr;
-          impl_->AddDatasetChange(batch, before, &after, revision, context);
-          stamped[after.id()] = &after;
+          p.after.set_revision(static_cast<int64_t>(revision));
+          p.after.set_etag(absl::StrCat(revision));
+          impl_->AddDatasetChange(batch, p.before, &p.after, revision, context);
           ++revision;
         }
       },
       context);
-  if (committed.ok()) {
+  if (committed_status.ok()) {
     GraphDelta delta;
     for (const Planned& p : planned) {
       delta.datasets.push_back(GraphNodeOf(p.after));
@@ -284,10 +282,10 @@ std::vector<DatasetWriteResult> CatalogStore::WriteDatasets(
   }
   for (Planned& p : planned) {
     DatasetWriteResult& result = results[p.result];
-    if (committed.ok()) {
+    if (committed_status.ok()) {
       result.stored = std::move(p.after);
     } else {
-      result = DatasetWriteResult{committed, Dataset(), false};
+      result = DatasetWriteResult{committed_status, Dataset(), false};
     }
   }
   return results;

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/util/time_util.h>
 #include <rocksdb/db.h>
 #include <rocksdb/merge_operator.h>
@@ -74,6 +75,20 @@ inline std::vector<std::string> Minus(const std::vector<std::string>& a,
   std::vector<std::string> out;
   std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
   return out;
+}
+
+// Appends `bytes` (a serialized message) to the serialized message
+// `message` as its field `number`: the bytes protobuf would write with that
+// field set (fields are written in number order, so it must be the highest
+// set), without copying the field's message into the outer one first.
+inline void AppendMessageField(std::string* message, uint32_t number, std::string_view bytes) {
+  using google::protobuf::io::CodedOutputStream;
+  std::array<uint8_t, 10> header;  // Two varint32s of at most 5 bytes.
+  uint8_t* end = CodedOutputStream::WriteVarint32ToArray((number << 3) | 2, header.data());
+  end = CodedOutputStream::WriteVarint32ToArray(static_cast<uint32_t>(bytes.size()), end);
+  message->append(reinterpret_cast<const char*>(header.data()),
+                  static_cast<size_t>(end - header.data()));
+  message->append(bytes);
 }
 
 struct CatalogStore::Impl {
@@ -153,8 +168,10 @@ struct CatalogStore::Impl {
     for (const std::string& key : Minus(new_keys, old_keys)) {
       batch->Put(cf(Cf::kIndexes), key, rocksdb::Slice());
     }
+    // Serialized once, for the record and its revision-history entry.
+    const std::string subject_bytes = subject.SerializeAsString();
     if (after != nullptr) {
-      batch->Put(cf(Cf::kDatasets), DatasetKey(id), after->SerializeAsString());
+      batch->Put(cf(Cf::kDatasets), DatasetKey(id), subject_bytes);
     } else {
       batch->Delete(cf(Cf::kDatasets), DatasetKey(id));
     }
@@ -167,9 +184,10 @@ struct CatalogStore::Impl {
     record.set_change_time_micros(ToMicros(context.time));
     record.set_kind(kind);
     record.set_principal(context.principal);
-    *record.mutable_dataset() = subject;
-    batch->Put(cf(Cf::kDatasetRevisions), DatasetRevisionKey(id, revision),
-               record.SerializeAsString());
+    std::string record_bytes = record.SerializeAsString();
+    AppendMessageField(&record_bytes, DatasetRevisionRecord::kDatasetFieldNumber,
+                       subject_bytes);
+    batch->Put(cf(Cf::kDatasetRevisions), DatasetRevisionKey(id, revision), record_bytes);
 
     AddChangeLog(batch, revision, kind, absl::StrCat("datasets/", id), context);
   }

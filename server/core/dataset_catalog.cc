@@ -238,7 +238,7 @@ absl::StatusOr<catalog::v1::ListDatasetRevisionsResponse> DatasetCatalog::ListRe
 }
 
 absl::StatusOr<catalog::v1::UpsertDatasetsResponse> DatasetCatalog::Upsert(
-    const catalog::v1::UpsertDatasetsRequest& request, const Caller& caller) {
+    catalog::v1::UpsertDatasetsRequest request, const Caller& caller) {
   if (request.datasets_size() > limits_.max_batch_size) {
     return absl::ResourceExhaustedError(absl::StrCat(
         "datasets: at most ", limits_.max_batch_size, " per UpsertDatasets batch, got ",
@@ -246,23 +246,24 @@ absl::StatusOr<catalog::v1::UpsertDatasetsResponse> DatasetCatalog::Upsert(
   }
   catalog::v1::UpsertDatasetsResponse response;
   std::vector<storage::DatasetWrite> writes;
+  writes.reserve(request.datasets_size());
   std::vector<int> write_item;  // Index of the response item of each write.
-  std::unordered_map<std::string, Dataset> planned_here;  // Earlier items, by id.
-  for (const Dataset& input : request.datasets()) {
+  std::unordered_map<std::string, size_t> planned_here;  // Earlier items: index in writes.
+  for (Dataset& dataset : *request.mutable_datasets()) {
     catalog::v1::UpsertResult* result = response.add_results();
-    result->set_id(input.id());
-    if (!input.id().empty()) Concerns(caller, input.id());
-    Dataset dataset = input;
+    result->set_id(dataset.id());
+    if (!dataset.id().empty()) Concerns(caller, dataset.id());
     NormalizeDataset(&dataset);
     auto earlier = planned_here.find(dataset.id());
-    absl::StatusOr<storage::DatasetWrite> write = PlanUpsert(
-        caller, std::move(dataset), earlier != planned_here.end() ? &earlier->second : nullptr);
+    absl::StatusOr<storage::DatasetWrite> write =
+        PlanUpsert(caller, std::move(dataset),
+                   earlier != planned_here.end() ? &writes[earlier->second].dataset : nullptr);
     if (!write.ok()) {
       result->set_code(static_cast<int32_t>(write.status().code()));
       result->set_message(std::string(write.status().message()));
       continue;
     }
-    planned_here[write->dataset.id()] = write->dataset;
+    planned_here[write->dataset.id()] = writes.size();
     write_item.push_back(response.results_size() - 1);
     writes.push_back(*std::move(write));
   }

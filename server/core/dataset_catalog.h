@@ -54,7 +54,7 @@ class DatasetCatalog {
   // One result per dataset; the call itself fails only for a batch over the
   // limit (RESOURCE_EXHAUSTED) or a store failure.
   absl::StatusOr<catalog::v1::UpsertDatasetsResponse> Upsert(
-      const catalog::v1::UpsertDatasetsRequest& request, const Caller& caller);
+      catalog::v1::UpsertDatasetsRequest request, const Caller& caller);
 
  private:
   absl::StatusOr<size_t> PageSize(int requested) const;
