@@ -27,12 +27,15 @@ namespace catalog::server {
 
 // One bulk stream (UpsertDatasets, RecordMeasurements), authorized once.
 // Each batch is processed on the blocking executor as a change of its own
-// and answered in order. With `depth` 1 a batch is read only when the one
-// before it is processed, so a batch sees the effects of every earlier one
+// and answered in order. With `depth` 1 a batch is processed only when the
+// one before it is, so a batch sees the effects of every earlier one
 // (dataset upserts may change the same dataset twice). With a larger depth
 // up to `depth` batches are processed at once, so that batches whose order
 // does not matter (measurements) share durable commits and use every core;
-// their results are still written back in request order.
+// their results are still written back in request order. Either way up to
+// kReadAhead further batches are received (decrypted, parsed, admitted)
+// while others are processed, so that the transport's work overlaps the
+// store's.
 //
 // `admit` (optional) rejects a batch as a whole before it is processed (the
 // size limit): the stream then ends with that status once the results of
@@ -47,7 +50,8 @@ class BatchReactor final : public grpc::ServerBidiReactor<Request, Response> {
  public:
   // Processes one batch for the caller: per-item results, or a status that
   // ends the stream (a store failure).
-  using Process = std::function<absl::StatusOr<Response>(const Request&, const Caller&)>;
+  // The request is handed over: `process` may take its items apart.
+  using Process = std::function<absl::StatusOr<Response>(Request, const Caller&)>;
   using Admit = std::function<absl::Status(const Request&)>;
 
   BatchReactor(grpc::CallbackServerContext* context, const char* method, Process process,
@@ -75,7 +79,7 @@ class BatchReactor final : public grpc::ServerBidiReactor<Request, Response> {
       std::lock_guard<std::mutex> lock(mutex_);
       reading_ = false;
       if (!ok) reads_done_ = true;
-      if (reads_done_) {  // The end, or failed meanwhile: nothing more is processed.
+      if (reads_done_) {  // The end, or failed meanwhile: nothing more is read.
         MaybeFinishLocked();
         return;
       }
@@ -88,10 +92,8 @@ class BatchReactor final : public grpc::ServerBidiReactor<Request, Response> {
         MaybeFinishLocked();
         return;
       }
-      std::shared_ptr<const Request> request = std::move(next_);
-      const uint64_t sequence = submitted_++;
-      ++processing_;
-      deps_.executor->Submit([this, sequence, request] { ProcessBatch(sequence, *request); });
+      received_.push_back({submitted_++, std::move(next_)});
+      SubmitLocked();
       start_read = NextReadLocked();
     }
     // Still inside this reaction, so the reactor cannot be done yet.
@@ -105,6 +107,7 @@ class BatchReactor final : public grpc::ServerBidiReactor<Request, Response> {
       // The client went away; stop reading results back.
       failure_ = grpc::Status(grpc::StatusCode::CANCELLED, "stream closed by the client");
       reads_done_ = true;
+      received_.clear();
       pending_.clear();
     }
     WriteNextLocked();
@@ -120,12 +123,30 @@ class BatchReactor final : public grpc::ServerBidiReactor<Request, Response> {
   }
 
  private:
-  void ProcessBatch(uint64_t sequence, const Request& request) {
+  // A batch read and admitted, waiting for its turn.
+  struct Received {
+    uint64_t sequence;
+    std::unique_ptr<Request> request;
+  };
+
+  // Hands received batches to the executor while fewer than `depth_` are
+  // being processed.
+  void SubmitLocked() {
+    while (processing_ < depth_ && !received_.empty()) {
+      ++processing_;
+      auto batch = std::make_shared<Received>(std::move(received_.front()));
+      received_.pop_front();
+      deps_.executor->Submit(
+          [this, batch] { ProcessBatch(batch->sequence, std::move(*batch->request)); });
+    }
+  }
+
+  void ProcessBatch(uint64_t sequence, Request request) {
     // Each batch is a change of its own, with its own audit entry.
     Caller caller = caller_;
     caller.time = absl::Now();
     caller.audit = std::make_shared<CallAudit>();
-    absl::StatusOr<Response> result = process_(request, caller);
+    absl::StatusOr<Response> result = process_(std::move(request), caller);
     AuditCall(*deps_.store, caller, result.status());
     bool finish = false;
     bool start_read = false;
@@ -139,6 +160,7 @@ class BatchReactor final : public grpc::ServerBidiReactor<Request, Response> {
         Fail(sequence, result.status());
       }
       WriteNextLocked();
+      SubmitLocked();
       if (reads_done_) {
         finish = ReadyToFinishLocked();
       } else {
@@ -160,20 +182,25 @@ class BatchReactor final : public grpc::ServerBidiReactor<Request, Response> {
   // no read in flight. Marks the read as started (which holds off finishing
   // until it completes) and prepares its message.
   bool NextReadLocked() {
-    if (reading_ || reads_done_ || processing_ >= depth_) return false;
+    if (reading_ || reads_done_ ||
+        processing_ + static_cast<int>(received_.size()) >= depth_ + kReadAhead) {
+      return false;
+    }
     reading_ = true;
     next_ = std::make_unique<Request>();
     return true;
   }
 
   // Batch `sequence` failed as a whole: the stream ends with `status` after
-  // the results of the batches before it; no later batch is read.
+  // the results of the batches before it (received ones are still
+  // processed); no later batch is read or processed.
   void Fail(uint64_t sequence, const absl::Status& status) {
     if (!failed_at_.has_value() || sequence < *failed_at_) {
       failed_at_ = sequence;
       failure_status_ = ToGrpcStatus(status);
     }
     reads_done_ = true;
+    while (!received_.empty() && received_.back().sequence > sequence) received_.pop_back();
     EmitInOrderLocked();
   }
 
@@ -213,10 +240,14 @@ class BatchReactor final : public grpc::ServerBidiReactor<Request, Response> {
   }
 
   // Whether the stream can finish now; marks it finished. The caller then
-  // calls Finish(*failure_or_ok_).
+  // calls Finish(*failure_or_ok_). A failed stream does not wait for a read
+  // still in flight (a client may send no more, nor half-close, until it has
+  // its answers): gRPC completes that read when the call finishes, and runs
+  // OnDone only after it.
   bool ReadyToFinishLocked() {
-    if (finished_ || !reads_done_ || reading_ || processing_ > 0 || writing_ ||
-        !pending_.empty() || (failed_at_.has_value() && !failure_.has_value())) {
+    if (finished_ || !reads_done_ || (reading_ && !failure_.has_value()) || processing_ > 0 ||
+        !received_.empty() ||
+        writing_ || !pending_.empty() || (failed_at_.has_value() && !failure_.has_value())) {
       return false;
     }
     finished_ = true;
@@ -235,6 +266,9 @@ class BatchReactor final : public grpc::ServerBidiReactor<Request, Response> {
     grpc::CallbackServerContext* context = nullptr;  // Guarded by mutex.
   };
 
+  // Batches received beyond those being processed, at most.
+  static constexpr int kReadAhead = 2;
+
   const Caller caller_;
   const Process process_;
   const Admit admit_;
@@ -249,6 +283,7 @@ class BatchReactor final : public grpc::ServerBidiReactor<Request, Response> {
   uint64_t submitted_ = 0;                   // Batches read and admitted or refused.
   uint64_t emitted_ = 0;                     // Results moved to pending_, in order.
   std::map<uint64_t, Response> done_;        // Processed, waiting for earlier ones.
+  std::deque<Received> received_;            // Guarded by mutex_; in request order.
   std::deque<Response> pending_;             // Guarded by mutex_.
   Response current_;                         // The write in flight.
   int processing_ = 0;                       // Guarded by mutex_.

@@ -61,7 +61,7 @@ grpc::ServerBidiReactor<UpsertDatasetsRequest, UpsertDatasetsResponse>*
 CatalogServiceImpl::UpsertDatasets(grpc::CallbackServerContext* context) {
   return new BatchReactor<UpsertDatasetsRequest, UpsertDatasetsResponse>(
       context, method::kUpsertDatasets,
-      [this](const UpsertDatasetsRequest& r, const Caller& c) { return catalog_->Upsert(r, c); },
+      [this](UpsertDatasetsRequest r, const Caller& c) { return catalog_->Upsert(std::move(r), c); },
       deps_);
 }
 
