@@ -1629,6 +1629,45 @@ TEST_F(CatalogServiceTest, UpsertPipelinedBatchesAreAllAnsweredInOrder) {
   EXPECT_EQ(ListAllIds(request, 1000).size(), static_cast<size_t>(kBatches * 20));
 }
 
+TEST_F(CatalogServiceTest, UpsertBatchesReceivedAheadStillSeeEveryEarlierBatch) {
+  // Every batch replaces the dataset the one before it wrote; all are sent
+  // before any answer is read, so later ones are received while earlier
+  // ones are processed. Each must be planned against its predecessor's
+  // result (a replacement planned early would be ABORTED as stale).
+  std::unique_ptr<grpc::ClientContext> context = Context();
+  auto stream = stub_->UpsertDatasets(context.get());
+  constexpr int kBatches = 6;
+  for (int b = 0; b < kBatches; ++b) {
+    UpsertDatasetsRequest request;
+    Dataset version = ValidDataset("keten");
+    version.set_title(absl::StrFormat("Versie %d", b));
+    *request.add_datasets() = version;
+    for (int i = 0; i < 50; ++i) {
+      *request.add_datasets() = ValidDataset(absl::StrFormat("vulling-%d-%02d", b, i));
+    }
+    ASSERT_TRUE(stream->Write(request));
+  }
+  ASSERT_TRUE(stream->WritesDone());
+  std::vector<UpsertDatasetsResponse> answers;
+  UpsertDatasetsResponse response;
+  while (stream->Read(&response)) answers.push_back(response);
+  EXPECT_TRUE(IsOk(stream->Finish()));
+
+  ASSERT_EQ(answers.size(), static_cast<size_t>(kBatches));
+  int64_t previous_revision = 0;
+  for (int b = 0; b < kBatches; ++b) {
+    ASSERT_EQ(answers[b].results_size(), 51);
+    const auto& result = answers[b].results(0);
+    EXPECT_EQ(result.code(), 0) << "batch " << b << ": " << result.message();
+    EXPECT_EQ(result.created(), b == 0) << "batch " << b;
+    EXPECT_GT(result.revision(), previous_revision);
+    previous_revision = result.revision();
+  }
+  const Dataset stored = GetOk("keten");
+  EXPECT_EQ(stored.title(), absl::StrFormat("Versie %d", kBatches - 1));
+  EXPECT_EQ(stored.revision(), previous_revision);
+}
+
 TEST_F(CatalogServiceTest, UpsertByReaderIsPermissionDeniedForTheStream) {
   CreateOk(ValidDataset("bulk-lezer-bestaand"));
   Dataset replacement = ValidDataset("bulk-lezer-bestaand");
