@@ -241,12 +241,9 @@ std::vector<DatasetWriteResult> CatalogStore::WriteDatasets(
     }
     if (w.expected_revision > 0 &&
         (before == nullptr || changed_here[id] || before->revision() != w.expected_revision)) {
-      results[i].status = absl::AbortedError(absl::StrCat(
-          "dataset ", id, " was changed since revision ", w.expected_revision,
-          before != nullptr && !changed_here[id]
-              ? absl::StrCat(" (now at ", before->revision(), ")")
-              : "",
-          "; read it again and retry"));
+      results[i].status = api::StaleRevisionError(
+          absl::StrCat("dataset ", id), w.expected_revision,
+          before != nullptr && !changed_here[id] ? before->revision() : 0);
       continue;
     }
     Impl::Stamp(&w.dataset, before, 0, context);
@@ -322,9 +319,8 @@ absl::StatusOr<int64_t> CatalogStore::DeleteDataset(const std::string& id,
   }
   const Dataset& before = **current;
   if (expected_revision > 0 && before.revision() != expected_revision) {
-    return absl::AbortedError(absl::StrCat("dataset ", id, " was changed since revision ",
-                                           expected_revision, " (now at ",
-                                           before.revision(), "); read it again and retry"));
+    return api::StaleRevisionError(absl::StrCat("dataset ", id), expected_revision,
+                                   before.revision());
   }
   // Edge writes lock both endpoints, so holding this dataset's lock keeps
   // its edges as they are read here.
@@ -634,9 +630,11 @@ absl::StatusOr<CheckReport> CatalogStore::Check() const {
   return report;
 }
 
-absl::Status CatalogStore::AppendAudit(AuditEntry entry, bool wait) {
+absl::Status CatalogStore::AppendAudit(AuditEntry entry, bool wait,
+                                       std::vector<std::string> read_datasets) {
   Committer::Request request;
   request.audit = std::move(entry);
+  request.read_datasets = std::move(read_datasets);
   request.sync = wait && impl_->options.sync_writes;
   if (!wait) {
     impl_->committer->CommitAsync(std::move(request));
@@ -698,6 +696,20 @@ absl::StatusOr<AuditPage> CatalogStore::ListAudit(const AuditQuery& query) const
   }
   if (!it->status().ok()) return FromRocksStatus(it->status(), "reading audit trail");
   return page;
+}
+
+absl::StatusOr<AuditEntry> CatalogStore::GetAuditEntry(uint64_t sequence) const {
+  impl_->FlushQueued();
+  std::string value;
+  const rocksdb::Status s =
+      impl_->db->Get(rocksdb::ReadOptions(), impl_->cf(Cf::kAudit), AuditKey(sequence), &value);
+  if (s.IsNotFound()) return absl::NotFoundError(absl::StrCat("audit entry ", sequence));
+  if (!s.ok()) return FromRocksStatus(s, "reading audit trail");
+  AuditEntry entry;
+  if (!entry.ParseFromString(value)) {
+    return absl::DataLossError(absl::StrCat("audit entry ", sequence, " is corrupt"));
+  }
+  return entry;
 }
 
 uint64_t CatalogStore::LatestAuditSequence() const {

@@ -65,6 +65,10 @@ struct WriteContext {
   // The audit entry of the call, committed in the same write as the change
   // (its sequence and hashes are set by the store). None: not audited here.
   std::optional<AuditEntry> audit;
+  // Called once `audit` is committed with the change (on the committer's
+  // thread, before the write returns), so that the caller knows it need not
+  // append the entry again. Optional.
+  std::function<void()> audit_committed;
 };
 
 // How a dataset write treats an existing dataset of the same id.
@@ -418,10 +422,16 @@ class CatalogStore {
   // Appends an audit entry for a call that changed nothing (reads, denied or
   // failed calls). With `wait`, returns once written; otherwise queues it
   // (it is written in order, durable with the next synced write).
-  absl::Status AppendAudit(AuditEntry entry, bool wait);
+  // `read_datasets` (ids) are counted as read by the entry's principal when
+  // the entry records success (DatasetReads).
+  absl::Status AppendAudit(AuditEntry entry, bool wait,
+                           std::vector<std::string> read_datasets = {});
 
   // Entries matching the query, one page at a time.
   absl::StatusOr<AuditPage> ListAudit(const AuditQuery& query) const;
+
+  // The entry with `sequence`; NOT_FOUND when there is none.
+  absl::StatusOr<AuditEntry> GetAuditEntry(uint64_t sequence) const;
 
   // Sequence of the newest audit entry written so far (0: none).
   uint64_t LatestAuditSequence() const;

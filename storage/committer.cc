@@ -45,30 +45,20 @@ class CounterMergeOperator : public rocksdb::AssociativeMergeOperator {
   const char* Name() const override { return "catalog.Counter"; }
 };
 
-bool IsRead(std::string_view method) {
-  const size_t slash = method.rfind('/');
-  const std::string_view name = slash == std::string_view::npos ? method : method.substr(slash + 1);
-  return name.starts_with("Get") || name.starts_with("List") || name.starts_with("Analyze");
-}
-
 }  // namespace
 
 std::shared_ptr<rocksdb::MergeOperator> NewCounterMergeOperator() {
   return std::make_shared<CounterMergeOperator>();
 }
 
-void CountDatasetReads(const AuditEntry& entry, rocksdb::ColumnFamilyHandle* reads_cf,
-                       rocksdb::WriteBatch* batch) {
-  if (entry.code() != 0 || !IsRead(entry.method())) return;
+void CountDatasetReads(const AuditEntry& entry, const std::vector<std::string>& datasets,
+                       rocksdb::ColumnFamilyHandle* reads_cf, rocksdb::WriteBatch* batch) {
+  if (entry.code() != 0) return;
   const auto day = static_cast<uint32_t>(entry.time_micros() / (int64_t{86400} * 1000000));
   std::string one;
   AppendUint64(&one, 1);
   std::vector<std::string_view> counted;
-  for (const std::string& resource : entry.resources()) {
-    constexpr std::string_view kDatasets = "datasets/";
-    if (!std::string_view(resource).starts_with(kDatasets)) continue;
-    const std::string_view rest = std::string_view(resource).substr(kDatasets.size());
-    const std::string_view id = rest.substr(0, rest.find('/'));
+  for (const std::string& id : datasets) {
     if (id.empty() || std::find(counted.begin(), counted.end(), id) != counted.end()) continue;
     counted.push_back(id);
     batch->Merge(reads_cf, DatasetReadKey(id, day, entry.principal()), one);
@@ -166,7 +156,7 @@ absl::Status Committer::WriteGroup(std::deque<Queued>& group) {
       entry.set_hash(AuditEntryHash(position_.audit_hash, entry));
       position_.audit_hash = entry.hash();
       batch.Put(audit_cf_, AuditKey(entry.sequence()), entry.SerializeAsString());
-      CountDatasetReads(entry, reads_cf_, &batch);
+      CountDatasetReads(entry, request.read_datasets, reads_cf_, &batch);
     }
     sync = sync || request.sync;
   }
@@ -180,6 +170,9 @@ absl::Status Committer::WriteGroup(std::deque<Queued>& group) {
   }
   last_revision_.store(position_.revision);
   groups_.fetch_add(1);
+  for (Queued& queued : group) {
+    if (queued.request.audit_committed) queued.request.audit_committed();
+  }
   return status;
 }
 

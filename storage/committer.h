@@ -27,6 +27,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <rocksdb/db.h>
 #include <rocksdb/merge_operator.h>
@@ -37,11 +38,13 @@
 
 namespace catalog::storage {
 
-// Adds to `batch` a count of one read per dataset that `entry` names, when
-// it records an allowed read (a Get..., List... or Analyze... method that
-// succeeded): merges of the counter DatasetReadKey(id, day, principal).
-void CountDatasetReads(const AuditEntry& entry, rocksdb::ColumnFamilyHandle* reads_cf,
-                       rocksdb::WriteBatch* batch);
+// Adds to `batch` a count of one read of each of `datasets` (ids) by the
+// principal of `entry` on its day, when the call succeeded: merges of the
+// counter DatasetReadKey(id, day, principal). Which datasets a call read is
+// the caller's to say (the core's audit recorder); the store does not
+// interpret method names.
+void CountDatasetReads(const AuditEntry& entry, const std::vector<std::string>& datasets,
+                       rocksdb::ColumnFamilyHandle* reads_cf, rocksdb::WriteBatch* batch);
 
 // The merge operator of counters: u64 big-endian sums.
 std::shared_ptr<rocksdb::MergeOperator> NewCounterMergeOperator();
@@ -65,12 +68,16 @@ class Committer {
     // Audit entry committed in the same write; sequence, prev_hash and hash
     // are filled in here.
     std::optional<AuditEntry> audit;
+    // Datasets whose read counters the audit entry counts (CountDatasetReads).
+    std::vector<std::string> read_datasets;
+    // Called once the audit entry is written, before Commit returns.
+    std::function<void()> audit_committed;
     // Wait for the WAL sync (durable). Unsynced requests become durable with
     // the next synced group, and are never reordered before earlier ones.
     bool sync = true;
   };
 
-  // Audit entries go to `audit_cf`; the reads they record are counted per
+  // Audit entries go to `audit_cf`; the reads they come with are counted per
   // dataset, day and principal in `reads_cf` (CountDatasetReads).
   Committer(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* audit_cf,
             rocksdb::ColumnFamilyHandle* reads_cf, Position start);

@@ -40,11 +40,6 @@ absl::Status PartyNotFound(const std::string& id) {
   return absl::NotFoundError(absl::StrCat("party ", id, " not found"));
 }
 
-absl::Status StaleError(const std::string& what, int64_t expected, int64_t now) {
-  return absl::AbortedError(absl::StrCat(what, " was changed since revision ", expected,
-                                         " (now at ", now, "); read it again and retry"));
-}
-
 // A delivery without a purpose or a legal basis (a landscape finding when
 // its source holds personal data).
 bool UndocumentedDelivery(const LineageEdge& e) {
@@ -268,7 +263,7 @@ absl::StatusOr<int64_t> CatalogStore::DeleteParty(const std::string& id,
   if (!current.ok()) return current.status();
   if (!current->has_value()) return PartyNotFound(id);
   if (expected_revision > 0 && (*current)->revision() != expected_revision) {
-    return StaleError(absl::StrCat("party ", id), expected_revision, (*current)->revision());
+    return api::StaleRevisionError(absl::StrCat("party ", id), expected_revision, (*current)->revision());
   }
   const std::string in_prefix = EdgeInPrefix(node);
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(read, impl_->cf(Cf::kLineageIn)));
@@ -375,7 +370,7 @@ absl::StatusOr<LineageWriteResult> CatalogStore::WriteLineage(LineageWrite write
     }
     if (w.expected_revision > 0 &&
         (!before[i].has_value() || before[i]->revision() != w.expected_revision)) {
-      return StaleError(absl::StrCat("edge ", EdgeName(edge.source(), edge.target())),
+      return api::StaleRevisionError(absl::StrCat("edge ", EdgeName(edge.source(), edge.target())),
                         w.expected_revision, before[i].has_value() ? before[i]->revision() : 0);
     }
     edge.set_name(EdgeName(edge.source(), edge.target()));
@@ -430,7 +425,7 @@ absl::StatusOr<int64_t> CatalogStore::DeleteEdge(const std::string& source,
   absl::StatusOr<LineageEdge> current = GetEdge(source, target);
   if (!current.ok()) return current.status();
   if (expected_revision > 0 && current->revision() != expected_revision) {
-    return StaleError(absl::StrCat("edge ", current->name()), expected_revision,
+    return api::StaleRevisionError(absl::StrCat("edge ", current->name()), expected_revision,
                       current->revision());
   }
   uint64_t revision = 0;

@@ -281,6 +281,7 @@ struct CatalogStore::Impl {
     request.revisions = revisions;
     request.build = std::move(build);
     request.audit = context.audit;
+    request.audit_committed = context.audit_committed;
     request.sync = options.sync_writes;
     return committer->Commit(std::move(request));
   }

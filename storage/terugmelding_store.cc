@@ -199,9 +199,8 @@ absl::StatusOr<Terugmelding> CatalogStore::ReplaceTerugmelding(Terugmelding teru
   if (!current->has_value()) return ReportNotFound(dataset_id, id);
   const Terugmelding& before = **current;
   if (expected_revision > 0 && before.revision() != expected_revision) {
-    return absl::AbortedError(absl::StrCat(
-        "terugmelding ", before.name(), " was changed since revision ", expected_revision,
-        " (now at ", before.revision(), "); read it again and retry"));
+    return api::StaleRevisionError(absl::StrCat("terugmelding ", before.name()),
+                                   expected_revision, before.revision());
   }
   // Identity and reporter are fixed at filing: the reporter index entry
   // stays valid.

@@ -43,6 +43,12 @@ absl::Status DatasetNotFoundError(absl::string_view id) {
   return absl::NotFoundError(absl::StrCat("dataset ", id, " not found"));
 }
 
+absl::Status StaleRevisionError(absl::string_view what, int64_t expected, int64_t now) {
+  return absl::AbortedError(absl::StrCat(what, " was changed since revision ", expected,
+                                         now > 0 ? absl::StrCat(" (now at ", now, ")") : "",
+                                         "; read it again and retry"));
+}
+
 std::string DatasetName(absl::string_view id) {
   return absl::StrCat(kDatasetCollection, id);
 }

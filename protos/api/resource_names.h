@@ -3,6 +3,7 @@
 #ifndef CATALOG_PROTOS_API_RESOURCE_NAMES_H_
 #define CATALOG_PROTOS_API_RESOURCE_NAMES_H_
 
+#include <cstdint>
 #include <string>
 #include "absl/strings/string_view.h"
 
@@ -29,6 +30,11 @@ absl::StatusOr<std::string> ParseDatasetName(absl::string_view name,
 // NOT_FOUND for a dataset: the one message used for missing and for hidden
 // datasets alike, so that the two cannot be told apart.
 absl::Status DatasetNotFoundError(absl::string_view id);
+
+// ABORTED for a write conditional on a revision (etag) that is no longer
+// current: the one message of every resource. `what` names the resource
+// ("dataset brp"); `now` is its current revision, 0 when not known.
+absl::Status StaleRevisionError(absl::string_view what, int64_t expected, int64_t now);
 
 // "datasets/{id}".
 std::string DatasetName(absl::string_view id);

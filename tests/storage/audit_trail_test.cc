@@ -82,7 +82,8 @@ TEST_F(AuditTrailTest, AsyncEntriesAreGatheredAndReadersSeeThemAtOnce) {
   const uint64_t before = store_->CommitGroupsForTesting();
   constexpr int kReads = 1000;
   for (int i = 0; i < kReads; ++i) {
-    ASSERT_TRUE(store_->AppendAudit(Entry("reader", "GetDataset", 0, "datasets/a"), false).ok());
+    ASSERT_TRUE(
+        store_->AppendAudit(Entry("reader", "GetDataset", 0, "datasets/a"), false, {"a"}).ok());
   }
   AuditQuery query;
   query.principal = "reader";
@@ -103,7 +104,8 @@ TEST_F(AuditTrailTest, AsyncEntriesAreGatheredAndReadersSeeThemAtOnce) {
   store_->LatestAuditSequence();  // Flushes.
   EXPECT_LE(store_->CommitGroupsForTesting() - sparse, 50u) << "gathered over time";
   for (int i = 0; i < 10; ++i) {
-    store_->AppendAudit(Entry("auditor", "GetDataset", 0, "datasets/a"), false).IgnoreError();
+    store_->AppendAudit(Entry("auditor", "GetDataset", 0, "datasets/a"), false, {"a"})
+        .IgnoreError();
   }
   absl::StatusOr<std::map<std::string, int64_t>> reads =
       store_->DatasetReads("a", absl::Now() - absl::Hours(1), absl::Now() + absl::Hours(1));
@@ -117,9 +119,12 @@ TEST_F(AuditTrailTest, AsyncEntriesAreGatheredAndReadersSeeThemAtOnce) {
 }
 
 TEST_F(AuditTrailTest, MutationCarriesItsAuditEntryInTheSameWrite) {
-  WriteContext context{"steward", "req-9", absl::Now(), Entry("steward", "CreateDataset", 0,
-                                                              "datasets/brp-ingezetenen")};
+  bool committed = false;
+  WriteContext context{"steward", "req-9", absl::Now(),
+                       Entry("steward", "CreateDataset", 0, "datasets/brp-ingezetenen"),
+                       [&committed] { committed = true; }};
   ASSERT_TRUE(store_->CreateDataset(ValidDataset("brp-ingezetenen"), context).ok());
+  EXPECT_TRUE(committed) << "the store reports the entry committed with the change";
   AuditQuery query;
   query.resource = "datasets/brp-ingezetenen";
   absl::StatusOr<AuditPage> page = store_->ListAudit(query);

@@ -44,7 +44,7 @@ class CatalogStoreTest : public catalog::testing::StoreTest {
     return ids;
   }
 
-  WriteContext context_{"steward", "req-1", absl::FromUnixSeconds(1700000000), std::nullopt};
+  WriteContext context_{"steward", "req-1", absl::FromUnixSeconds(1700000000), std::nullopt, {}};
 };
 
 TEST_F(CatalogStoreTest, CreateThenGetRoundTripsWithBookkeeping) {
