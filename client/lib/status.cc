@@ -91,6 +91,12 @@ absl::optional<std::string> Hint(const absl::Status& status) {
             "or check that --cert (CATALOG_CERT) is the certificate you "
             "mean");
       }
+      if (MessageMentions(status, "doelbinding")) {
+        return std::string(
+            "permission denied: the purpose you stated (--purpose) is not one "
+            "the dataset declares (doelbinding); state one of its declared "
+            "purposes, or ask its owner to record yours");
+      }
       return std::string(
           "permission denied: your certificate's principal is not allowed "
           "to do this; ask the catalogue's administrator for a role that "
@@ -99,8 +105,8 @@ absl::optional<std::string> Hint(const absl::Status& status) {
       if (MessageMentions(status, "purpose")) {
         return std::string(
             "the server needs to know why you ask (doelbinding: metadata "
-            "x-purpose); state a purpose with --purpose or CATALOG_PURPOSE, "
-            "e.g. --purpose \"onderzoek\"");
+            "x-purpose); state one of the dataset's declared purposes with "
+            "--purpose or CATALOG_PURPOSE, e.g. --purpose \"onderzoek\"");
       }
       return absl::nullopt;
     case absl::StatusCode::kDeadlineExceeded:

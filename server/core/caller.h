@@ -13,13 +13,34 @@
 
 namespace catalog::server {
 
-// What the audit entry of a call will say, filled in as the call proceeds.
-struct CallAudit {
-  // Resource names the call concerned.
-  std::vector<std::string> resources;
-  // Set once the entry was committed with the call's change; the handler
-  // then does not append another.
-  bool committed = false;
+class AuditRecorder;
+
+// What the audit entry of a call will say, filled in by the core as the call
+// proceeds; the AuditRecorder (audit_recorder.h) builds the entry from it
+// and commits it, with the call's change or at the call's end. Used by one
+// call at a time.
+class CallAudit {
+ public:
+  // Names a resource the call concerns ("datasets/brp-ingezetenen").
+  void Concern(std::string resource) { resources_.push_back(std::move(resource)); }
+  // Takes back a resource named by Concern (a write retried under another
+  // name).
+  void Forget(const std::string& resource);
+  // A dataset (id) whose content the call reads: concerned, and counted as a
+  // read of it (the basisregistratie use of the landscape) when the call
+  // succeeds.
+  void Read(const std::string& dataset_id);
+
+  const std::vector<std::string>& resources() const { return resources_; }
+  const std::vector<std::string>& reads() const { return reads_; }
+
+ private:
+  friend class AuditRecorder;
+  std::vector<std::string> resources_;
+  std::vector<std::string> reads_;
+  // Set (by the store, through the recorder) once the entry was committed
+  // with the call's change.
+  bool committed_ = false;
 };
 
 struct Caller {
@@ -38,7 +59,8 @@ struct Caller {
   absl::Time time = absl::Now();
   // Roles, clearance and domains from the access policy.
   Grant grant;
-  // Shared so that the core can fill it in through a const Caller.
+  // Shared so that the core can fill it in through a const Caller; a fresh
+  // one per call (or per batch of a stream).
   std::shared_ptr<CallAudit> audit = std::make_shared<CallAudit>();
 };
 

@@ -10,9 +10,11 @@
 #include "absl/strings/str_format.h"
 #include "api/resource_names.h"
 #include "server/core/access.h"
+#include "server/core/audit_recorder.h"
 #include "server/core/dataset_validation.h"
 #include "server/core/page_token.h"
 #include "server/core/request_rules.h"
+#include "server/core/visibility.h"
 
 namespace catalog::server {
 namespace {
@@ -24,9 +26,9 @@ using google::protobuf::util::FieldMaskUtil;
 constexpr absl::string_view kImmutablePaths[] = {"id", "create_time", "update_time", "revision",
                                                  "etag"};
 
-// Records the dataset a call concerns, for its audit entry.
+// Records the dataset a call changes, for its audit entry.
 void Concerns(const Caller& caller, absl::string_view id) {
-  caller.audit->resources.push_back(api::DatasetName(id));
+  caller.audit->Concern(api::DatasetName(id));
 }
 
 std::string GeneratedId(const std::string& title) {
@@ -61,7 +63,7 @@ absl::Status DatasetCatalog::CheckHistoryVisible(const Caller& caller,
                                                  const std::string& id) const {
   absl::StatusOr<storage::RevisionPage> newest = store_->ListRevisions(id, 0, 1);
   if (!newest.ok()) return newest.status();
-  if (newest->revisions.empty() || !Visible(caller.grant, newest->revisions[0].dataset())) {
+  if (newest->revisions.empty() || !Visibility(caller).Sees(newest->revisions[0].dataset())) {
     return api::DatasetNotFoundError(id);
   }
   return absl::OkStatus();
@@ -83,16 +85,16 @@ absl::StatusOr<Dataset> DatasetCatalog::Create(const catalog::v1::CreateDatasetR
   }
   if (absl::Status s = CheckWrite(caller, nullptr, dataset); !s.ok()) return s;
   absl::StatusOr<Dataset> created =
-      Committed(caller, store_->CreateDataset(std::move(dataset), AuditedWrite(caller)));
+      store_->CreateDataset(std::move(dataset), AuditRecorder::Write(caller));
   if (!created.ok()) return created.status();
-  return ForCaller(caller, *std::move(created));
+  return Visibility(caller).Present(*std::move(created));
 }
 
 absl::StatusOr<Dataset> DatasetCatalog::Get(const catalog::v1::GetDatasetRequest& request,
                                             const Caller& caller) const {
   absl::StatusOr<std::string> id = api::ParseDatasetName(request.id(), "id");
   if (!id.ok()) return id.status();
-  Concerns(caller, *id);
+  caller.audit->Read(*id);
   if (request.revision() < 0) {
     return absl::InvalidArgumentError("revision: must not be negative");
   }
@@ -103,7 +105,7 @@ absl::StatusOr<Dataset> DatasetCatalog::Get(const catalog::v1::GetDatasetRequest
                                         ? store_->GetDatasetAt(*id, request.revision())
                                         : store_->GetDataset(*id);
   if (!dataset.ok()) return dataset.status();
-  return ForCaller(caller, *std::move(dataset));
+  return Visibility(caller).Present(*std::move(dataset));
 }
 
 absl::StatusOr<Dataset> DatasetCatalog::Update(const catalog::v1::UpdateDatasetRequest& request,
@@ -115,13 +117,12 @@ absl::StatusOr<Dataset> DatasetCatalog::Update(const catalog::v1::UpdateDatasetR
   if (!expected.ok()) return expected.status();
   if (absl::Status s = CheckUpdateMask(request.update_mask()); !s.ok()) return s;
 
+  const Visibility visibility(caller);
   absl::StatusOr<Dataset> current = store_->GetDataset(*id);
   if (!current.ok()) return current.status();
-  if (!Visible(caller.grant, *current)) return api::DatasetNotFoundError(*id);
+  if (!visibility.Sees(*current)) return api::DatasetNotFoundError(*id);
   if (*expected > 0 && current->revision() != *expected) {
-    return absl::AbortedError(absl::StrCat("dataset ", *id, " was changed since revision ",
-                                           *expected, " (now at ", current->revision(),
-                                           "); read it again and retry"));
+    return api::StaleRevisionError(absl::StrCat("dataset ", *id), *expected, current->revision());
   }
   Dataset merged;
   if (request.update_mask().paths().empty()) {
@@ -134,7 +135,7 @@ absl::StatusOr<Dataset> DatasetCatalog::Update(const catalog::v1::UpdateDatasetR
     FieldMaskUtil::MergeMessageTo(request.dataset(), request.update_mask(), options, &merged);
   }
   merged.set_id(*id);
-  PreserveHiddenFields(caller.grant, *current, &merged);
+  visibility.PreserveHiddenFields(*current, &merged);
   NormalizeDataset(&merged);
   if (absl::Status s = ValidateDataset(merged); !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("dataset.", s.message()));
@@ -142,10 +143,10 @@ absl::StatusOr<Dataset> DatasetCatalog::Update(const catalog::v1::UpdateDatasetR
   if (absl::Status s = CheckWrite(caller, &*current, merged); !s.ok()) return s;
   // Conditional on the state the merge was based on: a concurrent change in
   // between makes this ABORTED rather than silently overwritten.
-  absl::StatusOr<Dataset> updated = Committed(
-      caller, store_->ReplaceDataset(std::move(merged), current->revision(), AuditedWrite(caller)));
+  absl::StatusOr<Dataset> updated =
+      store_->ReplaceDataset(std::move(merged), current->revision(), AuditRecorder::Write(caller));
   if (!updated.ok()) return updated.status();
-  return ForCaller(caller, *std::move(updated));
+  return visibility.Present(*std::move(updated));
 }
 
 absl::StatusOr<catalog::v1::DeleteDatasetResponse> DatasetCatalog::Delete(
@@ -157,15 +158,13 @@ absl::StatusOr<catalog::v1::DeleteDatasetResponse> DatasetCatalog::Delete(
   if (!expected.ok()) return expected.status();
   absl::StatusOr<Dataset> current = store_->GetDataset(*id);
   if (!current.ok()) return current.status();
-  if (!Visible(caller.grant, *current)) return api::DatasetNotFoundError(*id);
+  if (!Visibility(caller).Sees(*current)) return api::DatasetNotFoundError(*id);
   if (absl::Status s = CheckDelete(caller, *current); !s.ok()) return s;
   if (*expected > 0 && *expected != current->revision()) {
-    return absl::AbortedError(absl::StrCat("dataset ", *id, " was changed since revision ",
-                                           *expected, " (now at ", current->revision(),
-                                           "); read it again and retry"));
+    return api::StaleRevisionError(absl::StrCat("dataset ", *id), *expected, current->revision());
   }
-  absl::StatusOr<int64_t> revision = Committed(
-      caller, store_->DeleteDataset(*id, current->revision(), AuditedWrite(caller), request.force()));
+  absl::StatusOr<int64_t> revision = store_->DeleteDataset(
+      *id, current->revision(), AuditRecorder::Write(caller), request.force());
   if (!revision.ok()) return revision.status();
   catalog::v1::DeleteDatasetResponse response;
   response.set_revision(*revision);
@@ -179,28 +178,29 @@ absl::StatusOr<catalog::v1::ListDatasetsResponse> DatasetCatalog::List(
   if (absl::Status s = ValidateMessageFields(request.filter(), "filter"); !s.ok()) return s;
   if (absl::Status s = ValidateMessageFields(request, ""); !s.ok()) return s;
 
-  const uint64_t fingerprint = QueryFingerprint(
-      absl::StrCat(request.filter().SerializeAsString(), "|", request.order_by()));
-  absl::StatusOr<std::string> cursor = tokens_->Decode(request.page_token(), fingerprint);
-  if (!cursor.ok()) return cursor.status();
+  absl::StatusOr<Paging> paging = Paging::Open(
+      *tokens_, absl::StrCat(request.filter().SerializeAsString(), "|", request.order_by()),
+      request.page_token());
+  if (!paging.ok()) return paging.status();
 
+  const Visibility visibility(caller);
   storage::DatasetQuery query;
   query.filter = request.filter();
   query.order = request.order_by();
   query.limit = *page_size;
   query.scan_budget = static_cast<size_t>(limits_.list_scan_budget);
-  query.cursor = *std::move(cursor);
-  query.visible = [&grant = caller.grant](const Dataset& d) { return Visible(grant, d); };
+  query.cursor = paging->position();
+  query.visible = [&visibility](const Dataset& d) { return visibility.Lists(d); };
   absl::StatusOr<storage::DatasetPage> page = store_->ListDatasets(query);
   if (!page.ok()) return page.status();
 
   catalog::v1::ListDatasetsResponse response;
   for (Dataset& dataset : page->datasets) {
-    absl::StatusOr<Dataset> visible = ForCaller(caller, std::move(dataset));
+    absl::StatusOr<Dataset> visible = visibility.Present(std::move(dataset));
     if (!visible.ok()) return visible.status();
     *response.add_datasets() = *std::move(visible);
   }
-  response.set_next_page_token(tokens_->Encode(fingerprint, page->next_cursor));
+  response.set_next_page_token(paging->NextToken(page->next_cursor));
   return response;
 }
 
@@ -208,31 +208,32 @@ absl::StatusOr<catalog::v1::ListDatasetRevisionsResponse> DatasetCatalog::ListRe
     const catalog::v1::ListDatasetRevisionsRequest& request, const Caller& caller) const {
   absl::StatusOr<std::string> id = api::ParseDatasetName(request.id(), "id");
   if (!id.ok()) return id.status();
-  Concerns(caller, *id);
+  caller.audit->Read(*id);
   absl::StatusOr<size_t> page_size = PageSize(request.page_size());
   if (!page_size.ok()) return page_size.status();
-  const uint64_t fingerprint = QueryFingerprint(absl::StrCat("revisions|", *id));
-  absl::StatusOr<std::string> cursor = tokens_->Decode(request.page_token(), fingerprint);
-  if (!cursor.ok()) return cursor.status();
+  absl::StatusOr<Paging> paging =
+      Paging::Open(*tokens_, absl::StrCat("revisions|", *id), request.page_token());
+  if (!paging.ok()) return paging.status();
   int64_t before = 0;
-  if (!cursor->empty() && (!absl::SimpleAtoi(*cursor, &before) || before <= 0)) {
+  if (!paging->position().empty() &&
+      (!absl::SimpleAtoi(paging->position(), &before) || before <= 0)) {
     return absl::InvalidArgumentError("page_token: malformed");
   }
   if (absl::Status s = CheckHistoryVisible(caller, *id); !s.ok()) return s;
   absl::StatusOr<storage::RevisionPage> page = store_->ListRevisions(*id, before, *page_size);
   if (!page.ok()) return page.status();
 
+  const Visibility visibility(caller);
   catalog::v1::ListDatasetRevisionsResponse response;
   for (catalog::v1::DatasetRevision& revision : page->revisions) {
-    if (!Visible(caller.grant, revision.dataset())) continue;
-    absl::StatusOr<Dataset> visible = ForCaller(caller, std::move(*revision.mutable_dataset()));
+    if (!visibility.Sees(revision.dataset())) continue;
+    absl::StatusOr<Dataset> visible = visibility.Present(std::move(*revision.mutable_dataset()));
     if (!visible.ok()) return visible.status();
     *revision.mutable_dataset() = *std::move(visible);
     *response.add_revisions() = std::move(revision);
   }
   if (page->next_before > 0) {
-    response.set_next_page_token(
-        tokens_->Encode(fingerprint, absl::StrCat(page->next_before)));
+    response.set_next_page_token(paging->NextToken(absl::StrCat(page->next_before)));
   }
   return response;
 }
@@ -268,7 +269,7 @@ absl::StatusOr<catalog::v1::UpsertDatasetsResponse> DatasetCatalog::Upsert(
     writes.push_back(*std::move(write));
   }
   std::vector<storage::DatasetWriteResult> stored =
-      store_->WriteDatasets(std::move(writes), AuditedWrite(caller));
+      store_->WriteDatasets(std::move(writes), AuditRecorder::Write(caller));
   for (size_t i = 0; i < stored.size(); ++i) {
     catalog::v1::UpsertResult* result = response.mutable_results(write_item[i]);
     if (!stored[i].status.ok()) {
@@ -276,7 +277,6 @@ absl::StatusOr<catalog::v1::UpsertDatasetsResponse> DatasetCatalog::Upsert(
       result->set_message(std::string(stored[i].status.message()));
       continue;
     }
-    caller.audit->committed = true;
     result->set_created(stored[i].created);
     result->set_revision(stored[i].stored.revision());
   }
@@ -299,10 +299,11 @@ absl::StatusOr<storage::DatasetWrite> DatasetCatalog::PlanUpsert(
   }
   // A dataset the caller cannot see answers like a taken id on create, so
   // that bulk results reveal no more than CreateDataset does.
-  if (!Visible(caller.grant, *current)) {
+  const Visibility visibility(caller);
+  if (!visibility.Sees(*current)) {
     return absl::AlreadyExistsError(absl::StrCat("dataset ", dataset.id(), " already exists"));
   }
-  PreserveHiddenFields(caller.grant, *current, &dataset);
+  visibility.PreserveHiddenFields(*current, &dataset);
   if (absl::Status s = CheckWrite(caller, &*current, dataset); !s.ok()) return s;
   // Conditional on the state checked: a concurrent change makes it ABORTED.
   return storage::DatasetWrite{std::move(dataset), storage::WriteMode::kReplace,

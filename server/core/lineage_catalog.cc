@@ -14,9 +14,11 @@
 #include "api/enum_text.h"
 #include "api/resource_names.h"
 #include "server/core/access.h"
+#include "server/core/audit_recorder.h"
 #include "server/core/dataset_validation.h"
-#include "server/core/openlineage.h"
+#include "server/core/openlineage_intake.h"
 #include "server/core/request_rules.h"
+#include "server/core/visibility.h"
 
 namespace catalog::server {
 namespace {
@@ -97,8 +99,8 @@ LineageNode NodeOfParty(const ExternalParty& p, int depth) {
 // records.
 class NodeView {
  public:
-  NodeView(const storage::CatalogStore& store, const Caller& caller, bool full)
-      : store_(store), caller_(caller), full_(full) {}
+  NodeView(const storage::CatalogStore& store, const Visibility& visibility, bool full)
+      : store_(store), visibility_(visibility), full_(full) {}
 
   // Describes node `name` at `depth`.
   LineageNode Describe(const std::string& name, int depth, const storage::NodeInfo& info) {
@@ -110,7 +112,7 @@ class NodeView {
     }
     LineageNode node;
     if (!full_) {
-      if (!info.party && info.confidentiality > caller_.grant.clearance) {
+      if (!visibility_.Sees(info)) {
         node = Placeholder(depth);
       } else {
         node.set_name(name);
@@ -123,8 +125,8 @@ class NodeView {
       node = party.ok() ? NodeOfParty(*party, depth) : Placeholder(depth);
     } else {
       absl::StatusOr<Dataset> dataset = store_.GetDataset(api::IdOf(name));
-      node = dataset.ok() && Visible(caller_.grant, *dataset) ? NodeOfDataset(*dataset, depth)
-                                                              : Placeholder(depth);
+      node = dataset.ok() && visibility_.Sees(*dataset) ? NodeOfDataset(*dataset, depth)
+                                                        : Placeholder(depth);
     }
     names_.emplace(name, node);
     return node;
@@ -144,10 +146,48 @@ class NodeView {
   }
 
   const storage::CatalogStore& store_;
-  const Caller& caller_;
+  const Visibility& visibility_;
   const bool full_;
   std::map<std::string, LineageNode> names_;
   int next_hidden_ = 1;
+};
+
+// Presents the edges of one response: the transformation notes of column
+// mappings that touch a field the caller sees redacted are withheld. Reads
+// each endpoint's record once.
+class EdgePresenter {
+ public:
+  EdgePresenter(const storage::CatalogStore& store, const Visibility& visibility)
+      : store_(store), visibility_(visibility) {}
+
+  void Present(LineageEdge* edge) {
+    if (edge->column_mappings_size() == 0) return;
+    const Dataset* source = Record(edge->source());
+    const Dataset* target = IsParty(edge->target()) ? nullptr : Record(edge->target());
+    if (source == nullptr || (target == nullptr && !IsParty(edge->target()))) {
+      // Changed meanwhile: withhold every note rather than guess.
+      for (v1::ColumnMapping& m : *edge->mutable_column_mappings()) {
+        m.clear_transformation();
+        m.set_redacted(true);
+      }
+      return;
+    }
+    visibility_.RedactMappings(*source, target, edge);
+  }
+
+ private:
+  const Dataset* Record(const std::string& name) {
+    auto [slot, inserted] = records_.try_emplace(name);
+    if (inserted) {
+      absl::StatusOr<Dataset> dataset = store_.GetDataset(api::IdOf(name));
+      if (dataset.ok()) slot->second = *std::move(dataset);
+    }
+    return slot->second.has_value() ? &*slot->second : nullptr;
+  }
+
+  const storage::CatalogStore& store_;
+  const Visibility& visibility_;
+  std::map<std::string, std::optional<Dataset>> records_;
 };
 
 absl::Status CheckDepthAndBudget(int depth, int budget, const LineageLimits& limits) {
@@ -181,16 +221,16 @@ absl::StatusOr<ExternalParty> LineageCatalog::CreateParty(const v1::CreatePartyR
   party.clear_update_time();
   party.clear_revision();
   party.clear_etag();
-  AuditResource(caller, api::PartyName(party.id()));
+  caller.audit->Concern(api::PartyName(party.id()));
   if (absl::Status s = ValidateParty(party); !s.ok()) return s;
-  return Committed(caller, store_->CreateParty(std::move(party), AuditedWrite(caller)));
+  return store_->CreateParty(std::move(party), AuditRecorder::Write(caller));
 }
 
 absl::StatusOr<ExternalParty> LineageCatalog::GetParty(const v1::GetPartyRequest& request,
                                                        const Caller& caller) const {
   absl::StatusOr<std::string> id = api::ParsePartyName(request.id(), "id");
   if (!id.ok()) return id.status();
-  AuditResource(caller, api::PartyName(*id));
+  caller.audit->Concern(api::PartyName(*id));
   return store_->GetParty(*id);
 }
 
@@ -199,10 +239,10 @@ absl::StatusOr<v1::ListPartiesResponse> LineageCatalog::ListParties(
   absl::StatusOr<size_t> page_size =
       ResolvePageSize(request.page_size(), limits_.default_page_size, limits_.max_page_size);
   if (!page_size.ok()) return page_size.status();
-  const uint64_t fingerprint = QueryFingerprint("parties");
-  absl::StatusOr<std::string> after = tokens_->Decode(request.page_token(), fingerprint);
-  if (!after.ok()) return after.status();
-  absl::StatusOr<std::vector<ExternalParty>> parties = store_->ListParties(*after, *page_size + 1);
+  absl::StatusOr<Paging> paging = Paging::Open(*tokens_, "parties", request.page_token());
+  if (!paging.ok()) return paging.status();
+  absl::StatusOr<std::vector<ExternalParty>> parties =
+      store_->ListParties(paging->position(), *page_size + 1);
   if (!parties.ok()) return parties.status();
   v1::ListPartiesResponse response;
   for (size_t i = 0; i < parties->size() && i < *page_size; ++i) {
@@ -210,7 +250,7 @@ absl::StatusOr<v1::ListPartiesResponse> LineageCatalog::ListParties(
   }
   if (parties->size() > *page_size) {
     response.set_next_page_token(
-        tokens_->Encode(fingerprint, response.parties(response.parties_size() - 1).id()));
+        paging->NextToken(response.parties(response.parties_size() - 1).id()));
   }
   return response;
 }
@@ -219,11 +259,11 @@ absl::StatusOr<v1::DeletePartyResponse> LineageCatalog::DeleteParty(
     const v1::DeletePartyRequest& request, const Caller& caller) {
   absl::StatusOr<std::string> id = api::ParsePartyName(request.id(), "id");
   if (!id.ok()) return id.status();
-  AuditResource(caller, api::PartyName(*id));
+  caller.audit->Concern(api::PartyName(*id));
   absl::StatusOr<int64_t> expected = ParseEtag(request.etag(), "etag");
   if (!expected.ok()) return expected.status();
   absl::StatusOr<int64_t> revision =
-      Committed(caller, store_->DeleteParty(*id, *expected, AuditedWrite(caller)));
+      store_->DeleteParty(*id, *expected, AuditRecorder::Write(caller));
   if (!revision.ok()) return revision.status();
   v1::DeletePartyResponse response;
   response.set_revision(*revision);
@@ -235,7 +275,7 @@ absl::StatusOr<v1::DeletePartyResponse> LineageCatalog::DeleteParty(
 absl::Status LineageCatalog::CheckEdgeOwner(const Caller& caller, const LineageEdge& edge) const {
   const std::string owner =
       edge.relation() == v1::LINEAGE_RELATION_DELIVERY ? edge.source() : edge.target();
-  absl::StatusOr<Dataset> dataset = VisibleDataset(*store_, caller, api::IdOf(owner));
+  absl::StatusOr<Dataset> dataset = Visibility(caller).Read(*store_, api::IdOf(owner));
   if (!dataset.ok()) return dataset.status();
   return CheckStewardship(caller, *dataset);
 }
@@ -260,7 +300,8 @@ absl::Status LineageCatalog::CheckEdge(const Caller& caller, LineageEdge* edge) 
                    "DELIVERY goes to an external party (parties/{id}), and only DELIVERY does");
   }
 
-  absl::StatusOr<Dataset> from = VisibleDataset(*store_, caller, *source);
+  const Visibility visibility(caller);
+  absl::StatusOr<Dataset> from = visibility.Read(*store_, *source);
   if (!from.ok()) return from.status();
   std::optional<Dataset> to;
   if (to_party) {
@@ -268,7 +309,7 @@ absl::Status LineageCatalog::CheckEdge(const Caller& caller, LineageEdge* edge) 
       return party.status();
     }
   } else {
-    absl::StatusOr<Dataset> dataset = VisibleDataset(*store_, caller, api::IdOf(*target));
+    absl::StatusOr<Dataset> dataset = visibility.Read(*store_, api::IdOf(*target));
     if (!dataset.ok()) return dataset.status();
     to = *std::move(dataset);
   }
@@ -283,6 +324,7 @@ absl::Status LineageCatalog::CheckEdge(const Caller& caller, LineageEdge* edge) 
     }
   }
   for (int i = 0; i < edge->column_mappings_size(); ++i) {
+    edge->mutable_column_mappings(i)->clear_redacted();  // Output only.
     const v1::ColumnMapping& m = edge->column_mappings(i);
     const std::string path = absl::StrCat("edge.column_mappings[", i, "]");
     if (FieldOf(*from, m.source_field()) == nullptr) {
@@ -301,13 +343,15 @@ absl::StatusOr<LineageEdge> LineageCatalog::CreateEdge(const v1::CreateEdgeReque
                                                        const Caller& caller) {
   LineageEdge edge = request.edge();
   absl::Status checked = CheckEdge(caller, &edge);
-  AuditResource(caller, EdgeName(edge));
+  caller.audit->Concern(EdgeName(edge));
   if (!checked.ok()) return checked;
   storage::LineageWrite write;
   write.edges.push_back({std::move(edge), storage::WriteMode::kCreate, 0});
   absl::StatusOr<storage::LineageWriteResult> result =
-      Committed(caller, store_->WriteLineage(std::move(write), AuditedWrite(caller)));
+      store_->WriteLineage(std::move(write), AuditRecorder::Write(caller));
   if (!result.ok()) return result.status();
+  const Visibility visibility(caller);
+  EdgePresenter(*store_, visibility).Present(&result->edges[0]);
   return std::move(result->edges[0]);
 }
 
@@ -320,16 +364,17 @@ absl::StatusOr<LineageEdge> LineageCatalog::GetEdge(const v1::GetEdgeRequest& re
   LineageEdge key;
   key.set_source(api::DatasetName(*source));
   key.set_target(*target);
-  AuditResource(caller, EdgeName(key));
+  caller.audit->Concern(EdgeName(key));
   // Both endpoints must be visible: a hidden one is reported exactly like a
   // missing one.
-  if (absl::StatusOr<Dataset> d = VisibleDataset(*store_, caller, *source); !d.ok()) return d.status();
+  const Visibility visibility(caller);
+  if (absl::Status s = visibility.CheckNamed(*store_, *source); !s.ok()) return s;
   if (!IsParty(*target)) {
-    if (absl::StatusOr<Dataset> d = VisibleDataset(*store_, caller, api::IdOf(*target)); !d.ok()) {
-      return d.status();
-    }
+    if (absl::Status s = visibility.CheckNamed(*store_, api::IdOf(*target)); !s.ok()) return s;
   }
-  return store_->GetEdge(key.source(), key.target());
+  absl::StatusOr<LineageEdge> edge = store_->GetEdge(key.source(), key.target());
+  if (edge.ok()) EdgePresenter(*store_, visibility).Present(&*edge);
+  return edge;
 }
 
 absl::StatusOr<v1::ListEdgesResponse> LineageCatalog::ListEdges(
@@ -338,41 +383,42 @@ absl::StatusOr<v1::ListEdgesResponse> LineageCatalog::ListEdges(
       ResolvePageSize(request.page_size(), limits_.default_page_size, limits_.max_page_size);
   if (!page_size.ok()) return page_size.status();
   if (absl::Status s = ValidateMessageFields(request, ""); !s.ok()) return s;
+  const Visibility visibility(caller);
   storage::EdgeQuery query;
   if (!request.node().empty()) {
     absl::StatusOr<std::string> node = api::ParseNodeName(request.node(), "node");
     if (!node.ok()) return node.status();
-    AuditResource(caller, *node);
+    caller.audit->Concern(*node);
     if (IsParty(*node)) {
       if (absl::StatusOr<ExternalParty> p = store_->GetParty(api::IdOf(*node)); !p.ok()) {
         return p.status();
       }
-    } else if (absl::StatusOr<Dataset> d = VisibleDataset(*store_, caller, api::IdOf(*node)); !d.ok()) {
-      return d.status();
+    } else if (absl::Status s = visibility.CheckNamed(*store_, api::IdOf(*node)); !s.ok()) {
+      return s;
     }
     query.node = *node;
     query.out = request.direction() != v1::EDGE_DIRECTION_IN;
     query.in = request.direction() != v1::EDGE_DIRECTION_OUT;
   }
-  const uint64_t fingerprint = QueryFingerprint(
-      absl::StrCat("edges|", query.node, "|", static_cast<int>(request.direction())));
-  absl::StatusOr<std::string> cursor = tokens_->Decode(request.page_token(), fingerprint);
-  if (!cursor.ok()) return cursor.status();
-  query.cursor = *std::move(cursor);
+  absl::StatusOr<Paging> paging = Paging::Open(
+      *tokens_, absl::StrCat("edges|", query.node, "|", static_cast<int>(request.direction())),
+      request.page_token());
+  if (!paging.ok()) return paging.status();
+  query.cursor = paging->position();
   query.limit = *page_size;
   const storage::LineageGraph& graph = store_->graph();
   query.visible = [&](const LineageEdge& e) {
-    for (const std::string& node : {e.source(), e.target()}) {
-      const storage::NodeInfo info = graph.Info(node);
-      if (!info.party && info.confidentiality > caller.grant.clearance) return false;
-    }
-    return true;
+    return visibility.SeesEdge(graph.Info(e.source()), graph.Info(e.target()));
   };
   absl::StatusOr<storage::EdgePage> page = store_->ListEdges(query);
   if (!page.ok()) return page.status();
   v1::ListEdgesResponse response;
-  for (LineageEdge& edge : page->edges) *response.add_edges() = std::move(edge);
-  response.set_next_page_token(tokens_->Encode(fingerprint, page->next_cursor));
+  EdgePresenter presenter(*store_, visibility);
+  for (LineageEdge& edge : page->edges) {
+    presenter.Present(&edge);
+    *response.add_edges() = std::move(edge);
+  }
+  response.set_next_page_token(paging->NextToken(page->next_cursor));
   return response;
 }
 
@@ -386,8 +432,8 @@ absl::StatusOr<v1::DeleteEdgeResponse> LineageCatalog::DeleteEdge(
   absl::StatusOr<int64_t> expected = ParseEtag(request.etag(), "etag");
   if (!expected.ok()) return expected.status();
   if (absl::Status s = CheckEdgeOwner(caller, *edge); !s.ok()) return s;
-  absl::StatusOr<int64_t> revision = Committed(
-      caller, store_->DeleteEdge(edge->source(), edge->target(), *expected, AuditedWrite(caller)));
+  absl::StatusOr<int64_t> revision =
+      store_->DeleteEdge(edge->source(), edge->target(), *expected, AuditRecorder::Write(caller));
   if (!revision.ok()) return revision.status();
   v1::DeleteEdgeResponse response;
   response.set_revision(*revision);
@@ -472,11 +518,14 @@ absl::StatusOr<ColumnTraversal> TraverseColumns(const storage::CatalogStore& sto
 }
 
 // An edge of a response: endpoints as shown to the caller; everything else
-// only when both endpoints are visible and `full`.
-LineageEdge ShownEdge(const NodeView& view, const LineageEdge* record, const std::string& source,
-                      const std::string& target, int relation) {
+// only when both endpoints are visible and `full` (presented).
+LineageEdge ShownEdge(const NodeView& view, EdgePresenter& presenter, const LineageEdge* record,
+                      const std::string& source, const std::string& target, int relation) {
   LineageEdge edge;
-  if (record != nullptr && !view.Hidden(source) && !view.Hidden(target)) edge = *record;
+  if (record != nullptr && !view.Hidden(source) && !view.Hidden(target)) {
+    edge = *record;
+    presenter.Present(&edge);
+  }
   edge.set_source(view.Shown(source));
   edge.set_target(view.Shown(target));
   edge.set_relation(static_cast<v1::LineageRelation>(relation));
@@ -490,25 +539,30 @@ absl::StatusOr<v1::GetLineageResponse> LineageCatalog::GetLineage(
     const v1::GetLineageRequest& request, const Caller& caller) const {
   absl::StatusOr<std::string> root = api::ParseDatasetName(request.root(), "root");
   if (!root.ok()) return root.status();
-  AuditResource(caller, api::DatasetName(*root));
+  caller.audit->Read(*root);
   if (absl::Status s = ValidateMessageFields(request, ""); !s.ok()) return s;
   if (absl::Status s = CheckDepthAndBudget(request.max_depth(), request.node_budget(), limits_);
       !s.ok()) {
     return s;
   }
-  absl::StatusOr<Dataset> root_dataset = VisibleDataset(*store_, caller, *root);
+  const Visibility visibility(caller);
+  absl::StatusOr<Dataset> root_dataset = visibility.Read(*store_, *root);
   if (!root_dataset.ok()) return root_dataset.status();
+  const bool full = request.view() == v1::LINEAGE_VIEW_FULL;
+  if (full) {
+    if (absl::Status s = visibility.CheckPurpose(*root_dataset); !s.ok()) return s;
+  }
   const int depth = request.max_depth() == 0 ? limits_.default_depth : request.max_depth();
   const size_t budget = static_cast<size_t>(
       request.node_budget() == 0 ? limits_.default_node_budget : request.node_budget());
   const bool down = request.direction() != v1::LINEAGE_DIRECTION_UPSTREAM;
   const bool up = request.direction() == v1::LINEAGE_DIRECTION_UPSTREAM ||
                   request.direction() == v1::LINEAGE_DIRECTION_BOTH;
-  const bool full = request.view() == v1::LINEAGE_VIEW_FULL;
   const std::string root_name = api::DatasetName(*root);
 
   v1::GetLineageResponse response;
-  NodeView view(*store_, caller, full);
+  NodeView view(*store_, visibility, full);
+  EdgePresenter presenter(*store_, visibility);
   if (!request.field().empty()) {
     if (FieldOf(*root_dataset, request.field()) == nullptr) {
       return FieldError("field", absl::StrCat("\"", request.field(), "\" is not a field of ",
@@ -525,7 +579,8 @@ absl::StatusOr<v1::GetLineageResponse> LineageCatalog::GetLineage(
       *response.add_nodes() = std::move(node);
     }
     for (const auto& [key, edge] : t->edges) {
-      *response.add_edges() = ShownEdge(view, &edge, key.first, key.second, edge.relation());
+      *response.add_edges() =
+          ShownEdge(view, presenter, &edge, key.first, key.second, edge.relation());
     }
     response.set_truncated(t->truncated);
   } else {
@@ -547,7 +602,10 @@ absl::StatusOr<v1::GetLineageResponse> LineageCatalog::GetLineage(
       if (full && !hidden) {
         absl::StatusOr<LineageEdge> stored =
             store_->GetEdge(t.nodes[e.source].name, t.nodes[e.target].name);
-        if (stored.ok()) *edge = *std::move(stored);
+        if (stored.ok()) {
+          *edge = *std::move(stored);
+          presenter.Present(edge);
+        }
       }
       edge->set_source(source.name());
       edge->set_target(target.name());
@@ -563,12 +621,15 @@ absl::StatusOr<v1::AnalyzeImpactResponse> LineageCatalog::AnalyzeImpact(
     const v1::AnalyzeImpactRequest& request, const Caller& caller) const {
   absl::StatusOr<std::string> root = api::ParseDatasetName(request.root(), "root");
   if (!root.ok()) return root.status();
-  AuditResource(caller, api::DatasetName(*root));
+  caller.audit->Read(*root);
   if (absl::Status s = CheckDepthAndBudget(request.max_depth(), request.node_budget(), limits_);
       !s.ok()) {
     return s;
   }
-  if (absl::StatusOr<Dataset> d = VisibleDataset(*store_, caller, *root); !d.ok()) return d.status();
+  const Visibility visibility(caller);
+  absl::StatusOr<Dataset> root_dataset = visibility.Read(*store_, *root);
+  if (!root_dataset.ok()) return root_dataset.status();
+  if (absl::Status s = visibility.CheckPurpose(*root_dataset); !s.ok()) return s;
   storage::TraversalOptions options;
   options.root = api::DatasetName(*root);
   options.max_depth = request.max_depth() == 0 ? limits_.max_depth : request.max_depth();
@@ -577,7 +638,8 @@ absl::StatusOr<v1::AnalyzeImpactResponse> LineageCatalog::AnalyzeImpact(
   const storage::Traversal t = store_->graph().Traverse(options);
 
   v1::AnalyzeImpactResponse response;
-  NodeView view(*store_, caller, /*full=*/true);
+  NodeView view(*store_, visibility, /*full=*/true);
+  EdgePresenter presenter(*store_, visibility);
   std::map<int, v1::ImpactLevel> levels;
   for (const storage::Traversal::Node& n : t.nodes) {
     LineageNode node = view.Describe(n.name, n.depth, n.info);
@@ -611,7 +673,9 @@ absl::StatusOr<v1::AnalyzeImpactResponse> LineageCatalog::AnalyzeImpact(
     const std::string& source = t.nodes[e.source].name;
     if (view.Hidden(source)) continue;
     absl::StatusOr<LineageEdge> delivery = store_->GetEdge(source, t.nodes[e.target].name);
-    if (delivery.ok()) *response.add_deliveries() = *std::move(delivery);
+    if (!delivery.ok()) continue;
+    presenter.Present(&*delivery);
+    *response.add_deliveries() = *std::move(delivery);
   }
   response.set_truncated(t.truncated);
   if (t.truncated) response.set_truncation_reason(v1::TRUNCATION_REASON_NODE_BUDGET);
@@ -658,32 +722,33 @@ absl::StatusOr<v1::ListLineageFindingsResponse> LineageCatalog::ListFindings(
   absl::StatusOr<size_t> page_size =
       ResolvePageSize(request.page_size(), limits_.default_page_size, limits_.max_page_size);
   if (!page_size.ok()) return page_size.status();
+  const Visibility visibility(caller);
   std::string only;
   if (!request.dataset().empty()) {
     absl::StatusOr<std::string> id = api::ParseDatasetName(request.dataset(), "dataset");
     if (!id.ok()) return id.status();
-    if (absl::StatusOr<Dataset> d = VisibleDataset(*store_, caller, *id); !d.ok()) return d.status();
+    if (absl::Status s = visibility.CheckNamed(*store_, *id); !s.ok()) return s;
     only = api::DatasetName(*id);
-    AuditResource(caller, only);
+    caller.audit->Read(*id);
   }
-  const uint64_t fingerprint = QueryFingerprint(absl::StrCat("findings|", only));
-  absl::StatusOr<std::string> after = tokens_->Decode(request.page_token(), fingerprint);
-  if (!after.ok()) return after.status();
+  absl::StatusOr<Paging> paging =
+      Paging::Open(*tokens_, absl::StrCat("findings|", only), request.page_token());
+  if (!paging.ok()) return paging.status();
+  const std::string& after = paging->position();
 
   // Candidates from the in-memory graph: edges between datasets the caller
   // may both see, classified lower than their source or carrying mappings.
   std::vector<Candidate> candidates;
-  const uint8_t clearance = static_cast<uint8_t>(caller.grant.clearance);
   store_->graph().ForEachEdge([&](const std::string& source, const storage::NodeInfo& s,
                                   const std::string& target, const storage::NodeInfo& t,
                                   uint8_t relation, bool mapped) {
-    if (t.party || s.confidentiality > clearance || t.confidentiality > clearance) return;
+    if (t.party || !visibility.SeesEdge(s, t)) return;
     if (!only.empty() && target != only) return;
     const bool below = relation != v1::LINEAGE_RELATION_DELIVERY &&
                        t.confidentiality < s.confidentiality;
     if (!below && !mapped) return;
     std::string key = CandidateKey(source, target);
-    if (key <= *after) return;
+    if (key <= after) return;
     candidates.push_back(Candidate{source, target, s.confidentiality, t.confidentiality,
                                    s.personal_data, below, mapped, std::move(key)});
   });
@@ -733,247 +798,10 @@ absl::StatusOr<v1::ListLineageFindingsResponse> LineageCatalog::ListFindings(
     }
   }
   if (next < candidates.size() && next > 0) {
-    response.set_next_page_token(tokens_->Encode(fingerprint, candidates[next - 1].key));
+    response.set_next_page_token(paging->NextToken(candidates[next - 1].key));
   }
   return response;
 }
-
-// ---- OpenLineage ----
-
-namespace {
-
-using openlineage::DatasetRef;
-using openlineage::RunEvent;
-
-// The intake of one request: datasets resolved or stubbed, edges and job
-// records as they will be after all events, compared with what is stored.
-class Intake {
- public:
-  Intake(const storage::CatalogStore& store, const Caller& caller)
-      : store_(store), caller_(caller) {}
-
-  absl::Status Apply(const RunEvent& event) {
-    storage::OpenLineageJob* job = nullptr;
-    if (absl::StatusOr<storage::OpenLineageJob*> j = Job(event); !j.ok()) {
-      return j.status();
-    } else {
-      job = *j;
-    }
-    if (!event.job_description.empty()) job->set_description(event.job_description);
-    v1::JobRun run;
-    run.set_job_namespace(event.job_ns);
-    run.set_job_name(event.job_name);
-    run.set_run_id(event.run_id);
-    run.set_state(event.state);
-    *run.mutable_event_time() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(event.time));
-    run.set_error_message(event.error_message);
-    if (Newer(run, job->last_run())) *job->mutable_last_run() = run;
-
-    std::vector<std::pair<std::string, std::string>> touched;
-    for (const DatasetRef& out : event.outputs) {
-      absl::StatusOr<std::string> target = Resolve(out, event);
-      if (!target.ok()) return target.status();
-      for (const DatasetRef& in : event.inputs) {
-        absl::StatusOr<std::string> source = Resolve(in, event);
-        if (!source.ok()) return source.status();
-        if (*source == *target) continue;
-        absl::StatusOr<LineageEdge*> edge = Edge(*source, *target, event);
-        if (!edge.ok()) return edge.status();
-        if (out.has_column_lineage) SetMappings(*edge, in, out);
-        touched.emplace_back(*source, *target);
-        bool known = false;
-        for (const auto& ref : job->edges()) known |= ref.source() == *source && ref.target() == *target;
-        if (!known) {
-          auto* ref = job->add_edges();
-          ref->set_source(*source);
-          ref->set_target(*target);
-        }
-      }
-    }
-    // An event without inputs and outputs (e.g. a FAIL) concerns the edges
-    // the job reported before.
-    if (event.inputs.empty() && event.outputs.empty()) {
-      for (const auto& ref : job->edges()) touched.emplace_back(ref.source(), ref.target());
-    }
-    for (const auto& [source, target] : touched) {
-      absl::StatusOr<LineageEdge*> edge = Edge(source, target, event);
-      if (!edge.ok()) return edge.status();
-      if (Newer(run, (*edge)->last_run())) *(*edge)->mutable_last_run() = run;
-    }
-    return absl::OkStatus();
-  }
-
-  // What to write: new stubs, changed edges and jobs. Checks the caller's
-  // right to document each changed edge.
-  absl::StatusOr<storage::LineageWrite> Changes(v1::IngestOpenLineageResponse* response) {
-    storage::LineageWrite write;
-    for (auto& [id, stub] : stubs_) {
-      response->add_datasets_created(id);
-      write.create_datasets.push_back(stub);
-    }
-    for (auto& [key, edge] : edges_) {
-      const auto stored = stored_edges_.find(key);
-      const bool exists = stored != stored_edges_.end();
-      if (exists && google::protobuf::util::MessageDifferencer::Equals(stored->second, edge)) {
-        continue;
-      }
-      if (!stubs_.contains(api::IdOf(edge.target()))) {
-        absl::StatusOr<Dataset> owner = store_.GetDataset(api::IdOf(edge.target()));
-        if (!owner.ok()) return owner.status();
-        if (absl::Status s = CheckStewardship(caller_, *owner); !s.ok()) return s;
-      }
-      exists ? response->set_edges_updated(response->edges_updated() + 1)
-             : response->set_edges_created(response->edges_created() + 1);
-      write.edges.push_back({edge, exists ? storage::WriteMode::kReplace : storage::WriteMode::kCreate,
-                             exists ? edge.revision() : 0});
-    }
-    for (auto& [key, job] : jobs_) {
-      const auto stored = stored_jobs_.find(key);
-      if (stored == stored_jobs_.end() ||
-          !google::protobuf::util::MessageDifferencer::Equals(stored->second, job)) {
-        write.jobs.push_back(job);
-      }
-    }
-    return write;
-  }
-
- private:
-  static bool Newer(const v1::JobRun& run, const v1::JobRun& than) {
-    return than.run_id().empty() || AbslTime(run.event_time()) >= AbslTime(than.event_time());
-  }
-
-  absl::StatusOr<storage::OpenLineageJob*> Job(const RunEvent& event) {
-    const auto key = std::make_pair(event.job_ns, event.job_name);
-    auto found = jobs_.find(key);
-    if (found != jobs_.end()) return &found->second;
-    absl::StatusOr<std::optional<storage::OpenLineageJob>> stored =
-        store_.GetOpenLineageJob(event.job_ns, event.job_name);
-    if (!stored.ok()) return stored.status();
-    storage::OpenLineageJob job;
-    if (stored->has_value()) {
-      job = **stored;
-      stored_jobs_.emplace(key, job);
-    } else {
-      job.set_namespace_(event.job_ns);
-      job.set_name(event.job_name);
-    }
-    return &jobs_.emplace(key, std::move(job)).first->second;
-  }
-
-  // The dataset an OpenLineage dataset stands for: the one carrying its
-  // name, or a stub created for it (id from the name).
-  absl::StatusOr<std::string> Resolve(const DatasetRef& ref, const RunEvent& event) {
-    const auto key = std::make_pair(ref.ns, ref.name);
-    if (auto found = resolved_.find(key); found != resolved_.end()) {
-      FillStubSchema(found->second, ref);
-      return api::DatasetName(found->second);
-    }
-    absl::StatusOr<std::vector<std::string>> ids = store_.FindByOpenLineageName(ref.ns, ref.name);
-    if (!ids.ok()) return ids.status();
-    for (const std::string& id : *ids) {
-      absl::StatusOr<Dataset> dataset = store_.GetDataset(id);
-      if (!dataset.ok()) continue;
-      if (!Visible(caller_.grant, *dataset)) {
-        // Never name it; the caller knows only the OpenLineage name.
-        return absl::PermissionDeniedError(absl::StrCat(
-            "OpenLineage dataset ", ref.ns, " ", ref.name,
-            " belongs to a catalogue dataset above your clearance; its lineage cannot be "
-            "changed by you"));
-      }
-      resolved_.emplace(key, id);
-      return api::DatasetName(id);
-    }
-    const std::string base = api::SlugFromText(ref.name, 3);
-    std::string id = base;
-    for (int n = 2; store_.GetDataset(id).ok() || stubs_.contains(id); ++n) {
-      if (n > 99) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("no free id for a stub of OpenLineage dataset ", ref.name));
-      }
-      id = absl::StrCat(base, "-", n);
-    }
-    Dataset stub;
-    stub.set_id(id);
-    stub.set_title(ref.name.substr(0, 200));
-    stub.set_description(absl::StrCat(
-        "Created from an OpenLineage event of job ", event.job_ns, "/", event.job_name,
-        "; to be completed by a steward (owner, domain, hosting, classification)."));
-    stub.set_status(v1::DATASET_STATUS_CONCEPT);
-    stub.set_registration_type(v1::REGISTRATION_TYPE_OVERIG);
-    stub.set_origin(v1::ORIGIN_INTERNAL);
-    stub.set_system(ref.ns.substr(0, 200));
-    stub.set_provenance(absl::StrCat("OpenLineage: ", ref.ns, " ", ref.name).substr(0, 1000));
-    v1::OpenLineageName* name = stub.add_openlineage_names();
-    name->set_namespace_(ref.ns);
-    name->set_name(ref.name);
-    stubs_.emplace(id, std::move(stub));
-    resolved_.emplace(key, id);
-    FillStubSchema(id, ref);
-    return api::DatasetName(id);
-  }
-
-  // A stub takes the first schema an event reports for it.
-  void FillStubSchema(const std::string& id, const DatasetRef& ref) {
-    auto stub = stubs_.find(id);
-    if (stub == stubs_.end() || !ref.has_schema || stub->second.schema_fields_size() > 0) return;
-    std::set<std::string> seen;
-    for (const auto& [field, type] : ref.fields) {
-      if (!seen.insert(field).second) continue;
-      v1::SchemaField* f = stub->second.add_schema_fields();
-      f->set_name(field);
-      f->set_type(type);
-    }
-  }
-
-  absl::StatusOr<LineageEdge*> Edge(const std::string& source, const std::string& target,
-                                    const RunEvent& event) {
-    const auto key = std::make_pair(source, target);
-    auto found = edges_.find(key);
-    if (found != edges_.end()) return &found->second;
-    LineageEdge edge;
-    absl::StatusOr<LineageEdge> stored = store_.GetEdge(source, target);
-    if (stored.ok()) {
-      edge = *stored;
-      stored_edges_.emplace(key, *std::move(stored));
-    } else if (absl::IsNotFound(stored.status())) {
-      edge.set_source(source);
-      edge.set_target(target);
-      edge.set_relation(v1::LINEAGE_RELATION_DERIVED);
-      edge.set_process(event.job_name);
-      edge.set_description(absl::StrCat("Reported by OpenLineage job ", event.job_ns, "/",
-                                        event.job_name));
-    } else {
-      return stored.status();
-    }
-    return &edges_.emplace(key, std::move(edge)).first->second;
-  }
-
-  // Column mappings of input `in` into output `out`, from the output's
-  // column-lineage facet (replacing what the edge had).
-  static void SetMappings(LineageEdge* edge, const DatasetRef& in, const DatasetRef& out) {
-    edge->clear_column_mappings();
-    for (const openlineage::ColumnLineage& column : out.column_lineage) {
-      for (const openlineage::ColumnLineage::Input& input : column.inputs) {
-        if (input.ns != in.ns || input.name != in.name) continue;
-        v1::ColumnMapping* m = edge->add_column_mappings();
-        m->set_source_field(input.field);
-        m->set_target_field(column.field);
-        m->set_transformation(column.transformation);
-      }
-    }
-  }
-
-  const storage::CatalogStore& store_;
-  const Caller& caller_;
-  std::map<std::pair<std::string, std::string>, std::string> resolved_;  // (ns, name) -> id
-  std::map<std::string, Dataset> stubs_;                                 // by id
-  std::map<std::pair<std::string, std::string>, LineageEdge> edges_;    // (source, target)
-  std::map<std::pair<std::string, std::string>, LineageEdge> stored_edges_;
-  std::map<std::pair<std::string, std::string>, storage::OpenLineageJob> jobs_;
-  std::map<std::pair<std::string, std::string>, storage::OpenLineageJob> stored_jobs_;
-};
-
-}  // namespace
 
 absl::StatusOr<v1::IngestOpenLineageResponse> LineageCatalog::IngestOpenLineage(
     const v1::IngestOpenLineageRequest& request, const Caller& caller) {
@@ -983,29 +811,26 @@ absl::StatusOr<v1::IngestOpenLineageResponse> LineageCatalog::IngestOpenLineage(
         absl::StrCat("events: at most ", limits_.max_events, " per request"));
   }
   // Every event is checked before anything is written.
-  std::vector<RunEvent> events;
+  std::vector<openlineage::RunEvent> events;
   for (int i = 0; i < request.events_size(); ++i) {
-    absl::StatusOr<RunEvent> event =
+    absl::StatusOr<openlineage::RunEvent> event =
         openlineage::ParseRunEvent(request.events(i), absl::StrCat("events[", i, "]"));
     if (!event.ok()) return event.status();
     events.push_back(*std::move(event));
   }
-  Intake intake(*store_, caller);
-  for (const RunEvent& event : events) {
-    if (absl::Status s = intake.Apply(event); !s.ok()) return s;
-  }
   v1::IngestOpenLineageResponse response;
   response.set_events(request.events_size());
-  absl::StatusOr<storage::LineageWrite> write = intake.Changes(&response);
+  absl::StatusOr<storage::LineageWrite> write =
+      PlanOpenLineageIntake(*store_, caller, events, &response);
   if (!write.ok()) return write.status();
-  for (const Dataset& d : write->create_datasets) AuditResource(caller, api::DatasetName(d.id()));
-  for (const storage::EdgeWrite& w : write->edges) AuditResource(caller, EdgeName(w.edge));
+  for (const Dataset& d : write->create_datasets) caller.audit->Concern(api::DatasetName(d.id()));
+  for (const storage::EdgeWrite& w : write->edges) caller.audit->Concern(EdgeName(w.edge));
   if (write->create_datasets.empty() && write->edges.empty() && write->jobs.empty()) {
     response.set_revision(store_->LatestRevision());
     return response;
   }
   absl::StatusOr<storage::LineageWriteResult> result =
-      Committed(caller, store_->WriteLineage(*std::move(write), AuditedWrite(caller)));
+      store_->WriteLineage(*std::move(write), AuditRecorder::Write(caller));
   if (!result.ok()) return result.status();
   response.set_revision(store_->LatestRevision());
   return response;

@@ -100,4 +100,16 @@ absl::StatusOr<std::string> PageTokens::Decode(absl::string_view token,
   return std::string(in);
 }
 
+absl::StatusOr<Paging> Paging::Open(const PageTokens& tokens, absl::string_view query,
+                                    absl::string_view page_token) {
+  const uint64_t fingerprint = QueryFingerprint(query);
+  absl::StatusOr<std::string> position = tokens.Decode(page_token, fingerprint);
+  if (!position.ok()) return position.status();
+  return Paging(tokens, fingerprint, *std::move(position));
+}
+
+std::string Paging::NextToken(absl::string_view next) const {
+  return tokens_->Encode(fingerprint_, next);
+}
+
 }  // namespace catalog::server

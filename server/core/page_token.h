@@ -39,6 +39,29 @@ class PageTokens {
   std::string key_;
 };
 
+// The paging of one List call: the position its page token resumes from,
+// bound to the query (the bytes that define it: everything but page size
+// and token), and the token of the page after it.
+class Paging {
+ public:
+  // INVALID_ARGUMENT for a token altered or made for another query.
+  static absl::StatusOr<Paging> Open(const PageTokens& tokens, absl::string_view query,
+                                     absl::string_view page_token);
+
+  // Empty at the start.
+  const std::string& position() const { return position_; }
+  // The token that resumes at `next`; empty (the end) for an empty `next`.
+  std::string NextToken(absl::string_view next) const;
+
+ private:
+  Paging(const PageTokens& tokens, uint64_t fingerprint, std::string position)
+      : tokens_(&tokens), fingerprint_(fingerprint), position_(std::move(position)) {}
+
+  const PageTokens* tokens_;
+  uint64_t fingerprint_;
+  std::string position_;
+};
+
 }  // namespace catalog::server
 
 #endif  // CATALOG_SERVER_CORE_PAGE_TOKEN_H_

@@ -11,8 +11,10 @@
 #include "absl/time/civil_time.h"
 #include "api/resource_names.h"
 #include "server/core/access.h"
+#include "server/core/audit_recorder.h"
 #include "server/core/dataset_validation.h"
 #include "server/core/request_rules.h"
+#include "server/core/visibility.h"
 
 namespace catalog::server {
 namespace {
@@ -109,21 +111,16 @@ absl::StatusOr<v1::RecordMeasurementsResponse> QualityCatalog::RecordBatch(
     positions.push_back(response.results_size() - 1);
     accepted.push_back(std::move(m));
   }
-  for (const std::string& name : concerned) AuditResource(caller, name);
+  for (const std::string& name : concerned) caller.audit->Concern(name);
   if (accepted.empty()) return response;
   std::vector<storage::MeasurementWriteResult> written =
-      store_->RecordMeasurements(std::move(accepted), AuditedWrite(caller));
-  bool any = false;
+      store_->RecordMeasurements(std::move(accepted), AuditRecorder::Write(caller));
   for (size_t i = 0; i < written.size(); ++i) {
     v1::MeasurementResult* result = response.mutable_results(positions[i]);
     result->set_code(static_cast<int>(written[i].status.code()));
     result->set_message(std::string(written[i].status.message()));
-    if (written[i].status.ok()) {
-      any = true;
-      *result->mutable_measurement() = std::move(written[i].stored);
-    }
+    if (written[i].status.ok()) *result->mutable_measurement() = std::move(written[i].stored);
   }
-  if (any) caller.audit->committed = true;
   return response;
 }
 
@@ -148,7 +145,7 @@ absl::StatusOr<v1::ListMeasurementsResponse> QualityCatalog::List(
   if (!page_size.ok()) return page_size.status();
   absl::StatusOr<std::string> id = api::ParseDatasetName(request.dataset(), "dataset");
   if (!id.ok()) return id.status();
-  AuditResource(caller, api::DatasetName(*id));
+  caller.audit->Read(*id);
   if (absl::Status s = ValidateMessageFields(request, ""); !s.ok()) return s;
   storage::MeasurementQuery query;
   query.dataset = *id;
@@ -156,21 +153,20 @@ absl::StatusOr<v1::ListMeasurementsResponse> QualityCatalog::List(
   if (request.has_from()) query.from = AbslTime(request.from());
   if (request.has_to()) query.to = AbslTime(request.to());
   if (query.from >= query.to) return FieldError("to", "must be after from");
-  if (absl::StatusOr<Dataset> d = VisibleDataset(*store_, caller, *id); !d.ok()) {
-    return d.status();
-  }
-  const uint64_t fingerprint = QueryFingerprint(absl::StrCat(
-      "measurements|", *id, "|", request.dimension(), "|", request.from().SerializeAsString(),
-      "|", request.to().SerializeAsString()));
-  absl::StatusOr<std::string> cursor = tokens_->Decode(request.page_token(), fingerprint);
-  if (!cursor.ok()) return cursor.status();
-  query.cursor = *std::move(cursor);
+  if (absl::Status s = Visibility(caller).CheckNamed(*store_, *id); !s.ok()) return s;
+  absl::StatusOr<Paging> paging = Paging::Open(
+      *tokens_,
+      absl::StrCat("measurements|", *id, "|", request.dimension(), "|",
+                   request.from().SerializeAsString(), "|", request.to().SerializeAsString()),
+      request.page_token());
+  if (!paging.ok()) return paging.status();
+  query.cursor = paging->position();
   query.limit = *page_size;
   absl::StatusOr<storage::MeasurementPage> page = store_->ListMeasurements(query);
   if (!page.ok()) return page.status();
   v1::ListMeasurementsResponse response;
   for (Measurement& m : page->measurements) *response.add_measurements() = std::move(m);
-  response.set_next_page_token(tokens_->Encode(fingerprint, page->next_cursor));
+  response.set_next_page_token(paging->NextToken(page->next_cursor));
   return response;
 }
 
@@ -178,9 +174,11 @@ absl::StatusOr<v1::QualityReport> QualityCatalog::Report(
     const v1::GetQualityReportRequest& request, const Caller& caller) const {
   absl::StatusOr<std::string> id = api::ParseDatasetName(request.dataset(), "dataset");
   if (!id.ok()) return id.status();
-  AuditResource(caller, api::DatasetName(*id));
-  absl::StatusOr<Dataset> dataset = VisibleDataset(*store_, caller, *id);
+  caller.audit->Read(*id);
+  const Visibility visibility(caller);
+  absl::StatusOr<Dataset> dataset = visibility.Read(*store_, *id);
   if (!dataset.ok()) return dataset.status();
+  if (absl::Status s = visibility.CheckPurpose(*dataset); !s.ok()) return s;
 
   const absl::Time now = options_.now();
   v1::QualityReport report;
@@ -250,7 +248,7 @@ absl::StatusOr<v1::QualityReport> QualityCatalog::Report(
   const storage::Traversal t = store_->graph().Traverse(upstream);
   for (size_t i = 1; i < t.nodes.size(); ++i) {
     const storage::Traversal::Node& node = t.nodes[i];
-    if (node.info.party || node.info.confidentiality > caller.grant.clearance) continue;
+    if (node.info.party || !visibility.Sees(node.info)) continue;
     for (v1::DimensionQuality& q : *report.mutable_dimensions()) {
       absl::StatusOr<std::optional<Measurement>> latest =
           store_->LatestMeasurement(api::IdOf(node.name), q.dimension());

@@ -1,12 +1,10 @@
 // Small rules every core operation applies the same way: page sizes, etags,
-// field errors, timestamps, and the call's audit entry (resources, marking it
-// committed with its change).
+// field errors, timestamps.
 #ifndef CATALOG_SERVER_CORE_REQUEST_RULES_H_
 #define CATALOG_SERVER_CORE_REQUEST_RULES_H_
 
 #include <cstdint>
 #include <string>
-#include <utility>
 
 #include <google/protobuf/timestamp.pb.h>
 #include <google/protobuf/util/time_util.h>
@@ -15,7 +13,6 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "server/core/caller.h"
 
 namespace catalog::server {
 
@@ -46,11 +43,6 @@ inline absl::Status FieldError(absl::string_view path, absl::string_view problem
   return absl::InvalidArgumentError(absl::StrCat(path, ": ", problem));
 }
 
-// Names a resource the call concerns in its audit entry.
-inline void AuditResource(const Caller& caller, std::string name) {
-  caller.audit->resources.push_back(std::move(name));
-}
-
 // Within 0001-01-01 .. 9999-12-31, nanos normalized (as RFC 3339 allows).
 inline bool ValidTimestamp(const google::protobuf::Timestamp& t) {
   using google::protobuf::util::TimeUtil;
@@ -65,14 +57,6 @@ inline absl::Time AbslTime(const google::protobuf::Timestamp& t) {
 }
 inline google::protobuf::Timestamp ProtoTimestamp(absl::Time t) {
   return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));
-}
-
-// Marks the call's audit entry as committed with its change (when the
-// change succeeded), so that the handler does not append another.
-template <typename T>
-T Committed(const Caller& caller, T result) {
-  if (result.ok()) caller.audit->committed = true;
-  return result;
 }
 
 }  // namespace catalog::server

@@ -14,8 +14,10 @@
 #include "api/enum_text.h"
 #include "api/resource_names.h"
 #include "server/core/access.h"
+#include "server/core/audit_recorder.h"
 #include "server/core/dataset_validation.h"
 #include "server/core/request_rules.h"
+#include "server/core/visibility.h"
 
 namespace catalog::server {
 namespace {
@@ -160,24 +162,25 @@ void Conceal(const std::string& principal, Terugmelding* t) {
 // store's cursor.
 template <typename Fetch, typename Keep>
 absl::StatusOr<v1::ListTerugmeldingenResponse> FilteredPage(
-    const PageTokens& tokens, uint64_t fingerprint, const std::string& token, size_t page_size,
-    size_t budget, Fetch fetch, Keep keep) {
-  absl::StatusOr<std::string> cursor = tokens.Decode(token, fingerprint);
-  if (!cursor.ok()) return cursor.status();
+    const PageTokens& tokens, const std::string& query, const std::string& token,
+    size_t page_size, size_t budget, Fetch fetch, Keep keep) {
+  absl::StatusOr<Paging> paging = Paging::Open(tokens, query, token);
+  if (!paging.ok()) return paging.status();
+  std::string cursor = paging->position();
   v1::ListTerugmeldingenResponse response;
   size_t scanned = 0;
   while (true) {
     const size_t want = std::min(page_size - response.terugmeldingen_size(), budget - scanned);
-    absl::StatusOr<storage::TerugmeldingPage> page = fetch(*cursor, want);
+    absl::StatusOr<storage::TerugmeldingPage> page = fetch(cursor, want);
     if (!page.ok()) return page.status();
     scanned += page->terugmeldingen.size();
     for (Terugmelding& t : page->terugmeldingen) {
       if (keep(&t)) *response.add_terugmeldingen() = std::move(t);
     }
-    *cursor = std::move(page->next_cursor);
-    if (cursor->empty()) break;
+    cursor = std::move(page->next_cursor);
+    if (cursor.empty()) break;
     if (static_cast<size_t>(response.terugmeldingen_size()) == page_size || scanned >= budget) {
-      response.set_next_page_token(tokens.Encode(fingerprint, *cursor));
+      response.set_next_page_token(paging->NextToken(cursor));
       break;
     }
   }
@@ -230,8 +233,8 @@ absl::StatusOr<Terugmelding> TerugmeldingCatalog::Visible(const std::string& nam
   absl::StatusOr<std::pair<std::string, std::string>> parts = ParseReportName(name, "name");
   if (!parts.ok()) return parts.status();
   const auto& [dataset_id, id] = *parts;
-  AuditResource(caller, ReportName(dataset_id, id));
-  absl::StatusOr<Dataset> found = VisibleDataset(*store_, caller, dataset_id);
+  caller.audit->Concern(ReportName(dataset_id, id));
+  absl::StatusOr<Dataset> found = Visibility(caller).Read(*store_, dataset_id);
   if (!found.ok()) return found.status();
   absl::StatusOr<Terugmelding> t = store_->GetTerugmelding(dataset_id, id);
   if (!t.ok()) return t.status();
@@ -253,9 +256,9 @@ absl::StatusOr<Terugmelding> TerugmeldingCatalog::File(const v1::FileTerugmeldin
   absl::StatusOr<std::string> dataset_id =
       api::ParseDatasetName(t.dataset(), "terugmelding.dataset");
   if (!dataset_id.ok()) return dataset_id.status();
-  AuditResource(caller, api::DatasetName(*dataset_id));
+  caller.audit->Concern(api::DatasetName(*dataset_id));
   if (absl::Status s = ValidateFiling(t); !s.ok()) return s;
-  absl::StatusOr<Dataset> dataset = VisibleDataset(*store_, caller, *dataset_id);
+  absl::StatusOr<Dataset> dataset = Visibility(caller).Read(*store_, *dataset_id);
   if (!dataset.ok()) return dataset.status();
   if (dataset->schema_fields_size() > 0) {
     for (int i = 0; i < t.attributes_size(); ++i) {
@@ -279,10 +282,11 @@ absl::StatusOr<Terugmelding> TerugmeldingCatalog::File(const v1::FileTerugmeldin
   absl::StatusOr<Terugmelding> stored = absl::InternalError("no attempt");
   for (int attempt = 0; attempt < 3; ++attempt) {
     t.set_id(NewReportId());
-    AuditResource(caller, ReportName(*dataset_id, t.id()));
-    stored = Committed(caller, store_->CreateTerugmelding(t, AuditedWrite(caller)));
+    const std::string name = ReportName(*dataset_id, t.id());
+    caller.audit->Concern(name);
+    stored = store_->CreateTerugmelding(t, AuditRecorder::Write(caller));
     if (stored.status().code() != absl::StatusCode::kAlreadyExists) break;
-    caller.audit->resources.pop_back();
+    caller.audit->Forget(name);
   }
   if (!stored.ok()) return stored.status();
   AddDeadline(*dataset, &*stored);
@@ -303,15 +307,15 @@ absl::StatusOr<v1::ListTerugmeldingenResponse> TerugmeldingCatalog::List(
   if (request.dataset().empty()) return FieldError("dataset", "required");
   absl::StatusOr<std::string> dataset_id = api::ParseDatasetName(request.dataset(), "dataset");
   if (!dataset_id.ok()) return dataset_id.status();
-  AuditResource(caller, api::DatasetName(*dataset_id));
-  absl::StatusOr<Dataset> dataset = VisibleDataset(*store_, caller, *dataset_id);
+  caller.audit->Concern(api::DatasetName(*dataset_id));
+  absl::StatusOr<Dataset> dataset = Visibility(caller).Read(*store_, *dataset_id);
   if (!dataset.ok()) return dataset.status();
   if (!caller.grant.Has(Role::kAuditor)) {
     if (absl::Status s = CheckHandle(caller, *dataset); !s.ok()) return s;
   }
   return FilteredPage(
       *tokens_,
-      QueryFingerprint(absl::StrCat("terugmeldingen|", *dataset_id, "|", request.open_only())),
+      absl::StrCat("terugmeldingen|", *dataset_id, "|", request.open_only()),
       request.page_token(), *page_size, options_.scan_budget,
       [&](const std::string& cursor, size_t limit) {
         return store_->ListTerugmeldingen(*dataset_id, cursor, limit);
@@ -343,9 +347,8 @@ absl::StatusOr<Terugmelding> TerugmeldingCatalog::Transition(
     }
   }
   if (*expected > 0 && *expected != t->revision()) {
-    return absl::AbortedError(absl::StrCat("terugmelding ", t->name(),
-                                           " was changed since revision ", *expected, " (now at ",
-                                           t->revision(), "); read it again and retry"));
+    return api::StaleRevisionError(absl::StrCat("terugmelding ", t->name()), *expected,
+                                   t->revision());
   }
   const TerugmeldingStatus from = t->status();
   if (!TransitionAllowed(from, to)) {
@@ -372,8 +375,8 @@ absl::StatusOr<Terugmelding> TerugmeldingCatalog::Transition(
   t->clear_overdue();
   // Against the revision read: the machine was checked on that state.
   const int64_t revision = t->revision();
-  absl::StatusOr<Terugmelding> stored = Committed(
-      caller, store_->ReplaceTerugmelding(*std::move(t), revision, AuditedWrite(caller)));
+  absl::StatusOr<Terugmelding> stored =
+      store_->ReplaceTerugmelding(*std::move(t), revision, AuditRecorder::Write(caller));
   if (!stored.ok()) return stored.status();
   AddDeadline(dataset, &*stored);
   return stored;
@@ -386,10 +389,10 @@ absl::StatusOr<v1::ListTerugmeldingenResponse> TerugmeldingCatalog::ListMine(
   if (!page_size.ok()) return page_size.status();
   // The datasets of this page, each read once (nullopt: hidden or gone).
   absl::flat_hash_map<std::string, std::optional<Dataset>> datasets;
+  const Visibility visibility(caller);
   return FilteredPage(
       *tokens_,
-      QueryFingerprint(
-          absl::StrCat("my-terugmeldingen|", caller.principal, "|", request.open_only())),
+      absl::StrCat("my-terugmeldingen|", caller.principal, "|", request.open_only()),
       request.page_token(), *page_size, options_.scan_budget,
       [&](const std::string& cursor, size_t limit) {
         return store_->ListTerugmeldingenOf(caller.principal, cursor, limit);
@@ -400,7 +403,7 @@ absl::StatusOr<v1::ListTerugmeldingenResponse> TerugmeldingCatalog::ListMine(
             absl::string_view(t->dataset()).substr(api::kDatasetCollection.size()));
         auto [slot, inserted] = datasets.try_emplace(dataset_id);
         if (inserted) {
-          absl::StatusOr<Dataset> dataset = VisibleDataset(*store_, caller, dataset_id);
+          absl::StatusOr<Dataset> dataset = visibility.Read(*store_, dataset_id);
           if (dataset.ok()) slot->second = *std::move(dataset);
         }
         if (slot->second.has_value()) {

@@ -63,7 +63,7 @@ class BatchReactor final : public grpc::ServerBidiReactor<Request, Response> {
         depth_(std::max(1, depth)) {
     const absl::Status allowed = Authorize(caller_.method, caller_.grant, caller_.principal);
     if (!allowed.ok()) {
-      AuditCall(*deps_.store, caller_, allowed);
+      FinishCall(deps_, caller_, allowed);
       finished_ = true;
       this->Finish(ToGrpcStatus(allowed));
       return;
@@ -87,7 +87,7 @@ class BatchReactor final : public grpc::ServerBidiReactor<Request, Response> {
         Caller refused = caller_;
         refused.time = absl::Now();
         refused.audit = std::make_shared<CallAudit>();
-        AuditCall(*deps_.store, refused, admitted);
+        FinishCall(deps_, refused, admitted);
         Fail(submitted_++, admitted);
         MaybeFinishLocked();
         return;
@@ -147,7 +147,7 @@ class BatchReactor final : public grpc::ServerBidiReactor<Request, Response> {
     caller.time = absl::Now();
     caller.audit = std::make_shared<CallAudit>();
     absl::StatusOr<Response> result = process_(std::move(request), caller);
-    AuditCall(*deps_.store, caller, result.status());
+    FinishCall(deps_, caller, result.status());
     bool finish = false;
     bool start_read = false;
     {

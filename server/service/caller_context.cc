@@ -9,7 +9,6 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_format.h"
 #include "api/resource_names.h"
-#include "server/core/access.h"
 
 namespace catalog::server {
 namespace {
@@ -123,12 +122,8 @@ std::vector<std::string> ResourcesOf(const google::protobuf::Message& request) {
   return names;
 }
 
-void AuditCall(storage::CatalogStore& store, const Caller& caller, const absl::Status& outcome) {
-  if (caller.audit->committed) return;
-  const int code = static_cast<int>(outcome.code());
-  // Reads and refusals are queued, not synced one by one: the trail keeps
-  // their order and they become durable with the next synced write.
-  store.AppendAudit(AuditEntryFor(caller, code), /*wait=*/false).IgnoreError();
+void FinishCall(const ServiceDeps& deps, const Caller& caller, const absl::Status& outcome) {
+  deps.audit->Finish(caller, outcome);
   if (outcome.code() == absl::StatusCode::kPermissionDenied ||
       outcome.code() == absl::StatusCode::kUnauthenticated) {
     spdlog::warn("msg=\"call denied\" principal={} method={} peer={} request_id={}",

@@ -9,10 +9,10 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "server/core/audit_recorder.h"
 #include "server/core/caller.h"
 #include "server/security/policy.h"
 #include "server/service/blocking_executor.h"
-#include "storage/catalog_store.h"
 
 namespace catalog::server {
 
@@ -27,7 +27,7 @@ inline constexpr char kPurposeHeader[] = "x-purpose";
 // What every handler needs besides its core object.
 struct ServiceDeps {
   const PolicyStore* policy;
-  storage::CatalogStore* store;  // For the audit trail.
+  const AuditRecorder* audit;  // Ends every call with its audit entry.
   BlockingExecutor* executor;
   // Streams whose client set no (or a later) deadline are cancelled after
   // this long, so that no stream holds server resources indefinitely.
@@ -42,9 +42,9 @@ Caller CallerFrom(const grpc::ServerContextBase& context, const char* method,
 // before the core saw it.
 std::vector<std::string> ResourcesOf(const google::protobuf::Message& request);
 
-// Appends the audit entry of a finished call with its outcome, unless the
-// entry was already committed together with the call's change.
-void AuditCall(storage::CatalogStore& store, const Caller& caller, const absl::Status& outcome);
+// Ends a call with `outcome`: its audit entry (AuditRecorder::Finish), and a
+// warning in the log when it was denied.
+void FinishCall(const ServiceDeps& deps, const Caller& caller, const absl::Status& outcome);
 
 }  // namespace catalog::server
 

@@ -20,13 +20,13 @@ void RunAndFinish(const ServiceDeps& deps, grpc::ServerUnaryReactor* reactor,
                   Response* response, Operation& operation) {
   absl::Status status = Authorize(caller.method, caller.grant, caller.principal);
   if (!status.ok()) {
-    caller.audit->resources = ResourcesOf(request);
+    for (std::string& name : ResourcesOf(request)) caller.audit->Concern(std::move(name));
   } else {
     absl::StatusOr<Response> result = operation(caller);
     status = result.status();
     if (result.ok()) *response = *std::move(result);
   }
-  AuditCall(*deps.store, caller, status);
+  FinishCall(deps, caller, status);
   reactor->Finish(ToGrpcStatus(status));
 }
 

@@ -38,6 +38,7 @@ struct CatalogServer::Impl {
   std::unique_ptr<QualityCatalog> quality;
   std::unique_ptr<TerugmeldingCatalog> terugmeldingen;
   std::unique_ptr<LandscapeCatalog> landscape;
+  std::unique_ptr<AuditRecorder> audit;
   std::unique_ptr<BlockingExecutor> executor;
   std::unique_ptr<CatalogServiceImpl> catalog_service;
   std::unique_ptr<AuditServiceImpl> audit_service;
@@ -140,7 +141,8 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
   impl->landscape = std::make_unique<LandscapeCatalog>(impl->store.get(), options.landscape,
                                                        options.quality, options.terugmelding);
   impl->executor = std::make_unique<BlockingExecutor>(options.write_threads);
-  const ServiceDeps deps{impl->policy.get(), impl->store.get(), impl->executor.get(),
+  impl->audit = std::make_unique<AuditRecorder>(impl->store.get());
+  const ServiceDeps deps{impl->policy.get(), impl->audit.get(), impl->executor.get(),
                          options.default_stream_deadline};
   impl->catalog_service = std::make_unique<CatalogServiceImpl>(impl->catalog.get(), deps);
   impl->audit_service = std::make_unique<AuditServiceImpl>(impl->audit_queries.get(), deps);

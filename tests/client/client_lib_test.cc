@@ -149,6 +149,15 @@ TEST(DescribeError, PermissionDeniedNamesPrincipal) {
   EXPECT_CONTAINS(text, "CN=viewer may not create datasets");
 }
 
+TEST(DescribeError, UndeclaredPurposeSaysSoInsteadOfBlamingTheRole) {
+  std::string text = DescribeError(absl::PermissionDeniedError(
+      "x-purpose: doelbinding: the stated purpose \"x\" is not a declared purpose of "
+      "datasets/brp"));
+  EXPECT_CONTAINS(text, "declared purposes");
+  EXPECT_LACKS(text, "principal is not allowed");
+  EXPECT_CONTAINS(text, "datasets/brp");
+}
+
 TEST(DescribeError, MissingPurposeMentionsFlagAndEnvironment) {
   std::string text = DescribeError(absl::FailedPreconditionError(
       "a purpose (x-purpose) is required to read personal data"));

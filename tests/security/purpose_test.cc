@@ -1,6 +1,7 @@
 // Purpose binding (doelbinding): with `[purpose] required_for = ["reader"]`
 // a reader must state a purpose (x-purpose) to read datasets that contain
-// personal data; the purpose is recorded in the audit trail. Datasets
+// personal data, one the dataset declares (tests/security/visibility_test.cc
+// covers other purposes); the purpose is recorded in the audit trail. Datasets
 // without personal data, roles not listed, and hidden datasets are not
 // affected.
 #include <gmock/gmock.h>
@@ -33,6 +34,12 @@ Dataset WithPersonalData(const std::string& id,
   dataset.mutable_personal_data()->set_contains_personal_data(true);
   dataset.mutable_personal_data()->set_legal_basis(
       catalog::v1::LEGAL_BASIS_WETTELIJKE_VERPLICHTING);
+  // The purposes the tests state (a stated purpose must be declared).
+  for (const std::string& purpose :
+       std::vector<std::string>{"Behandeling bezwaarschrift 2024-117", "Beleidsonderzoek",
+                                "Registeronderhoud", std::string(200, 'd')}) {
+    dataset.mutable_personal_data()->add_purposes(purpose);
+  }
   catalog::v1::SchemaField* field = dataset.add_schema_fields();
   field->set_name("bsn");
   field->set_type("string");

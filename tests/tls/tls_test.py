@@ -307,7 +307,8 @@ class CtlMixin:
 
 
 PERSONAL_DATA = {"containsPersonalData": True,
-                 "legalBasis": "LEGAL_BASIS_WETTELIJKE_VERPLICHTING"}
+                 "legalBasis": "LEGAL_BASIS_WETTELIJKE_VERPLICHTING",
+                 "purposes": ["Onderzoek", "onderzoek via env"]}
 
 
 # ---- Handshakes, application data, plaintext ----
@@ -654,6 +655,11 @@ class PurposeTest(CtlMixin, unittest.TestCase):
 
         out = self.ok("reader", "dataset", "get", personal, "--purpose", "onderzoek")
         self.assertIn(personal, out)
+        # A purpose the dataset does not declare (doelbinding).
+        err = self.fails(EXIT_PERMISSION_DENIED, "reader", "dataset", "get", personal,
+                         "--purpose", "nieuwsgierigheid")
+        self.assertIn("declared purpose", err)
+        self.assertNotIn("ask the catalogue's administrator for a role", err)
         env = base_env()
         env["CATALOG_PURPOSE"] = "onderzoek via env"
         self.ok("reader", "dataset", "get", personal, env=env)
@@ -665,6 +671,7 @@ class PurposeTest(CtlMixin, unittest.TestCase):
         events = self.audit_events("--principal", "reader", "--resource", personal)
         self.assertEqual([(e.get("purpose", ""), e.get("codeName")) for e in events],
                          [("", "FAILED_PRECONDITION"), ("onderzoek", "OK"),
+                          ("nieuwsgierigheid", "PERMISSION_DENIED"),
                           ("onderzoek via env", "OK")], events)
         table = self.ok("auditor", "audit", "list", "--principal", "reader",
                         "--resource", personal, "--code", "OK")

@@ -1,0 +1,186 @@
+#include "server/core/visibility.h"
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "api/enum_text.h"
+#include "api/resource_names.h"
+
+namespace catalog::server {
+namespace {
+
+namespace v1 = ::catalog::v1;
+using v1::Dataset;
+
+constexpr absl::string_view kLineageCollection = "lineage/";
+
+const v1::SchemaField* FieldOf(const Dataset& dataset, const std::string& name) {
+  for (const v1::SchemaField& field : dataset.schema_fields()) {
+    if (field.name() == name) return &field;
+  }
+  return nullptr;
+}
+
+// The id after `collection` up to the next '/', or empty.
+absl::string_view SegmentAfter(absl::string_view name, absl::string_view collection) {
+  if (!absl::StartsWith(name, collection)) return {};
+  name.remove_prefix(collection.size());
+  return name.substr(0, name.find('/'));
+}
+
+}  // namespace
+
+bool Visibility::Reaches(int confidentiality) const {
+  return confidentiality <= static_cast<int>(caller_.grant.clearance);
+}
+
+bool Visibility::Sees(const Dataset& dataset) const {
+  return Reaches(dataset.classification().confidentiality());
+}
+
+bool Visibility::Sees(const storage::DatasetFacts& facts) const {
+  return Reaches(facts.confidentiality);
+}
+
+bool Visibility::Sees(const storage::DatasetAccess& access) const {
+  return Reaches(access.confidentiality);
+}
+
+bool Visibility::Sees(const storage::NodeInfo& node) const {
+  return node.party || Reaches(node.confidentiality);
+}
+
+bool Visibility::SeesEdge(const storage::NodeInfo& source,
+                          const storage::NodeInfo& target) const {
+  return Sees(source) && Sees(target);
+}
+
+bool Visibility::SeesField(const v1::SchemaField& field) const {
+  return Reaches(field.confidentiality());
+}
+
+absl::Status Visibility::CheckClassification(const Dataset& dataset) const {
+  if (Sees(dataset)) return absl::OkStatus();
+  return absl::PermissionDeniedError(absl::StrCat(
+      "dataset.classification.confidentiality: ",
+      api::EnumShortName(dataset.classification().confidentiality()),
+      " is above the clearance of principal \"", caller_.principal, "\" (",
+      api::EnumShortName(caller_.grant.clearance), ")"));
+}
+
+bool Visibility::Lists(const Dataset& dataset) const {
+  if (!Sees(dataset)) return false;
+  return absl::StripAsciiWhitespace(caller_.purpose).empty() || CheckPurpose(dataset).ok();
+}
+
+bool Visibility::SeesReaders() const {
+  return caller_.grant.HasAny(Bit(Role::kAuditor) | Bit(Role::kAdmin));
+}
+
+bool Visibility::DatasetVisible(const storage::CatalogStore& store, absl::string_view id) const {
+  storage::DatasetAccess access;
+  if (!store.facts().Access(std::string_view(id.data(), id.size()), &access)) {
+    return Reaches(v1::Confidentiality_MAX);
+  }
+  return Sees(access);
+}
+
+bool Visibility::SeesResource(const storage::CatalogStore& store, absl::string_view name) const {
+  if (absl::string_view id = SegmentAfter(name, api::kDatasetCollection); !id.empty()) {
+    return DatasetVisible(store, id);
+  }
+  absl::string_view source = SegmentAfter(name, kLineageCollection);
+  if (source.empty()) return true;  // Parties and other resources.
+  if (!DatasetVisible(store, source)) return false;
+  const absl::string_view target = name.substr(kLineageCollection.size() + source.size() + 1);
+  const absl::string_view target_id = SegmentAfter(target, api::kDatasetCollection);
+  return target_id.empty() || DatasetVisible(store, target_id);
+}
+
+absl::Status Visibility::CheckNamed(const storage::CatalogStore& store,
+                                    const std::string& id) const {
+  storage::DatasetAccess access;
+  if (!store.facts().Access(id, &access) || !Sees(access)) return api::DatasetNotFoundError(id);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Dataset> Visibility::Read(const storage::CatalogStore& store,
+                                         const std::string& id) const {
+  absl::StatusOr<Dataset> dataset = store.GetDataset(id);
+  if (!dataset.ok()) return dataset.status();
+  if (!Sees(*dataset)) return api::DatasetNotFoundError(id);
+  RedactFields(&*dataset);
+  return dataset;
+}
+
+absl::StatusOr<Dataset> Visibility::Present(Dataset dataset) const {
+  if (!Sees(dataset)) return api::DatasetNotFoundError(dataset.id());
+  if (absl::Status s = CheckPurpose(dataset); !s.ok()) return s;
+  RedactFields(&dataset);
+  return dataset;
+}
+
+absl::Status Visibility::CheckPurpose(const Dataset& dataset) const {
+  if (!caller_.grant.purpose_required || !dataset.personal_data().contains_personal_data()) {
+    return absl::OkStatus();
+  }
+  const absl::string_view stated = absl::StripAsciiWhitespace(caller_.purpose);
+  if (stated.empty()) {
+    return absl::FailedPreconditionError(
+        "x-purpose: reading datasets that contain personal data requires a stated purpose "
+        "(doelbinding); send it as x-purpose request metadata (catalogctl --purpose)");
+  }
+  const auto& declared = dataset.personal_data().purposes();
+  if (std::any_of(declared.begin(), declared.end(), [&](const std::string& purpose) {
+        return absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(purpose), stated);
+      })) {
+    return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError(absl::StrCat(
+      "x-purpose: doelbinding: the stated purpose \"", stated, "\" is not a declared purpose of ",
+      api::DatasetName(dataset.id()),
+      declared.empty() ? " (it declares none; its owner must record them)"
+                       : absl::StrCat(" (declared: \"", absl::StrJoin(declared, "\", \""), "\")")));
+}
+
+void Visibility::RedactFields(Dataset* dataset) const {
+  for (v1::SchemaField& field : *dataset->mutable_schema_fields()) {
+    if (SeesField(field)) continue;
+    field.clear_type();
+    field.clear_description();
+    field.set_redacted(true);
+  }
+}
+
+void Visibility::RedactMappings(const Dataset& source, const Dataset* target,
+                                v1::LineageEdge* edge) const {
+  auto hidden = [this](const Dataset* dataset, const std::string& name) {
+    if (dataset == nullptr || name.empty()) return false;
+    const v1::SchemaField* field = FieldOf(*dataset, name);
+    return field != nullptr && (field->redacted() || !SeesField(*field));
+  };
+  for (v1::ColumnMapping& m : *edge->mutable_column_mappings()) {
+    if (!hidden(&source, m.source_field()) && !hidden(target, m.target_field())) continue;
+    m.clear_transformation();
+    m.set_redacted(true);
+  }
+}
+
+void Visibility::PreserveHiddenFields(const Dataset& stored, Dataset* proposed) const {
+  for (const v1::SchemaField& hidden : stored.schema_fields()) {
+    if (SeesField(hidden)) continue;
+    auto* fields = proposed->mutable_schema_fields();
+    auto same = std::find_if(fields->begin(), fields->end(),
+                             [&](const auto& f) { return f.name() == hidden.name(); });
+    if (same != fields->end()) {
+      *same = hidden;
+    } else {
+      *proposed->add_schema_fields() = hidden;
+    }
+  }
+}
+
+}  // namespace catalog::server
