@@ -1750,6 +1750,8 @@ TEST_F(CatalogServiceTest, ConcurrentUpdatesWithTheSameEtagLetExactlyOneWin) {
       } else if (status.error_code() == StatusCode::ABORTED) {
         ++aborted;
       } else {
+        ADD_FAILURE() << "thread " << t << ": " << CodeName(status.error_code()) << " "
+                      << status.error_message();
         ++other;
       }
     });
