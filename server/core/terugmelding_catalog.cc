@@ -39,6 +39,11 @@ const std::vector<StatusTransitions>& Table() {
         v1::TERUGMELDING_STATUS_AFGEHANDELD}},
       {v1::TERUGMELDING_STATUS_VERKEERDE_BRONHOUDER,
        {v1::TERUGMELDING_STATUS_GEMELD, v1::TERUGMELDING_STATUS_INGETROKKEN}},
+      // An open status: the report needs a way out, or it goes overdue
+      // forever. Once the reporter supplies what was missing, the handler
+      // takes it up again; or the reporter withdraws it.
+      {v1::TERUGMELDING_STATUS_ONVOLDOENDE_INFORMATIE,
+       {v1::TERUGMELDING_STATUS_IN_BEHANDELING, v1::TERUGMELDING_STATUS_INGETROKKEN}},
       {v1::TERUGMELDING_STATUS_INGEPLAND, {v1::TERUGMELDING_STATUS_AFGEHANDELD}},
   };
   return *table;

@@ -73,8 +73,13 @@ struct StatusTransitions {
 //             VERKEERDE_BRONHOUDER
 //   IN_BEHANDELING -> INGETROKKEN | INGEPLAND | AFGEHANDELD
 //   VERKEERDE_BRONHOUDER -> GEMELD | INGETROKKEN
+//   ONVOLDOENDE_INFORMATIE -> IN_BEHANDELING | INGETROKKEN
 //   INGEPLAND -> AFGEHANDELD
-// A status without a row has no way out.
+// A status without a row has no way out: only AFGEHANDELD and INGETROKKEN,
+// the two that are not open. Who may make a move is decided by Transition:
+// a handler any move of the table, the reporter only INGETROKKEN (so from
+// ONVOLDOENDE_INFORMATIE the reporter withdraws, and the handler takes the
+// report back into IN_BEHANDELING once the missing information is there).
 absl::Span<const StatusTransitions> TerugmeldingTransitions();
 bool TransitionAllowed(catalog::v1::TerugmeldingStatus from,
                        catalog::v1::TerugmeldingStatus to);

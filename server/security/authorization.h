@@ -1,5 +1,6 @@
 // The one authorization table: for each RPC, which roles may call it. It is
-// data, tested row by row (tests/server/authorization_test.cc). Rules that
+// data, tested cell by cell against the intended matrix written out in
+// tests/security/expected_authorization.h (change both). Rules that
 // depend on the data (clearance, domains, who may classify) live in
 // server/core/access.h.
 #ifndef CATALOG_SERVER_SECURITY_AUTHORIZATION_H_

@@ -102,19 +102,6 @@ TEST(LandscapeGenerator, MixIsRealistic) {
   EXPECT_GT(special, 50);
 }
 
-TEST(LandscapeGenerator, IsFastEnoughForMillionDatasetBenchmarks) {
-  LandscapeGenerator g({100000, 6});
-  const auto start = std::chrono::steady_clock::now();
-  size_t bytes = 0;
-  for (int64_t i = 0; i < 20000; ++i) bytes += g.Dataset(i).ByteSizeLong();
-  const double micros =
-      std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count() /
-      20000;
-  std::printf("generator: %.2f us per dataset, %.0f bytes average\n", micros,
-              static_cast<double>(bytes) / 20000);
-  EXPECT_GT(bytes, 0u);
-}
-
 // ---- lineage ----
 
 TEST(LandscapeGenerator, PartiesAreAFixedListOfValidParties) {

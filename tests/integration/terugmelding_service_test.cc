@@ -1,6 +1,7 @@
 // TerugmeldingService end to end against an in-process catalogd on port 0,
 // over real mutual TLS, on a real RocksDB: filing and its validation, the
-// status machine (every pair of statuses, generated from the one table),
+// status machine (every pair of statuses, against the intended machine
+// written out below, never taken from the production table),
 // history, deadlines and overdue under a controlled clock, who sees and
 // handles which report, hidden datasets, etags, paging, and the store's
 // integrity after a run. Also TerugmeldingCatalog::CountOpen (for the
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "api/enum_text.h"
 #include "api/resource_names.h"
 #include "catalog/v1/audit_service.grpc.pb.h"
@@ -51,13 +53,82 @@ constexpr TerugmeldingStatus kStatuses[] = {
     v1::TERUGMELDING_STATUS_AFGEHANDELD,
 };
 
+// The intended status machine (domain.md, Digimelding), written out by
+// hand: one row per status a report is in, one column per status it is
+// moved to, in the order of kStatuses; 'x' allowed, '.' refused.
+struct ExpectedTransitions {
+  TerugmeldingStatus from;
+  const char* to;
+};
+
+constexpr ExpectedTransitions kExpectedMachine[] = {
+    // clang-format off
+    // from                                       to: GEMELD
+    //                                                | IN_BEHANDELING
+    //                                                | | INGETROKKEN
+    //                                                | | | ONVOLDOENDE_INFORMATIE
+    //                                                | | | | VERKEERDE_BRONHOUDER
+    //                                                | | | | | INGEPLAND
+    //                                                | | | | | | AFGEHANDELD
+    {v1::TERUGMELDING_STATUS_GEMELD,                 ". x x x x . ."},
+    {v1::TERUGMELDING_STATUS_IN_BEHANDELING,         ". . x . . x x"},
+    {v1::TERUGMELDING_STATUS_INGETROKKEN,            ". . . . . . ."},
+    {v1::TERUGMELDING_STATUS_ONVOLDOENDE_INFORMATIE, ". x x . . . ."},
+    {v1::TERUGMELDING_STATUS_VERKEERDE_BRONHOUDER,   "x . x . . . ."},
+    {v1::TERUGMELDING_STATUS_INGEPLAND,              ". . . . . . x"},
+    {v1::TERUGMELDING_STATUS_AFGEHANDELD,            ". . . . . . ."},
+    // clang-format on
+};
+
+// The statuses that are open (count towards the deadline): all but the two
+// final ones.
+constexpr TerugmeldingStatus kOpenStatuses[] = {
+    v1::TERUGMELDING_STATUS_GEMELD,
+    v1::TERUGMELDING_STATUS_IN_BEHANDELING,
+    v1::TERUGMELDING_STATUS_ONVOLDOENDE_INFORMATIE,
+    v1::TERUGMELDING_STATUS_VERKEERDE_BRONHOUDER,
+    v1::TERUGMELDING_STATUS_INGEPLAND,
+};
+
 std::string Upper(TerugmeldingStatus status) {
   std::string name = api::EnumShortName(status);
   for (char& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return name;
 }
 
-// The shortest way from GEMELD to `status` through the transition table.
+// Whether the intended machine moves a report from `from` to `to`. A
+// malformed row fails the test.
+bool Expected(TerugmeldingStatus from, TerugmeldingStatus to) {
+  for (const ExpectedTransitions& row : kExpectedMachine) {
+    if (row.from != from) continue;
+    const std::string cells(row.to);
+    if (cells.size() != 2 * std::size(kStatuses) - 1) {
+      ADD_FAILURE() << Upper(from) << ": \"" << cells << "\" needs " << std::size(kStatuses)
+                    << " cells";
+      return false;
+    }
+    for (size_t column = 0; column < std::size(kStatuses); ++column) {
+      const char cell = cells[2 * column];
+      if (cell != 'x' && cell != '.') ADD_FAILURE() << Upper(from) << ": cell '" << cell << "'";
+      if (kStatuses[column] == to) return cell == 'x';
+    }
+    ADD_FAILURE() << Upper(to) << " is not a column";
+    return false;
+  }
+  ADD_FAILURE() << Upper(from) << " has no row";
+  return false;
+}
+
+// The statuses the intended machine moves a report to from `from`.
+std::set<std::string> ExpectedTargets(TerugmeldingStatus from) {
+  std::set<std::string> targets;
+  for (TerugmeldingStatus to : kStatuses) {
+    if (Expected(from, to)) targets.insert(Upper(to));
+  }
+  return targets;
+}
+
+// The shortest way from GEMELD to `status` through the intended machine.
 std::vector<TerugmeldingStatus> PathTo(TerugmeldingStatus status) {
   std::map<TerugmeldingStatus, std::vector<TerugmeldingStatus>> paths{
       {v1::TERUGMELDING_STATUS_GEMELD, {}}};
@@ -66,14 +137,11 @@ std::vector<TerugmeldingStatus> PathTo(TerugmeldingStatus status) {
   while (!queue.empty()) {
     const TerugmeldingStatus from = queue.front();
     queue.pop();
-    for (const server::StatusTransitions& row : server::TerugmeldingTransitions()) {
-      if (row.from != from) continue;
-      for (TerugmeldingStatus to : row.to) {
-        if (paths.contains(to)) continue;
-        paths[to] = paths[from];
-        paths[to].push_back(to);
-        queue.push(to);
-      }
+    for (TerugmeldingStatus to : kStatuses) {
+      if (!Expected(from, to) || paths.contains(to)) continue;
+      paths[to] = paths[from];
+      paths[to].push_back(to);
+      queue.push(to);
     }
   }
   EXPECT_TRUE(paths.contains(status)) << Upper(status) << " is unreachable from GEMELD";
@@ -309,7 +377,36 @@ TEST_F(TerugmeldingServiceTest, FilingValidationNamesTheField) {
 
 // ---- The status machine ----
 
-TEST_F(TerugmeldingServiceTest, EveryTransitionFollowsTheOneTable) {
+// The core's table itself, cell by cell, without a server.
+TEST(TerugmeldingStatusMachine, AllowsExactlyTheIntendedTransitions) {
+  int allowed = 0;
+  for (TerugmeldingStatus from : kStatuses) {
+    for (TerugmeldingStatus to : kStatuses) {
+      EXPECT_EQ(server::TransitionAllowed(from, to), Expected(from, to))
+          << Upper(from) << " -> " << Upper(to);
+      allowed += Expected(from, to) ? 1 : 0;
+    }
+    EXPECT_FALSE(server::TransitionAllowed(from, v1::TERUGMELDING_STATUS_UNSPECIFIED));
+    EXPECT_FALSE(server::TransitionAllowed(v1::TERUGMELDING_STATUS_UNSPECIFIED, from));
+  }
+  EXPECT_EQ(allowed, 12) << "the intended machine has 12 transitions";
+}
+
+// An open status without a way out would go overdue forever; a final one
+// must stay final.
+TEST(TerugmeldingStatusMachine, EveryOpenStatusHasAWayOutAndNoFinalOneHas) {
+  const std::set<TerugmeldingStatus> open(std::begin(kOpenStatuses), std::end(kOpenStatuses));
+  for (TerugmeldingStatus status : kStatuses) {
+    SCOPED_TRACE(Upper(status));
+    EXPECT_EQ(server::IsOpen(status), open.contains(status));
+    EXPECT_EQ(!ExpectedTargets(status).empty(), open.contains(status));
+    bool way_out = false;
+    for (TerugmeldingStatus to : kStatuses) way_out |= server::TransitionAllowed(status, to);
+    EXPECT_EQ(way_out, open.contains(status));
+  }
+}
+
+TEST_F(TerugmeldingServiceTest, EveryTransitionFollowsTheIntendedMachine) {
   CreateDataset("bag-adressen");
   int allowed = 0, refused = 0;
   for (TerugmeldingStatus from : kStatuses) {
@@ -323,7 +420,7 @@ TEST_F(TerugmeldingServiceTest, EveryTransitionFollowsTheOneTable) {
       const int history = t.history_size();
       Terugmelding moved;
       const grpc::Status status = Move("steward", t.name(), to, &moved, "notitie");
-      if (server::TransitionAllowed(from, to)) {
+      if (Expected(from, to)) {
         ++allowed;
         ASSERT_TRUE(IsOk(status));
         EXPECT_EQ(moved.status(), to);
@@ -333,19 +430,108 @@ TEST_F(TerugmeldingServiceTest, EveryTransitionFollowsTheOneTable) {
         EXPECT_EQ(change.to(), to);
         EXPECT_EQ(change.principal(), "steward");
         EXPECT_EQ(change.note(), "notitie");
+        EXPECT_EQ(GetOk("steward", t.name()).status(), to);
       } else {
         ++refused;
         EXPECT_TRUE(HasStatus(status, StatusCode::FAILED_PRECONDITION,
                               absl::StrCat("a terugmelding in ", Upper(from),
                                            " cannot move to ", Upper(to))));
+        // The refusal lists the moves there are.
+        const std::string message = status.error_message();
+        const size_t list = message.find("(allowed: ");
+        if (list == std::string::npos) {
+          ADD_FAILURE() << "no list of allowed moves in: " << message;
+        } else {
+          const std::string targets = message.substr(list + 10, message.size() - list - 11);
+          const std::vector<std::string> named = absl::StrSplit(targets, ", ");
+          EXPECT_EQ(std::set<std::string>(named.begin(), named.end()),
+                    ExpectedTargets(from).empty() ? std::set<std::string>{"none"}
+                                                  : ExpectedTargets(from))
+              << message;
+        }
         const Terugmelding unchanged = GetOk("steward", t.name());
         EXPECT_EQ(unchanged.status(), from);
         EXPECT_EQ(unchanged.revision(), t.revision());
       }
     }
   }
-  EXPECT_EQ(allowed, 10) << "the table of domain.md has 10 transitions";
-  EXPECT_EQ(allowed + refused, 49);
+  EXPECT_EQ(allowed, 12);
+  EXPECT_EQ(refused, 37);
+}
+
+// A report the steward cannot handle for lack of information is not stuck:
+// once the reporter has supplied it, the steward takes it up again and
+// settles it. Meanwhile it stays open and goes overdue like any open one;
+// the reporter cannot move it back themselves.
+TEST_F(TerugmeldingServiceTest, InsufficientInformationGoesBackIntoHandling) {
+  CreateDataset("bag-adressen");
+  const Terugmelding filed = FileOk("reader", "bag-adressen");
+  Terugmelding t;
+  ASSERT_TRUE(IsOk(Move("steward", filed.name(), v1::TERUGMELDING_STATUS_ONVOLDOENDE_INFORMATIE,
+                        &t, "welk huisnummer bedoelt u?")));
+  EXPECT_EQ(t.status(), v1::TERUGMELDING_STATUS_ONVOLDOENDE_INFORMATIE);
+  EXPECT_THAT(Names(Mine("reader", /*open_only=*/true)), UnorderedElementsAre(filed.name()));
+  EXPECT_TRUE(HasStatus(Move("reader", filed.name(), v1::TERUGMELDING_STATUS_IN_BEHANDELING, &t),
+                        StatusCode::PERMISSION_DENIED, "the reporter may only withdraw"));
+  EXPECT_EQ(GetOk("reader", filed.name()).status(),
+            v1::TERUGMELDING_STATUS_ONVOLDOENDE_INFORMATIE);
+
+  clock_->Advance(absl::Hours(24 * 20 + 1));  // Past every handling period.
+  EXPECT_TRUE(GetOk("steward", filed.name()).overdue());
+
+  ASSERT_TRUE(IsOk(Move("steward", filed.name(), v1::TERUGMELDING_STATUS_IN_BEHANDELING, &t,
+                        "aanvulling ontvangen")));
+  EXPECT_EQ(t.status(), v1::TERUGMELDING_STATUS_IN_BEHANDELING);
+  EXPECT_TRUE(t.overdue()) << "still open and past its deadline";
+  ASSERT_TRUE(IsOk(Move("steward", filed.name(), v1::TERUGMELDING_STATUS_AFGEHANDELD, &t,
+                        "huisnummer aangepast")));
+
+  const Terugmelding got = GetOk("reader", filed.name());
+  EXPECT_EQ(got.status(), v1::TERUGMELDING_STATUS_AFGEHANDELD);
+  EXPECT_FALSE(got.overdue());
+  ASSERT_EQ(got.history_size(), 4);
+  const std::vector<std::tuple<TerugmeldingStatus, TerugmeldingStatus, std::string, std::string>>
+      expected = {
+          {v1::TERUGMELDING_STATUS_UNSPECIFIED, v1::TERUGMELDING_STATUS_GEMELD, "reader", ""},
+          {v1::TERUGMELDING_STATUS_GEMELD, v1::TERUGMELDING_STATUS_ONVOLDOENDE_INFORMATIE,
+           "steward", "welk huisnummer bedoelt u?"},
+          {v1::TERUGMELDING_STATUS_ONVOLDOENDE_INFORMATIE, v1::TERUGMELDING_STATUS_IN_BEHANDELING,
+           "steward", "aanvulling ontvangen"},
+          {v1::TERUGMELDING_STATUS_IN_BEHANDELING, v1::TERUGMELDING_STATUS_AFGEHANDELD, "steward",
+           "huisnummer aangepast"},
+      };
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(got.history(i).from(), std::get<0>(expected[i])) << i;
+    EXPECT_EQ(got.history(i).to(), std::get<1>(expected[i])) << i;
+    EXPECT_EQ(got.history(i).principal(), std::get<2>(expected[i])) << i;
+    EXPECT_EQ(got.history(i).note(), std::get<3>(expected[i])) << i;
+  }
+  EXPECT_TRUE(Mine("reader", /*open_only=*/true).empty());
+}
+
+// The reporter asked for more information may withdraw the report instead:
+// it is then closed, and no longer open or overdue.
+TEST_F(TerugmeldingServiceTest, ReporterWithdrawsAReportWithInsufficientInformation) {
+  CreateDataset("bag-adressen");
+  const Terugmelding filed = FileOk("reader", "bag-adressen");
+  Terugmelding t;
+  ASSERT_TRUE(IsOk(Move("steward", filed.name(), v1::TERUGMELDING_STATUS_ONVOLDOENDE_INFORMATIE,
+                        &t, "welk huisnummer bedoelt u?")));
+  ASSERT_TRUE(IsOk(Move("reader", filed.name(), v1::TERUGMELDING_STATUS_INGETROKKEN, &t,
+                        "was een vergissing")));
+  EXPECT_EQ(t.status(), v1::TERUGMELDING_STATUS_INGETROKKEN);
+  ASSERT_EQ(t.history_size(), 3);
+  EXPECT_EQ(t.history(2).from(), v1::TERUGMELDING_STATUS_ONVOLDOENDE_INFORMATIE);
+  EXPECT_EQ(t.history(2).to(), v1::TERUGMELDING_STATUS_INGETROKKEN);
+  EXPECT_EQ(t.history(2).principal(), "reader");
+  EXPECT_EQ(t.history(2).note(), "was een vergissing");
+  EXPECT_EQ(GetOk("steward", filed.name()).status(), v1::TERUGMELDING_STATUS_INGETROKKEN);
+  EXPECT_TRUE(Mine("reader", /*open_only=*/true).empty());
+  clock_->Advance(absl::Hours(24 * 20 + 1));
+  EXPECT_FALSE(GetOk("reader", filed.name()).overdue());
+  // Withdrawn is final, for the steward too.
+  EXPECT_EQ(Move("steward", filed.name(), v1::TERUGMELDING_STATUS_IN_BEHANDELING, &t).error_code(),
+            StatusCode::FAILED_PRECONDITION);
 }
 
 TEST_F(TerugmeldingServiceTest, UnspecifiedTargetStatusIsInvalid) {

@@ -1,8 +1,10 @@
-// The security matrix: every RPC of the authorization table x every role of
-// the suite (and a principal no policy knows) x datasets at several
+// The security matrix: every RPC of the intended authorization policy
+// (expected_authorization.h, written out by hand; authorization_test checks
+// that the production table has exactly its methods) x every role of the
+// suite (and a principal no policy knows) x datasets at several
 // confidentiality levels, against a real catalogd over mutual TLS. The
-// expected outcome of each row is computed from AuthorizationTable() and the
-// caller's clearance, never listed by hand: allowed (OK), denied
+// expected outcome of each cell follows from the hand-written row and the
+// caller's clearance, never from the production table: allowed (OK), denied
 // (PERMISSION_DENIED, nothing changed) or hidden (NOT_FOUND with the message
 // of a missing dataset, or left out of a listing).
 //
@@ -21,6 +23,7 @@
 #include "catalog/v1/quality_service.grpc.pb.h"
 #include "server/security/authorization.h"
 #include "tests/integration/grpc_expectations.h"
+#include "tests/security/expected_authorization.h"
 #include "tests/security/security_support.h"
 
 namespace catalog::testing {
@@ -39,14 +42,14 @@ constexpr Confidentiality kLevels[] = {
     catalog::v1::CONFIDENTIALITY_GEHEIM};
 
 struct MatrixCase {
-  size_t row;        // Row of AuthorizationTable().
+  size_t row;        // Row of kExpectedAuthorization.
   size_t principal;  // Index into SuitePrincipals().
   Confidentiality level;
 };
 
 std::vector<MatrixCase> AllCases() {
   std::vector<MatrixCase> cases;
-  for (size_t row = 0; row < server::AuthorizationTable().size(); ++row) {
+  for (size_t row = 0; row < std::size(kExpectedAuthorization); ++row) {
     for (size_t principal = 0; principal < SuitePrincipals().size();
          ++principal) {
       for (Confidentiality level : kLevels)
@@ -54,10 +57,6 @@ std::vector<MatrixCase> AllCases() {
     }
   }
   return cases;
-}
-
-std::string ShortMethod(absl::string_view method) {
-  return std::string(method.substr(method.rfind('/') + 1));
 }
 
 // What a row expects: the status code of the call and, for the calls that
@@ -86,10 +85,10 @@ class SecurityMatrixTest : public ::testing::TestWithParam<MatrixCase> {
   void SetUp() override {
     ASSERT_NE(server_, nullptr);
     const MatrixCase& c = GetParam();
-    method_ = server::AuthorizationTable()[c.row].method;
+    method_ = kExpectedAuthorization[c.row].method;
     who_ = SuitePrincipals()[c.principal];
     level_ = c.level;
-    allowed_ = TableAllows(method_, who_.role);
+    allowed_ = ExpectedAllows(method_, who_.role);
     visible_ = level_ <= who_.clearance;  // The clearance rule of access.h.
     id_ = absl::StrCat("m", next_id_++, "-", LevelName(level_));
     stub_ = server_->Catalog(who_.name);
@@ -616,9 +615,9 @@ void SecurityMatrixTest::RunLandscape() {
   }
 }
 
-TEST_P(SecurityMatrixTest, OutcomeFollowsTableAndClearance) {
+TEST_P(SecurityMatrixTest, OutcomeFollowsTheIntendedPolicyAndClearance) {
   SCOPED_TRACE(absl::StrCat(method_, " by ", who_.name, " on a ",
-                            LevelName(level_), " dataset: table ",
+                            LevelName(level_), " dataset: the intended policy ",
                             allowed_ ? "allows" : "denies", ", clearance ",
                             LevelName(who_.clearance)));
   namespace m = server::method;
@@ -642,7 +641,7 @@ INSTANTIATE_TEST_SUITE_P(
     Matrix, SecurityMatrixTest, ::testing::ValuesIn(AllCases()),
     [](const ::testing::TestParamInfo<MatrixCase>& info) {
       return absl::StrCat(
-          ShortMethod(server::AuthorizationTable()[info.param.row].method), "_",
+          ShortMethodName(kExpectedAuthorization[info.param.row].method), "_",
           SuitePrincipals()[info.param.principal].name, "_",
           LevelName(info.param.level));
     });

@@ -13,7 +13,6 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "api/enum_text.h"
-#include "server/security/authorization.h"
 #include "storage/catalog_store.h"
 
 namespace catalog::testing {
@@ -179,14 +178,6 @@ std::vector<PolicyGrant> SuiteGrants() {
     grants.push_back(grant);
   }
   return grants;
-}
-
-bool TableAllows(const std::string& method, std::optional<Role> role) {
-  if (!role.has_value()) return false;
-  for (const server::MethodRule& rule : server::AuthorizationTable()) {
-    if (method == rule.method) return (rule.roles & server::Bit(*role)) != 0;
-  }
-  return false;
 }
 
 std::string LevelName(Confidentiality level) {

@@ -73,10 +73,6 @@ const SuitePrincipal& SuitePrincipalNamed(const std::string& name);
 // role and clearance, in every domain.
 std::vector<PolicyGrant> SuiteGrants();
 
-// Whether the one authorization table lets `role` call `method` (false for
-// no role and for a method missing from the table).
-bool TableAllows(const std::string& method, std::optional<server::Role> role);
-
 // Short lower-case name of a confidentiality marking ("geheim").
 std::string LevelName(catalog::v1::Confidentiality level);
 
