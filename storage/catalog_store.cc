@@ -9,6 +9,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include <google/protobuf/util/message_differencer.h>
 #include <google/protobuf/util/time_util.h>
 #include <openssl/rand.h>
 #include <rocksdb/db.h>
@@ -193,6 +194,20 @@ int64_t CatalogStore::LatestRevision() const {
   return static_cast<int64_t>(impl_->committer->last_revision());
 }
 
+namespace {
+
+// Whether `proposed` says what `stored` says, bookkeeping fields aside.
+bool SameContent(const Dataset& proposed, const Dataset& stored) {
+  Dataset probe = proposed;
+  *probe.mutable_create_time() = stored.create_time();
+  *probe.mutable_update_time() = stored.update_time();
+  probe.set_revision(stored.revision());
+  probe.set_etag(stored.etag());
+  return google::protobuf::util::MessageDifferencer::Equals(probe, stored);
+}
+
+}  // namespace
+
 std::vector<DatasetWriteResult> CatalogStore::WriteDatasets(
     std::vector<DatasetWrite> writes, const WriteContext& context) {
   std::vector<DatasetWriteResult> results(writes.size());
@@ -246,13 +261,18 @@ std::vector<DatasetWriteResult> CatalogStore::WriteDatasets(
           before != nullptr && !changed_here[id] ? before->revision() : 0);
       continue;
     }
+    if (before != nullptr && !changed_here[id] && SameContent(w.dataset, *before)) {
+      results[i].stored = *before;
+      results[i].unchanged = true;
+      continue;
+    }
     Impl::Stamp(&w.dataset, before, 0, context);
     results[i].created = before == nullptr;
     found->second = &planned.emplace_back(Planned{i, before, std::move(w.dataset)}).after;
     changed_here[id] = true;
   }
   // Nothing to change: no write at all, not even the audit entry (the
-  // caller audits the failed call with its real outcome).
+  // caller audits the call with its real outcome).
   if (planned.empty()) return results;
 
   const absl::Status committed_status = impl_->Commit(

@@ -93,6 +93,9 @@ struct DatasetWriteResult {
   catalog::v1::Dataset stored;
   // Whether the dataset did not exist before.
   bool created = false;
+  // Whether the write equals the stored dataset (bookkeeping fields aside):
+  // nothing was written, and `stored` is the dataset as it is.
+  bool unchanged = false;
 };
 
 // Which datasets a caller may see. Applied on every read path that returns
@@ -285,7 +288,10 @@ class CatalogStore {
   // Applies the writes in order; writes to the same id see the earlier ones.
   // All successful items are committed in one atomic, synced write batch; an
   // item that fails (ALREADY_EXISTS, NOT_FOUND, ABORTED) is left out alone.
-  // If the commit itself fails, every item reports that error.
+  // An item equal to the stored dataset (bookkeeping fields aside) writes
+  // nothing and reports `unchanged`; when no item writes anything, nothing
+  // is committed, not even the context's audit entry. If the commit itself
+  // fails, every item reports that error.
   std::vector<DatasetWriteResult> WriteDatasets(std::vector<DatasetWrite> writes,
                                                 const WriteContext& context);
 

@@ -268,6 +268,16 @@ absl::StatusOr<catalog::v1::UpsertDatasetsResponse> DatasetCatalog::Upsert(
     write_item.push_back(response.results_size() - 1);
     writes.push_back(*std::move(write));
   }
+  if (request.validate_only()) {
+    // Checked as a write would be; the store is not asked to change
+    // anything.
+    for (size_t i = 0; i < writes.size(); ++i) {
+      catalog::v1::UpsertResult* result = response.mutable_results(write_item[i]);
+      result->set_created(writes[i].mode == storage::WriteMode::kCreate);
+      result->set_revision(writes[i].expected_revision);
+    }
+    return response;
+  }
   std::vector<storage::DatasetWriteResult> stored =
       store_->WriteDatasets(std::move(writes), AuditRecorder::Write(caller));
   for (size_t i = 0; i < stored.size(); ++i) {
@@ -278,6 +288,7 @@ absl::StatusOr<catalog::v1::UpsertDatasetsResponse> DatasetCatalog::Upsert(
       continue;
     }
     result->set_created(stored[i].created);
+    result->set_unchanged(stored[i].unchanged);
     result->set_revision(stored[i].stored.revision());
   }
   return response;

@@ -112,7 +112,7 @@ absl::StatusOr<v1::RecordMeasurementsResponse> QualityCatalog::RecordBatch(
     accepted.push_back(std::move(m));
   }
   for (const std::string& name : concerned) caller.audit->Concern(name);
-  if (accepted.empty()) return response;
+  if (accepted.empty() || request.validate_only()) return response;
   std::vector<storage::MeasurementWriteResult> written =
       store_->RecordMeasurements(std::move(accepted), AuditRecorder::Write(caller));
   for (size_t i = 0; i < written.size(); ++i) {

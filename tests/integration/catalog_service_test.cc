@@ -48,6 +48,7 @@ using catalog::v1::ListDatasetsResponse;
 using catalog::v1::UpdateDatasetRequest;
 using catalog::v1::UpsertDatasetsRequest;
 using catalog::v1::UpsertDatasetsResponse;
+using catalog::v1::UpsertResult;
 using google::protobuf::util::TimeUtil;
 using grpc::StatusCode;
 using ::testing::ElementsAre;
@@ -1591,6 +1592,100 @@ TEST_F(CatalogServiceTest, UpsertReplacedDatasetKeepsCreateTime) {
   EXPECT_EQ(Micros(stored.create_time()), Micros(created.create_time()));
   EXPECT_GT(Micros(stored.update_time()), Micros(created.update_time()));
   EXPECT_GT(stored.revision(), created.revision());
+}
+
+TEST_F(CatalogServiceTest, UpsertOfAnUnchangedDatasetWritesNothing) {
+  const Dataset created = CreateOk(ValidDataset("ongewijzigd"));
+  CreateOk(ValidDataset("wel-gewijzigd"));
+  Dataset changed = ValidDataset("wel-gewijzigd");
+  changed.set_title("Nieuwe titel");
+  grpc::Status status;
+  // The same content again (output-only fields as a client echoes them).
+  Dataset same = created;
+  const auto answers = Upsert({{same, changed}}, &status);
+  ASSERT_TRUE(IsOk(status));
+  ASSERT_EQ(answers.size(), 1u);
+  const UpsertResult& unchanged = answers[0].results(0);
+  EXPECT_EQ(unchanged.code(), 0);
+  EXPECT_TRUE(unchanged.unchanged());
+  EXPECT_FALSE(unchanged.created());
+  EXPECT_EQ(unchanged.revision(), created.revision()) << "answers the current revision";
+  EXPECT_FALSE(answers[0].results(1).unchanged());
+
+  const Dataset stored = GetOk("ongewijzigd");
+  EXPECT_EQ(stored.revision(), created.revision());
+  EXPECT_EQ(Micros(stored.update_time()), Micros(created.update_time()));
+  ListDatasetRevisionsResponse revisions;
+  ASSERT_TRUE(IsOk(Revisions("ongewijzigd", 0, "", &revisions)));
+  EXPECT_EQ(revisions.revisions_size(), 1) << "no history entry";
+
+  storage::CheckReport report;
+  ShutDownAndCheckStore(&report);
+  EXPECT_TRUE(report.ok()) << ::testing::PrintToString(report.problems);
+  EXPECT_EQ(report.revisions, 3) << "two creates and the one real change";
+  EXPECT_EQ(report.change_log_entries, 3);
+}
+
+TEST_F(CatalogServiceTest, UpdateThatChangesNothingWritesNothing) {
+  const Dataset created = CreateOk(ValidDataset("zelfde-titel"));
+  Dataset change;
+  change.set_id("zelfde-titel");
+  change.set_title(created.title());
+  change.set_etag(created.etag());
+  const Dataset answered = UpdateOk(change, {"title"});
+  EXPECT_EQ(answered.revision(), created.revision());
+  EXPECT_EQ(answered.etag(), created.etag());
+  EXPECT_EQ(Micros(answered.update_time()), Micros(created.update_time()));
+  ListDatasetRevisionsResponse revisions;
+  ASSERT_TRUE(IsOk(Revisions("zelfde-titel", 0, "", &revisions)));
+  EXPECT_EQ(revisions.revisions_size(), 1);
+  // A stale etag is still refused, also when the content would not change.
+  const Dataset later = UpdateOk([] {
+    Dataset d;
+    d.set_id("zelfde-titel");
+    d.set_title("Andere titel");
+    return d;
+  }(), {"title"});
+  change.set_title(later.title());
+  UpdateDatasetRequest stale;
+  *stale.mutable_dataset() = change;
+  stale.mutable_update_mask()->add_paths("title");
+  Dataset out;
+  EXPECT_EQ(stub_->UpdateDataset(Context().get(), stale, &out).error_code(), StatusCode::ABORTED);
+}
+
+TEST_F(CatalogServiceTest, UpsertValidateOnlyChecksEveryItemAndWritesNothing) {
+  const Dataset existing = CreateOk(ValidDataset("bestaat-al"));
+  Dataset invalid = ValidDataset("zonder-titel");
+  invalid.clear_title();
+  Dataset replaced = ValidDataset("bestaat-al");
+  replaced.set_title("Zou vervangen worden");
+  std::unique_ptr<grpc::ClientContext> context = Context();
+  auto stream = stub_->UpsertDatasets(context.get());
+  UpsertDatasetsRequest request;
+  request.set_validate_only(true);
+  *request.add_datasets() = ValidDataset("nog-niet");
+  *request.add_datasets() = invalid;
+  *request.add_datasets() = replaced;
+  ASSERT_TRUE(stream->Write(request));
+  UpsertDatasetsResponse response;
+  ASSERT_TRUE(stream->Read(&response));
+  stream->WritesDone();
+  ASSERT_TRUE(IsOk(stream->Finish()));
+  ASSERT_EQ(response.results_size(), 3);
+  EXPECT_EQ(response.results(0).code(), 0);
+  EXPECT_TRUE(response.results(0).created());
+  EXPECT_EQ(response.results(1).code(), static_cast<int>(StatusCode::INVALID_ARGUMENT));
+  EXPECT_THAT(response.results(1).message(), HasSubstr("title"));
+  EXPECT_EQ(response.results(2).code(), 0);
+  EXPECT_FALSE(response.results(2).created());
+  EXPECT_EQ(response.results(2).revision(), existing.revision());
+
+  Dataset out;
+  GetDatasetRequest get;
+  get.set_id("nog-niet");
+  EXPECT_EQ(stub_->GetDataset(Context().get(), get, &out).error_code(), StatusCode::NOT_FOUND);
+  EXPECT_EQ(GetOk("bestaat-al").title(), existing.title());
 }
 
 TEST_F(CatalogServiceTest, UpsertPipelinedBatchesAreAllAnsweredInOrder) {

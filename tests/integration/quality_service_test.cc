@@ -266,6 +266,30 @@ TEST_F(QualityServiceTest, BulkStreamReportsPerItemAndLimitsBatches) {
   EXPECT_EQ(Report("brk").dimensions_size(), 2);
 }
 
+TEST_F(QualityServiceTest, ValidateOnlyBatchChecksEveryItemAndRecordsNothing) {
+  AddDataset("brk");
+  auto stub = Quality();
+  grpc::ClientContext context;
+  auto stream = stub->RecordMeasurements(&context);
+  v1::RecordMeasurementsRequest batch;
+  batch.set_validate_only(true);
+  *batch.add_measurements() = M("brk", kJuistheid, 80, At(2026, 11, 1));
+  *batch.add_measurements() = M("brk", kJuistheid, 180, At(2026, 11, 1));
+  *batch.add_measurements() = M("onbekend", kJuistheid, 80, At(2026, 11, 1));
+  ASSERT_TRUE(stream->Write(batch));
+  v1::RecordMeasurementsResponse response;
+  ASSERT_TRUE(stream->Read(&response));
+  stream->WritesDone();
+  ASSERT_TRUE(IsOk(stream->Finish()));
+  std::vector<int> codes;
+  for (const auto& r : response.results()) codes.push_back(r.code());
+  EXPECT_THAT(codes, ElementsAre(0, static_cast<int>(StatusCode::INVALID_ARGUMENT),
+                                 static_cast<int>(StatusCode::NOT_FOUND)));
+  const v1::QualityReport report = Report("brk");
+  ASSERT_EQ(report.dimensions_size(), 1) << "the normed dimension only";
+  EXPECT_FALSE(report.dimensions(0).has_latest()) << "nothing recorded";
+}
+
 // Up to four batches of a stream are processed at once; the results still
 // come back in request order, and a batch refused as a whole ends the
 // stream after the results of the batches before it, with nothing of the

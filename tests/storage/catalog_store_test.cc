@@ -203,11 +203,32 @@ TEST_F(CatalogStoreTest, ListPagesThroughEverythingOnceInIdOrder) {
   EXPECT_EQ(ListIds(query), expected);
 }
 
+TEST_F(CatalogStoreTest, UnchangedWriteWritesNothing) {
+  Create("aaa");
+  const int64_t before = store_->LatestRevision();
+  std::vector<DatasetWriteResult> results =
+      store_->WriteDatasets({{ValidDataset("aaa"), WriteMode::kUpsert, 0}}, context_);
+  ASSERT_EQ(results.size(), 1u);
+  ASSERT_TRUE(results[0].status.ok()) << results[0].status;
+  EXPECT_TRUE(results[0].unchanged);
+  EXPECT_FALSE(results[0].created);
+  EXPECT_EQ(results[0].stored.revision(), before);
+  EXPECT_EQ(store_->LatestRevision(), before) << "no revision, no change-log entry";
+  Dataset changed = ValidDataset("aaa");
+  changed.set_title("Anders");
+  results = store_->WriteDatasets({{changed, WriteMode::kUpsert, 0}}, context_);
+  EXPECT_FALSE(results[0].unchanged);
+  EXPECT_EQ(store_->LatestRevision(), before + 1);
+  ExpectConsistent();
+}
+
 TEST_F(CatalogStoreTest, ListByUpdateTimeFollowsRevisions) {
   Create("aaa");
   Create("bbb");
   Create("ccc");
-  ASSERT_TRUE(store_->ReplaceDataset(ValidDataset("aaa"), 0, context_).ok());
+  Dataset changed = ValidDataset("aaa");
+  changed.set_title("Gewijzigd");  // An unchanged write would not count as an update.
+  ASSERT_TRUE(store_->ReplaceDataset(changed, 0, context_).ok());
   DatasetQuery newest_first;
   newest_first.order = catalog::v1::DATASET_ORDER_UPDATE_TIME_DESC;
   newest_first.limit = 2;
@@ -342,6 +363,7 @@ TEST_F(CatalogStoreTest, ConcurrentWritersGetUniqueRevisionsAndConsistentIndexes
         if (d.ok()) revisions[t].push_back(d->revision());
         // Everyone also updates one shared dataset: the lock stripe serializes them.
         Dataset shared = ValidDataset("shared");
+        shared.set_title(id);  // A change each time (an unchanged write writes nothing).
         store_->WriteDatasets({{shared, WriteMode::kUpsert, 0}}, context_);
       }
     });
