@@ -120,4 +120,72 @@ absl::Status FailedItemsStatus(const client::BulkLoadResult& result) {
   return FailedItemsStatus(result.failed, result.total(), "datasets");
 }
 
+void AddJsonlLoadOptions(CLI::App* command, JsonlLoadOptions* options, const std::string& items) {
+  command->add_option("-f,--file", options->file, "JSONL file, - for stdin")->required();
+  command->add_option("--batch", options->batch, absl::StrCat(items, " per request"))
+      ->check(CLI::Range(1, client::kMaxBatchSize))
+      ->capture_default_str();
+  command->add_flag("--continue-on-error", options->continue_on_error,
+                    absl::StrCat("store the good lines even when others are bad (default: check "
+                                 "the whole file first and write nothing if a line is bad)"));
+}
+
+namespace {
+
+nlohmann::ordered_json ProblemsJson(const client::PassReport& report) {
+  nlohmann::ordered_json problems = nlohmann::ordered_json::array();
+  for (const client::LineProblem& p : report.problems) {
+    problems.push_back({{"line", p.line},
+                        {"code", absl::StatusCodeToString(static_cast<absl::StatusCode>(p.code))},
+                        {"message", p.message}});
+  }
+  return problems;
+}
+
+absl::Status BadLinesStatus(const client::PassReport& report, absl::string_view what) {
+  const auto code = report.problems.empty() ? absl::StatusCode::kInvalidArgument
+                                            : static_cast<absl::StatusCode>(report.problems[0].code);
+  return absl::Status(code, absl::StrCat(report.bad_lines, " of ", report.lines(), " lines ",
+                                         what));
+}
+
+}  // namespace
+
+absl::Status RunJsonlLoad(CommandContext& ctx, const JsonlLoadOptions& options,
+                          google::protobuf::Message* item, const JsonlLoadPass& pass) {
+  CATALOGCTL_ASSIGN_OR_RETURN(client::JsonlSource source, client::JsonlSource::Open(options.file));
+  auto run = [&](bool validate_only) {
+    return client::RunPass(source, item, [&](const auto& next) { return pass.send(next, validate_only); });
+  };
+  if (!options.continue_on_error) {
+    CATALOGCTL_ASSIGN_OR_RETURN(client::PassReport check, run(/*validate_only=*/true));
+    if (check.bad_lines > 0) {
+      nlohmann::ordered_json json;
+      json["written"] = false;
+      json["lines"] = check.lines();
+      json["badLines"] = check.bad_lines;
+      json["problems"] = ProblemsJson(check);
+      CATALOGCTL_RETURN_IF_ERROR(ctx.Print(json, [&] {
+        return absl::StrCat(client::FormatProblems(source.name(), check),
+                            "nothing was written; fix these lines, or load the others with "
+                            "--continue-on-error\n");
+      }));
+      return BadLinesStatus(check, "cannot be loaded; nothing was written");
+    }
+  }
+  CATALOGCTL_ASSIGN_OR_RETURN(client::PassReport written, run(/*validate_only=*/false));
+  nlohmann::ordered_json json;
+  json["written"] = true;
+  std::string counts = pass.counts(&json);
+  json["problems"] = ProblemsJson(written);
+  CATALOGCTL_RETURN_IF_ERROR(ctx.Print(json, [&] {
+    return written.bad_lines == 0
+               ? counts
+               : absl::StrCat(counts, client::FormatProblems(source.name(), written),
+                              "those lines were not stored; every other line was\n");
+  }));
+  if (written.bad_lines > 0) return BadLinesStatus(written, "were not stored");
+  return absl::OkStatus();
+}
+
 }  // namespace catalog::catalogctl

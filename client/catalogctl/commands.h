@@ -26,6 +26,7 @@
 #include "api/enum_text.h"
 #include "client/lib/catalog_client.h"
 #include "client/lib/connection.h"
+#include "client/lib/jsonl_load.h"
 #include "client/lib/quality_input.h"
 #include "client/lib/status.h"
 
@@ -229,6 +230,34 @@ absl::Status ListPages(
 // OK when no item of a finished bulk load failed; otherwise INVALID_ARGUMENT
 // (exit code 3) saying how many failed.
 absl::Status FailedItemsStatus(const client::BulkLoadResult& result);
+
+// How a JSONL load goes: all-or-nothing (the whole input checked with
+// validate_only first), or in one pass with --continue-on-error.
+struct JsonlLoadOptions {
+  std::string file;
+  int batch = 500;
+  bool continue_on_error = false;
+};
+
+// Adds -f/--file, --batch and --continue-on-error of a load of `items`.
+void AddJsonlLoadOptions(CLI::App* command, JsonlLoadOptions* options, const std::string& items);
+
+// One pass of a load: streams the items `next` gives (validate_only: only
+// checked) and returns the failed ones; `counts` then prints what the
+// pass did (text) and adds it to `json`.
+struct JsonlLoadPass {
+  std::function<absl::StatusOr<std::vector<client::ItemFailure>>(
+      const std::function<bool(google::protobuf::Message*)>& next, bool validate_only)>
+      send;
+  std::function<std::string(nlohmann::ordered_json* json)> counts;
+};
+
+// Runs a JSONL load of `item`s (the message type of a line) as `options`
+// say and prints its report. With any bad line: nothing is written (unless
+// continue_on_error), every bad line is reported with its line number, and
+// the status has the code of the first problem.
+absl::Status RunJsonlLoad(CommandContext& ctx, const JsonlLoadOptions& options,
+                          google::protobuf::Message* item, const JsonlLoadPass& pass);
 // As above for `failed` of `total` `items` ("measurements").
 absl::Status FailedItemsStatus(int64_t failed, int64_t total,
                                absl::string_view items);

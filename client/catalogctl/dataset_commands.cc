@@ -249,36 +249,31 @@ absl::Status RunHistory(CommandContext& ctx, const HistoryOptions& o) {
 
 // ---- load ----
 
-struct LoadOptions {
-  std::string file;
-  int batch = 500;
-};
-
-absl::Status RunLoad(CommandContext& ctx, const LoadOptions& o) {
-  CATALOGCTL_ASSIGN_OR_RETURN(std::unique_ptr<client::JsonlDatasetReader> in,
-                              client::JsonlDatasetReader::Open(o.file));
+absl::Status RunLoad(CommandContext& ctx, const JsonlLoadOptions& o) {
   CATALOGCTL_ASSIGN_OR_RETURN(client::CatalogClient * client, ctx.Client());
-  // A bad line ends the input: what was read before it is stored, and the
-  // error is reported after the counts.
-  absl::Status input_status;
-  CATALOGCTL_ASSIGN_OR_RETURN(client::BulkLoadResult result,
-                              client->BulkLoad(
-                                  [&](v1::Dataset* dataset) {
-                                    absl::StatusOr<bool> more =
-                                        in->Next(dataset);
-                                    if (!more.ok())
-                                      input_status = more.status();
-                                    return more.ok() && *more;
-                                  },
-                                  o.batch));
-  CATALOGCTL_ASSIGN_OR_RETURN(nlohmann::ordered_json json,
-                              client::BulkLoadResultToJson(result));
-  CATALOGCTL_RETURN_IF_ERROR(
-      ctx.Print(json, [&] { return client::FormatBulkLoadResult(result); }));
-  if (!input_status.ok()) {
-    return client::AddContext(input_status, "load stopped");
-  }
-  return FailedItemsStatus(result);
+  client::BulkLoadResult result;
+  JsonlLoadPass pass;
+  pass.send = [&](const std::function<bool(google::protobuf::Message*)>& next,
+                  bool validate_only) -> absl::StatusOr<std::vector<client::ItemFailure>> {
+    CATALOGCTL_ASSIGN_OR_RETURN(
+        result, client->BulkLoad([&](v1::Dataset* d) { return next(d); }, o.batch, validate_only));
+    std::vector<client::ItemFailure> failures;
+    for (size_t i = 0; i < result.failures.size(); ++i) {
+      const v1::UpsertResult& f = result.failures[i];
+      failures.push_back({result.failure_positions[i], f.code(),
+                          absl::StrCat(f.id().empty() ? "(no id)" : f.id(), ": ", f.message())});
+    }
+    return failures;
+  };
+  pass.counts = [&](nlohmann::ordered_json* json) {
+    (*json)["created"] = result.created;
+    (*json)["replaced"] = result.replaced;
+    (*json)["unchanged"] = result.unchanged;
+    (*json)["failed"] = result.failed;
+    return client::FormatBulkLoadResult(result, 0);
+  };
+  v1::Dataset item;
+  return RunJsonlLoad(ctx, o, &item, pass);
 }
 
 // Binds the positional dataset id.
@@ -382,15 +377,13 @@ void RegisterDatasetCommands(CLI::App& app, CommandRegistry& registry) {
     c->add_flag("--all", o->all, "fetch and print every page");
   }
   {
-    auto o = std::make_shared<LoadOptions>();
+    auto o = std::make_shared<JsonlLoadOptions>();
     CLI::App* c = registry.Add(
         *group, "load",
-        "Create or replace many datasets from JSONL (one Dataset per line)",
+        "Create or replace many datasets from JSONL (one Dataset per line); the whole file "
+        "is checked first and nothing is written if a line is bad",
         [o](CommandContext& ctx) { return RunLoad(ctx, *o); });
-    c->add_option("-f,--file", o->file, "JSONL file, - for stdin")->required();
-    c->add_option("--batch", o->batch, "datasets per request")
-        ->check(CLI::Range(1, client::kMaxBatchSize))
-        ->capture_default_str();
+    AddJsonlLoadOptions(c, o.get(), "datasets");
   }
 }
 

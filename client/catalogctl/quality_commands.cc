@@ -54,34 +54,28 @@ absl::Status RunRecord(CommandContext& ctx, const RecordOptions& o) {
 
 // ---- quality load ----
 
-struct LoadOptions {
-  std::string file;
-  int batch = client::kMaxBatchSize;
-};
-
-absl::Status RunLoad(CommandContext& ctx, const LoadOptions& o) {
-  CATALOGCTL_ASSIGN_OR_RETURN(std::unique_ptr<client::JsonlReader> in,
-                              client::JsonlReader::Open(o.file));
+absl::Status RunLoad(CommandContext& ctx, const JsonlLoadOptions& o) {
   CATALOGCTL_ASSIGN_OR_RETURN(client::CatalogClient * client, ctx.Client());
-  // As `dataset load`: a bad line ends the input; what was read before it is
-  // recorded, and the error is reported after the counts.
-  absl::Status input_status;
-  CATALOGCTL_ASSIGN_OR_RETURN(
-      client::MeasurementLoadResult result,
-      client->RecordMeasurements(
-          [&](v1::Measurement* m) {
-            absl::StatusOr<bool> more = in->Next(m);
-            if (!more.ok()) input_status = more.status();
-            return more.ok() && *more;
-          },
-          o.batch));
-  CATALOGCTL_RETURN_IF_ERROR(
-      ctx.Print(client::MeasurementLoadResultToJson(result),
-                [&] { return client::FormatMeasurementLoadResult(result); }));
-  if (!input_status.ok()) {
-    return client::AddContext(input_status, "load stopped");
-  }
-  return FailedItemsStatus(result.failed, result.total(), "measurements");
+  client::MeasurementLoadResult result;
+  JsonlLoadPass pass;
+  pass.send = [&](const std::function<bool(google::protobuf::Message*)>& next,
+                  bool validate_only) -> absl::StatusOr<std::vector<client::ItemFailure>> {
+    CATALOGCTL_ASSIGN_OR_RETURN(
+        result, client->RecordMeasurements([&](v1::Measurement* m) { return next(m); }, o.batch,
+                                           validate_only));
+    std::vector<client::ItemFailure> failures;
+    for (const client::MeasurementFailure& f : result.failures) {
+      failures.push_back({f.index, f.code, f.message});
+    }
+    return failures;
+  };
+  pass.counts = [&](nlohmann::ordered_json* json) {
+    (*json)["recorded"] = result.recorded;
+    (*json)["failed"] = result.failed;
+    return client::FormatMeasurementLoadResult(result, 0);
+  };
+  v1::Measurement item;
+  return RunJsonlLoad(ctx, o, &item, pass);
 }
 
 // ---- quality list ----
@@ -285,16 +279,14 @@ void RegisterQualityCommands(CLI::App& app, CommandRegistry& registry) {
                   "who or what measured it (default: you)");
   }
   {
-    auto o = std::make_shared<LoadOptions>();
+    auto o = std::make_shared<JsonlLoadOptions>();
+    o->batch = client::kMaxBatchSize;
     CLI::App* c = registry.Add(
         *group, "load",
-        "Stream measurements (JSONL of catalog.v1.Measurement) to the server; "
-        "prints counts",
+        "Stream measurements (JSONL of catalog.v1.Measurement) to the server; the whole "
+        "file is checked first and nothing is recorded if a line is bad; prints counts",
         [o](CommandContext& ctx) { return RunLoad(ctx, *o); });
-    c->add_option("-f,--file", o->file, "JSONL file, - for stdin")->required();
-    c->add_option("--batch", o->batch, "measurements per request")
-        ->check(CLI::Range(1, client::kMaxBatchSize))
-        ->capture_default_str();
+    AddJsonlLoadOptions(c, o.get(), "measurements");
   }
   {
     auto o = std::make_shared<ListOptions>();

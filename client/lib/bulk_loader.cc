@@ -35,13 +35,17 @@ struct DatasetStream {
   }
   // Counts the results of a response; `first` is the load position of its
   // first item.
-  static void Count(Response* response, int64_t /*first*/, Result* result) {
-    for (catalog::v1::UpsertResult& r : *response->mutable_results()) {
+  static void Count(Response* response, int64_t first, Result* result) {
+    for (int i = 0; i < response->results_size(); ++i) {
+      catalog::v1::UpsertResult& r = *response->mutable_results(i);
       if (r.code() != 0) {
         ++result->failed;
         if (static_cast<int>(result->failures.size()) < kMaxFailuresKept) {
           result->failures.push_back(std::move(r));
+          result->failure_positions.push_back(first + i);
         }
+      } else if (r.unchanged()) {
+        ++result->unchanged;
       } else if (r.created()) {
         ++result->created;
       } else {
@@ -49,7 +53,7 @@ struct DatasetStream {
       }
     }
   }
-  static int64_t Stored(const Result& r) { return r.created + r.replaced; }
+  static int64_t Stored(const Result& r) { return r.created + r.replaced + r.unchanged; }
 };
 
 struct MeasurementStream {
@@ -171,7 +175,8 @@ class LoadState {
 template <typename Kind, typename Stub, typename Open>
 absl::StatusOr<typename Kind::Result> StreamBatches(
     Stub& stub, Open open, const ConnectionOptions& options,
-    const std::function<bool(typename Kind::Item*)>& next, int batch_size) {
+    const std::function<bool(typename Kind::Item*)>& next, int batch_size,
+    bool validate_only) {
   using Request = typename Kind::Request;
   using Response = typename Kind::Response;
   if (batch_size < 1 || batch_size > kMaxBatchSize) {
@@ -197,6 +202,7 @@ absl::StatusOr<typename Kind::Result> StreamBatches(
   bool more = true;
   while (more) {
     request.Clear();
+    request.set_validate_only(validate_only);
     while (items->size() < batch_size) {
       if (!next(items->Add())) {
         items->RemoveLast();
@@ -221,18 +227,19 @@ absl::StatusOr<typename Kind::Result> StreamBatches(
 
 absl::StatusOr<BulkLoadResult> BulkLoad(
     catalog::v1::CatalogService::Stub& stub, const ConnectionOptions& options,
-    const std::function<bool(Dataset*)>& next, int batch_size) {
+    const std::function<bool(Dataset*)>& next, int batch_size, bool validate_only) {
   return StreamBatches<DatasetStream>(
       stub, &catalog::v1::CatalogService::Stub::UpsertDatasets, options, next,
-      batch_size);
+      batch_size, validate_only);
 }
 
 absl::StatusOr<MeasurementLoadResult> RecordMeasurementsBulk(
     catalog::v1::QualityService::Stub& stub, const ConnectionOptions& options,
-    const std::function<bool(Measurement*)>& next, int batch_size) {
+    const std::function<bool(Measurement*)>& next, int batch_size,
+    bool validate_only) {
   return StreamBatches<MeasurementStream>(
       stub, &catalog::v1::QualityService::Stub::RecordMeasurements, options,
-      next, batch_size);
+      next, batch_size, validate_only);
 }
 
 }  // namespace catalog::client

@@ -23,7 +23,7 @@ inline constexpr int kMaxBatchSize = 1000;
 // a response travels back; bounded so memory stays bounded.
 inline constexpr int kMaxBatchesInFlight = 8;
 // Number of failed items whose result BulkLoad keeps.
-inline constexpr int kMaxFailuresKept = 100;
+inline constexpr int kMaxFailuresKept = 1000;
 // The stream's deadline is the longer of this and ConnectionOptions::timeout:
 // a load of a million datasets takes minutes, not the 30 s of a unary call.
 inline constexpr absl::Duration kBulkLoadMinTimeout = absl::Hours(1);
@@ -31,11 +31,15 @@ inline constexpr absl::Duration kBulkLoadMinTimeout = absl::Hours(1);
 struct BulkLoadResult {
   int64_t created = 0;
   int64_t replaced = 0;
+  // Equal to what was stored: nothing written for them.
+  int64_t unchanged = 0;
   int64_t failed = 0;
-  // The results of the first kMaxFailuresKept failed items.
+  // The results of the first kMaxFailuresKept failed items, and the 0-based
+  // position of each in the load.
   std::vector<catalog::v1::UpsertResult> failures;
+  std::vector<int64_t> failure_positions;
 
-  int64_t total() const { return created + replaced + failed; }
+  int64_t total() const { return created + replaced + unchanged + failed; }
 };
 
 // Streams datasets to the server in batches of at most `batch_size`
@@ -46,14 +50,15 @@ struct BulkLoadResult {
 // batches are sent, with up to kMaxBatchesInFlight batches unanswered.
 //
 // Items fail independently: a failed item is counted in `failed`, and the
-// load goes on. Returns INVALID_ARGUMENT for a bad `batch_size`, and the
+// load goes on. With `validate_only` every batch is only checked by the
+// server (nothing is written) and the counts say what would happen. Returns INVALID_ARGUMENT for a bad `batch_size`, and the
 // stream's status when the stream itself fails (server unreachable,
 // rejected, cut off); its message then says how many datasets had been
 // stored. Thread-compatible: `stub` may be shared, the call blocks.
 absl::StatusOr<BulkLoadResult> BulkLoad(
     catalog::v1::CatalogService::Stub& stub, const ConnectionOptions& options,
     const std::function<bool(catalog::v1::Dataset*)>& next,
-    int batch_size = 500);
+    int batch_size = 500, bool validate_only = false);
 
 // A failed measurement of RecordMeasurementsBulk.
 struct MeasurementFailure {
@@ -77,7 +82,7 @@ struct MeasurementLoadResult {
 absl::StatusOr<MeasurementLoadResult> RecordMeasurementsBulk(
     catalog::v1::QualityService::Stub& stub, const ConnectionOptions& options,
     const std::function<bool(catalog::v1::Measurement*)>& next,
-    int batch_size = kMaxBatchSize);
+    int batch_size = kMaxBatchSize, bool validate_only = false);
 
 }  // namespace catalog::client
 

@@ -196,14 +196,16 @@ absl::StatusOr<v1::Landscape> CatalogClient::GetLandscape(
 }
 
 absl::StatusOr<MeasurementLoadResult> CatalogClient::RecordMeasurements(
-    const std::function<bool(v1::Measurement*)>& next, int batch_size) {
+    const std::function<bool(v1::Measurement*)>& next, int batch_size,
+    bool validate_only) {
   return client::RecordMeasurementsBulk(*quality_stub_, options_, next,
-                                        batch_size);
+                                        batch_size, validate_only);
 }
 
 absl::StatusOr<BulkLoadResult> CatalogClient::BulkLoad(
-    const std::function<bool(v1::Dataset*)>& next, int batch_size) {
-  return client::BulkLoad(*stub_, options_, next, batch_size);
+    const std::function<bool(v1::Dataset*)>& next, int batch_size,
+    bool validate_only) {
+  return client::BulkLoad(*stub_, options_, next, batch_size, validate_only);
 }
 
 }  // namespace catalog::client

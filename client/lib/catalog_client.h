@@ -122,11 +122,11 @@ class CatalogClient {
   // BulkLoad() over this client's stub; see bulk_loader.h.
   absl::StatusOr<BulkLoadResult> BulkLoad(
       const std::function<bool(catalog::v1::Dataset*)>& next,
-      int batch_size = 500);
+      int batch_size = 500, bool validate_only = false);
   // RecordMeasurementsBulk() over this client's stub; see bulk_loader.h.
   absl::StatusOr<MeasurementLoadResult> RecordMeasurements(
       const std::function<bool(catalog::v1::Measurement*)>& next,
-      int batch_size = kMaxBatchSize);
+      int batch_size = kMaxBatchSize, bool validate_only = false);
 
   const ConnectionOptions& options() const { return options_; }
   catalog::v1::CatalogService::Stub& stub() { return *stub_; }

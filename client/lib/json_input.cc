@@ -129,6 +129,15 @@ absl::StatusOr<std::unique_ptr<JsonlReader>> JsonlReader::Open(
   return reader;
 }
 
+std::unique_ptr<JsonlReader> JsonlReader::FromString(
+    std::shared_ptr<const std::string> content, std::string name) {
+  auto in = std::make_unique<std::istringstream>(*content);
+  auto reader = std::make_unique<JsonlReader>(in.get(), std::move(name));
+  reader->owned_ = std::move(in);
+  reader->content_ = std::move(content);
+  return reader;
+}
+
 JsonlReader::JsonlReader(std::istream* in, std::string name)
     : in_(in), name_(std::move(name)) {}
 

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <istream>
 #include <memory>
+#include <sstream>
 #include <string>
 
 #include "absl/status/status.h"
@@ -54,6 +55,10 @@ class JsonlReader {
   static absl::StatusOr<std::unique_ptr<JsonlReader>> Open(
       const std::string& path);
 
+  // Reads `content` (kept by the reader), named `name` in messages.
+  static std::unique_ptr<JsonlReader> FromString(std::shared_ptr<const std::string> content,
+                                                 std::string name);
+
   // Reads from `in`, which must outlive the reader; `name` is used in
   // error messages.
   JsonlReader(std::istream* in, std::string name);
@@ -70,9 +75,12 @@ class JsonlReader {
 
   // Number of the last line read (1-based), 0 before the first.
   int64_t line_number() const { return line_number_; }
+  // Whether the input itself could not be read (not a bad line).
+  bool failed() const { return in_->bad(); }
 
  private:
   std::unique_ptr<std::istream> owned_;  // The file, when opened by Open.
+  std::shared_ptr<const std::string> content_;  // For FromString.
   std::istream* in_;
   std::string name_;
   std::string line_;

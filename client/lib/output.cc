@@ -390,7 +390,7 @@ std::string FormatBulkLoadResult(const BulkLoadResult& result,
                                  int max_failures) {
   std::string out =
       absl::StrCat("created ", result.created, ", replaced ", result.replaced,
-                   ", failed ", result.failed, "\n");
+                   ", unchanged ", result.unchanged, ", failed ", result.failed, "\n");
   int shown = 0;
   for (const catalog::v1::UpsertResult& failure : result.failures) {
     if (shown == max_failures) break;
@@ -412,6 +412,7 @@ absl::StatusOr<nlohmann::ordered_json> BulkLoadResultToJson(
   nlohmann::ordered_json json;
   json["created"] = result.created;
   json["replaced"] = result.replaced;
+  json["unchanged"] = result.unchanged;
   json["failed"] = result.failed;
   nlohmann::ordered_json failures = nlohmann::ordered_json::array();
   for (const catalog::v1::UpsertResult& failure : result.failures) {

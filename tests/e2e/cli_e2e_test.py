@@ -318,9 +318,10 @@ class DatasetCommandsTest(CliTestCase):
         loaded = self.run_json("dataset", "load", "-f", path, principal="admin")
         self.assertEqual(loaded["failed"], 0, loaded)
         self.assertEqual(loaded["created"] + loaded["replaced"], 50, loaded)
-        # Loading again replaces every one.
+        # Loading the same file again changes nothing.
         again = self.run_json("dataset", "load", "-f", path, "--batch", "7", principal="admin")
-        self.assertEqual((again["created"], again["replaced"], again["failed"]), (0, 50, 0), again)
+        self.assertEqual((again["created"], again["replaced"], again["unchanged"], again["failed"]),
+                         (0, 0, 50, 0), again)
         for line in lines[:5]:
             sent = json.loads(line)
             got = self.run_json("dataset", "get", sent["id"], principal="admin")
@@ -333,13 +334,29 @@ class DatasetCommandsTest(CliTestCase):
         bad = T.dataset_json(T.make_dataset(f"e2e-load-{suffix}-bad", owner=""))
         path = os.path.join(self.work_dir, f"load-{suffix}.jsonl")
         with open(path, "w", encoding="utf-8") as f:
-            f.write(json.dumps(good) + "\n\n" + json.dumps(bad) + "\n")
+            f.write(json.dumps(good) + "\n\n" + json.dumps(bad) + "\n" + '{"id": "x",\n')
+        # All or nothing: every bad line is reported, nothing is written.
         result = ctl("dataset", "load", "-f", path, "-o", "json", *self.flags)
         self.assertEqual(result.returncode, EXIT_INVALID_ARGUMENT, describe(result))
         report = json.loads(result.stdout)
+        self.assertFalse(report["written"], report)
+        self.assertEqual((report["lines"], report["badLines"]), (3, 2), report)
+        self.assertEqual([p["line"] for p in report["problems"]], [3, 4], report)
+        self.assertIn(f"{path}:3: {bad['id']}: roles.owner", report["problems"][0]["message"])
+        self.assertIn(f"{path}:4:", report["problems"][1]["message"])
+        self.assertEqual(ctl("dataset", "get", good["id"], *self.flags).returncode, EXIT_NOT_FOUND,
+                         "nothing was written")
+        text = ctl("dataset", "load", "-f", path, *self.flags)
+        self.assertIn("2 of 3 lines", text.stdout)
+        self.assertIn("nothing was written", text.stdout)
+        # --continue-on-error stores the good line and reports the others.
+        result = ctl("dataset", "load", "-f", path, "--continue-on-error", "-o", "json",
+                     *self.flags)
+        self.assertEqual(result.returncode, EXIT_INVALID_ARGUMENT, describe(result))
+        report = json.loads(result.stdout)
+        self.assertTrue(report["written"], report)
         self.assertEqual((report["created"], report["failed"]), (1, 1), report)
-        self.assertEqual(report["failures"][0]["id"], bad["id"])
-        self.assertIn("roles.owner", report["failures"][0]["message"])
+        self.assertEqual([p["line"] for p in report["problems"]], [3, 4], report)
         self.assertEqual(self.run_json("dataset", "get", good["id"])["id"], good["id"])
 
     def test_demo_load_then_list_all(self):

@@ -59,7 +59,8 @@ class QualityCommandsTest(E.CliTestCase):
         now = self.run_json("quality", "record", ds, "--dimension", "uniciteit", "--score", "99")
         self.assertTrue(now["measuredAt"].startswith(days_ago(0)[:10]), now)
 
-        # quality load: JSONL through the stream; a bad item is counted, exit 3
+        # quality load: JSONL through the stream, all or nothing: a bad item
+        # is reported with its line and nothing is recorded, exit 3
         lines = [{"dataset": ds, "dimension": "QUALITY_DIMENSION_COMPLEETHEID",
                   "score": 96 + i / 10, "measuredAt": days_ago(30 * (3 - i))}
                  for i in range(3)]
@@ -70,10 +71,19 @@ class QualityCommandsTest(E.CliTestCase):
             f.write("\n".join(json.dumps(line) for line in lines) + "\n")
         result = E.ctl("quality", "load", "-f", path, "-o", "json", *self.flags)
         self.assertEqual(result.returncode, EXIT_INVALID_ARGUMENT, E.describe(result))
+        refused = json.loads(result.stdout)
+        self.assertFalse(refused["written"], refused)
+        self.assertEqual([p["line"] for p in refused["problems"]], [4], refused)
+        self.assertEqual(refused["problems"][0]["code"], "INVALID_ARGUMENT")
+        self.assertEqual(len(self.run_json("quality", "list", ds, "--all")["measurements"]), 3,
+                         "nothing recorded")
+        # With --continue-on-error the good lines are recorded.
+        result = E.ctl("quality", "load", "-f", path, "--continue-on-error", "-o", "json",
+                       *self.flags)
+        self.assertEqual(result.returncode, EXIT_INVALID_ARGUMENT, E.describe(result))
         loaded = json.loads(result.stdout)
         self.assertEqual((loaded["recorded"], loaded["failed"]), (3, 1), loaded)
-        self.assertEqual(loaded["failures"][0]["index"], 3)
-        self.assertEqual(loaded["failures"][0]["code"], EXIT_INVALID_ARGUMENT)
+        self.assertEqual([p["line"] for p in loaded["problems"]], [4], loaded)
 
         # quality list: all, by dimension, by time range, table
         listed = self.run_json("quality", "list", ds, "--all")
