@@ -32,6 +32,7 @@ struct DemoOptions {
   int64_t datasets = 200;
   uint64_t seed = 1;
   int batch = 500;
+  bool add_to_existing = false;
 
   catalog::demo::LandscapeOptions Landscape() const {
     catalog::demo::LandscapeOptions landscape;
@@ -351,8 +352,23 @@ const std::vector<DemoStep>& DemoSteps() {
   return *kSteps;
 }
 
+// A demo landscape goes into an empty catalogue: mixed with another (a
+// second seed), its measurement histories average two series and its
+// terugmeldingen and lineage land on datasets it did not make.
+absl::Status CheckEmpty(client::CatalogClient& client) {
+  v1::ListDatasetsRequest request;
+  request.set_page_size(1);
+  CATALOGCTL_ASSIGN_OR_RETURN(v1::ListDatasetsResponse page, client.ListDatasets(request));
+  if (page.datasets().empty()) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "the catalogue already holds datasets (", page.datasets(0).id(),
+      ", ...); a demo landscape is loaded into an empty catalogue (a new --data-dir), or "
+      "added on purpose with --add-to-existing"));
+}
+
 absl::Status RunLoad(CommandContext& ctx, const DemoOptions& o) {
   CATALOGCTL_ASSIGN_OR_RETURN(client::CatalogClient * client, ctx.Client());
+  if (!o.add_to_existing) CATALOGCTL_RETURN_IF_ERROR(CheckEmpty(*client));
   const catalog::demo::LandscapeGenerator generator(o.Landscape());
   DemoRun run{o, generator, *client};
 
@@ -416,6 +432,8 @@ void RegisterDemoCommands(CLI::App& app, CommandRegistry& registry) {
     c->add_option("--batch", o->batch, "datasets per request")
         ->check(CLI::Range(1, client::kMaxBatchSize))
         ->capture_default_str();
+    c->add_flag("--add-to-existing", o->add_to_existing,
+                "load although the catalogue already holds datasets (default: refused)");
   }
 }
 

@@ -360,9 +360,13 @@ class DatasetCommandsTest(CliTestCase):
         self.assertEqual(self.run_json("dataset", "get", good["id"])["id"], good["id"])
 
     def test_demo_load_then_list_all(self):
+        # The class's catalogue already holds datasets: refused unless asked.
+        refused = self.run_fails(9, "demo", "load", "--datasets", "200", "--seed", "3",
+                                 principal="admin")
+        self.assertIn("--add-to-existing", refused.stderr)
         # As admin, who may create and see every marking of the landscape.
         result = self.run_json("demo", "load", "--datasets", "200", "--seed", "3",
-                               principal="admin")
+                               "--add-to-existing", principal="admin")
         self.assertEqual(result["datasets"]["failed"], 0, result)
         self.assertEqual(result["datasets"]["created"] + result["datasets"]["replaced"], 200)
         for step in ("parties", "lineage", "measurements", "terugmeldingen"):
