@@ -14,28 +14,30 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "client/lib/status.h"
 
 namespace catalog::client {
 namespace {
 
 // Opens `path` for reading: NOT_FOUND when it does not exist,
-// INVALID_ARGUMENT when it is not a readable file.
+// INVALID_ARGUMENT when it is not a readable file; both marked as usage
+// errors (exit 64), so that a script does not read "no such dataset".
 absl::StatusOr<std::unique_ptr<std::ifstream>> OpenFile(
     const std::string& path) {
   std::error_code ec;
   const std::filesystem::file_status st = std::filesystem::status(path, ec);
   if (!std::filesystem::exists(st)) {
-    return absl::NotFoundError(
-        absl::StrCat("input file \"", path, "\" does not exist"));
+    return MarkUsageError(absl::NotFoundError(
+        absl::StrCat("input file \"", path, "\" does not exist")));
   }
   if (std::filesystem::is_directory(st)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("input file \"", path, "\" is a directory"));
+    return MarkUsageError(absl::InvalidArgumentError(
+        absl::StrCat("input file \"", path, "\" is a directory")));
   }
   auto in = std::make_unique<std::ifstream>(path, std::ios::binary);
   if (!*in) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "cannot read input file \"", path, "\": ", std::strerror(errno)));
+    return MarkUsageError(absl::InvalidArgumentError(absl::StrCat(
+        "cannot read input file \"", path, "\": ", std::strerror(errno))));
   }
   return in;
 }

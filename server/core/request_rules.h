@@ -16,13 +16,12 @@
 
 namespace catalog::server {
 
-// `requested` or, for 0, `default_size`; INVALID_ARGUMENT when negative,
-// RESOURCE_EXHAUSTED above `max_size`.
+// `requested` or, for 0, `default_size`; above `max_size`, `max_size`
+// (AIP-158: the page is then short, and the token leads on);
+// INVALID_ARGUMENT when negative.
 inline absl::StatusOr<size_t> ResolvePageSize(int requested, int default_size, int max_size) {
   if (requested < 0) return absl::InvalidArgumentError("page_size: must not be negative");
-  if (requested > max_size) {
-    return absl::ResourceExhaustedError(absl::StrCat("page_size: at most ", max_size));
-  }
+  if (requested > max_size) return static_cast<size_t>(max_size);
   return static_cast<size_t>(requested == 0 ? default_size : requested);
 }
 

@@ -263,6 +263,8 @@ TEST_F(ClientFilesTest, ReadDatasetFileMissingIsNotFound) {
   absl::StatusOr<v1::Dataset> d = ReadDatasetFile(Path("missing.json"));
   EXPECT_EQ(d.status().code(), absl::StatusCode::kNotFound);
   EXPECT_CONTAINS(d.status().message(), "missing.json");
+  EXPECT_EQ(ExitCodeFor(d.status()), kUsageExitCode)
+      << "a missing local file is a usage error, not a dataset that was not found";
 }
 
 TEST_F(ClientFilesTest, ReadDatasetFileBadJsonNamesFile) {

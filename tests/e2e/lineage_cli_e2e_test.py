@@ -276,8 +276,9 @@ class LineageCommandsTest(E.CliTestCase):
         # The good first line was not sent either.
         self.run_fails(E.EXIT_NOT_FOUND, "dataset", "get", f"e2e-bron{suffix}", principal="admin")
 
-        # A missing file is NOT_FOUND, as for `dataset create -f`.
-        self.run_fails(E.EXIT_NOT_FOUND, "lineage", "ingest", "-f", path + ".nope")
+        # A missing local file is a usage error (exit 64), as for `dataset
+        # create -f`: not NOT_FOUND, which scripts read as "no such dataset".
+        self.run_fails(64, "lineage", "ingest", "-f", path + ".nope")
 
     def test_dataset_above_clearance_is_a_placeholder(self):
         suffix = T.unique_suffix()

@@ -831,7 +831,7 @@ TEST_F(TerugmeldingServiceTest, ListingsPageAndFilterOpenOnes) {
   EXPECT_TRUE(HasStatus(As("reader").ListMyTerugmeldingen(Context().get(), other, &response),
                         StatusCode::INVALID_ARGUMENT, "page_token"));
   request.set_page_size(1001);
-  EXPECT_EQ(List("steward", request, &response).error_code(), StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_TRUE(IsOk(List("steward", request, &response))) << "above the maximum means the maximum";
 }
 
 // ---- Atomicity ----
