@@ -25,6 +25,15 @@ const v1::SchemaField* FieldOf(const Dataset& dataset, const std::string& name) 
 }
 
 // The id after `collection` up to the next '/', or empty.
+// Whether `dataset` declares the purpose `stated` (case and surrounding
+// white space aside).
+bool Declares(const Dataset& dataset, absl::string_view stated) {
+  const auto& declared = dataset.personal_data().purposes();
+  return std::any_of(declared.begin(), declared.end(), [&](const std::string& purpose) {
+    return absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(purpose), stated);
+  });
+}
+
 absl::string_view SegmentAfter(absl::string_view name, absl::string_view collection) {
   if (!absl::StartsWith(name, collection)) return {};
   name.remove_prefix(collection.size());
@@ -73,7 +82,10 @@ absl::Status Visibility::CheckClassification(const Dataset& dataset) const {
 
 bool Visibility::Lists(const Dataset& dataset) const {
   if (!Sees(dataset)) return false;
-  return absl::StripAsciiWhitespace(caller_.purpose).empty() || CheckPurpose(dataset).ok();
+  // Checked per dataset of a listing: no refusal message is built.
+  const absl::string_view stated = absl::StripAsciiWhitespace(caller_.purpose);
+  return stated.empty() || !caller_.grant.purpose_required ||
+         !dataset.personal_data().contains_personal_data() || Declares(dataset, stated);
 }
 
 bool Visibility::SeesReaders() const {
@@ -133,12 +145,8 @@ absl::Status Visibility::CheckPurpose(const Dataset& dataset) const {
         "x-purpose: reading datasets that contain personal data requires a stated purpose "
         "(doelbinding); send it as x-purpose request metadata (catalogctl --purpose)");
   }
+  if (Declares(dataset, stated)) return absl::OkStatus();
   const auto& declared = dataset.personal_data().purposes();
-  if (std::any_of(declared.begin(), declared.end(), [&](const std::string& purpose) {
-        return absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(purpose), stated);
-      })) {
-    return absl::OkStatus();
-  }
   return absl::PermissionDeniedError(absl::StrCat(
       "x-purpose: doelbinding: the stated purpose \"", stated, "\" is not a declared purpose of ",
       api::DatasetName(dataset.id()),
