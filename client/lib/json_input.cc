@@ -2,60 +2,22 @@
 
 #include <google/protobuf/util/json_util.h>
 
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
-#include <system_error>
-#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
+#include "client/lib/json_diagnostics.h"
+#include "client/lib/local_file.h"
 #include "client/lib/status.h"
 
 namespace catalog::client {
 namespace {
 
-// Opens `path` for reading: NOT_FOUND when it does not exist,
-// INVALID_ARGUMENT when it is not a readable file; both marked as usage
-// errors (exit 64), so that a script does not read "no such dataset".
-absl::StatusOr<std::unique_ptr<std::ifstream>> OpenFile(
-    const std::string& path) {
-  std::error_code ec;
-  const std::filesystem::file_status st = std::filesystem::status(path, ec);
-  if (!std::filesystem::exists(st)) {
-    return MarkUsageError(absl::NotFoundError(
-        absl::StrCat("input file \"", path, "\" does not exist")));
-  }
-  if (std::filesystem::is_directory(st)) {
-    return MarkUsageError(absl::InvalidArgumentError(
-        absl::StrCat("input file \"", path, "\" is a directory")));
-  }
-  auto in = std::make_unique<std::ifstream>(path, std::ios::binary);
-  if (!*in) {
-    return MarkUsageError(absl::InvalidArgumentError(absl::StrCat(
-        "cannot read input file \"", path, "\": ", std::strerror(errno))));
-  }
-  return in;
-}
-
-// protobuf's JSON syntax errors quote the input and mark the spot with a
-// caret on a line of its own; a JSONL line may be a few kilobytes, so keep
-// one line and say the column instead.
-std::string OneLineJsonError(absl::string_view message) {
-  std::vector<absl::string_view> lines = absl::StrSplit(message, '\n');
-  std::string result(absl::StripAsciiWhitespace(lines.front()));
-  for (absl::string_view line : lines) {
-    const size_t caret = line.find('^');
-    if (caret != absl::string_view::npos &&
-        absl::StripAsciiWhitespace(line) == "^") {
-      absl::StrAppend(&result, " (column ", caret + 1, ")");
-    }
-  }
-  return result;
+// How errors name input file `path`.
+std::string InputFile(const std::string& path) {
+  return absl::StrCat("input file \"", path, "\"");
 }
 
 }  // namespace
@@ -69,14 +31,7 @@ absl::StatusOr<std::string> ReadInput(const std::string& path) {
     }
     return std::move(content).str();
   }
-  absl::StatusOr<std::unique_ptr<std::ifstream>> in = OpenFile(path);
-  if (!in.ok()) return in.status();
-  content << (*in)->rdbuf();
-  if ((*in)->bad()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("cannot read input file \"", path, "\""));
-  }
-  return std::move(content).str();
+  return ReadLocalFile(path, InputFile(path));
 }
 
 absl::Status ParseJsonMessage(absl::string_view json, absl::string_view source,
@@ -94,7 +49,7 @@ absl::Status ParseJsonMessage(absl::string_view json, absl::string_view source,
   if (!status.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat(source, ": not a valid ", type, ": ",
-                     OneLineJsonError(std::string(status.message()))));
+                     ExplainJsonError(json, std::string(status.message()), *message->GetDescriptor())));
   }
   return absl::OkStatus();
 }
@@ -124,7 +79,7 @@ absl::StatusOr<std::unique_ptr<JsonlReader>> JsonlReader::Open(
   if (path == kStdinName) {
     return std::make_unique<JsonlReader>(&std::cin, "<stdin>");
   }
-  absl::StatusOr<std::unique_ptr<std::ifstream>> file = OpenFile(path);
+  absl::StatusOr<std::unique_ptr<std::ifstream>> file = OpenLocalFile(path, InputFile(path));
   if (!file.ok()) return file.status();
   auto reader = std::make_unique<JsonlReader>(file->get(), path);
   reader->owned_ = *std::move(file);

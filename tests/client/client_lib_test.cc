@@ -215,6 +215,64 @@ TEST(ParseDatasetJson, SyntaxErrorIsOneLineWithColumn) {
   EXPECT_LACKS(s.message(), "\n");
 }
 
+TEST(ParseDatasetJson, SyntaxErrorNamesTheTrueLineAndColumn) {
+  v1::Dataset d;
+  absl::Status s = ParseDatasetJson("{\"id\": \"x\",\n  \"title\": \"y\" \"z\"\n}",
+                                    "in.json", &d);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_CONTAINS(s.message(), "in.json: not a valid Dataset: line 2, column 16: ");
+  EXPECT_LACKS(s.message(), "\n");
+}
+
+TEST(ParseDatasetJson, UnexpectedEndNamesTheLastLine) {
+  v1::Dataset d;
+  absl::Status s = ParseDatasetJson("{\"id\": \"x\",\n  \"title\": \"y\",\n", "in.json", &d);
+  EXPECT_CONTAINS(s.message(), "line 3, column 1: ");
+}
+
+TEST(ParseDatasetJson, UnknownEnumValueListsTheValidValuesAndItsPlace) {
+  v1::Dataset d;
+  absl::Status s = ParseDatasetJson(
+      "{\"id\": \"x\",\n  \"classification\": {\"confidentiality\": \"GEHEIM_X\"}}",
+      "in.json", &d);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_CONTAINS(s.message(), "line 2, column 41: classification.confidentiality: unknown "
+                               "value \"GEHEIM_X\"; expected one of: CONFIDENTIALITY_OPENBAAR, "
+                               "CONFIDENTIALITY_BEPERKT_OPENBAAR, CONFIDENTIALITY_INTERN, ");
+  EXPECT_CONTAINS(s.message(), "CONFIDENTIALITY_ZEER_GEHEIM");
+  EXPECT_LACKS(s.message(), "CONFIDENTIALITY_UNSPECIFIED");
+  EXPECT_LACKS(s.message(), "type.googleapis.com");
+}
+
+TEST(ParseDatasetJson, UnknownEnumInARepeatedMessageOnAJsonlLineHasAColumn) {
+  v1::Dataset d;
+  absl::Status s = ParseDatasetJson(
+      R"({"id":"x","schemaFields":[{"name":"a"},{"name":"b","confidentiality":"HEEL_GEHEIM"}]})",
+      "in.jsonl:4", &d);
+  EXPECT_CONTAINS(s.message(), "in.jsonl:4: not a valid Dataset: column 70: ");
+  EXPECT_CONTAINS(s.message(), "unknown value \"HEEL_GEHEIM\"; expected one of: "
+                               "CONFIDENTIALITY_OPENBAAR");
+}
+
+TEST(ParseDatasetJson, WrongTypeNamesFieldAndPlace) {
+  v1::Dataset d;
+  absl::Status s = ParseDatasetJson("{\"id\": \"x\",\n \"title\": 5}", "in.json", &d);
+  EXPECT_CONTAINS(s.message(), "line 2, column 11: title: 5 is not a string");
+}
+
+TEST(ParseDatasetJson, UnknownFieldSuggestsTheClosestAndNamesItsPlace) {
+  v1::Dataset d;
+  absl::Status s = ParseDatasetJson("{\"id\": \"x\",\n  \"titel\": \"y\"}", "in.json", &d);
+  EXPECT_CONTAINS(s.message(),
+                  "line 2, column 3: unknown field \"titel\" (did you mean \"title\"?)");
+  s = ParseDatasetJson(R"({"id":"x","hosting":{"insideEaa":true}})", "in.jsonl:2", &d);
+  EXPECT_CONTAINS(s.message(), "column 22: unknown field \"hosting.insideEaa\" (did you mean "
+                               "\"insideEea\"?)");
+  s = ParseDatasetJson(R"({"zzzzzzzzzz":1})", "in.jsonl:2", &d);
+  EXPECT_CONTAINS(s.message(), "column 2: unknown field \"zzzzzzzzzz\"");
+  EXPECT_LACKS(s.message(), "did you mean");
+}
+
 TEST(ParseDatasetJson, EmptyInputIsInvalidArgument) {
   v1::Dataset d;
   EXPECT_EQ(ParseDatasetJson("  \n", "in.json", &d).code(),

@@ -470,6 +470,30 @@ class ConnectionErrorsTest(CliTestCase):
         self.assertNotEqual(result.returncode, 0, describe(result))
         self.assertIn("--key", result.stderr)
 
+    def test_certificate_with_another_key_says_so(self):
+        # Not "cannot reach the server ... is catalogd running?" (UNAVAILABLE).
+        result = ctl("dataset", "list", "--server", f"127.0.0.1:{self.server.port}",
+                     "--ca", T.cert_path("ca.pem"), "--cert", T.cert_path("steward.pem"),
+                     "--key", T.cert_path("reader.key"))
+        self.assertEqual(result.returncode, EXIT_USAGE, describe(result))
+        self.assertIn("does not belong to the client certificate", result.stderr)
+        self.assertIn(T.cert_path("reader.key"), result.stderr)
+        self.assertNotIn("is catalogd running", result.stderr)
+        self.assertEqual(result.stdout, "")
+
+    def test_missing_certificate_file_is_a_usage_error(self):
+        result = ctl("dataset", "list", "--server", f"127.0.0.1:{self.server.port}",
+                     "--ca", T.cert_path("ca.pem"), "--cert", os.path.join(self.work_dir, "no.pem"),
+                     "--key", T.cert_path("steward.key"))
+        self.assertEqual(result.returncode, EXIT_USAGE, describe(result))
+
+    def test_server_without_port_is_refused(self):
+        for server in ("localhost", "127.0.0.1:", "127.0.0.1:0"):
+            result = ctl("dataset", "list", "--server", server, "--ca", T.cert_path("ca.pem"),
+                         "--cert", T.cert_path("steward.pem"), "--key", T.cert_path("steward.key"))
+            self.assertEqual(result.returncode, EXIT_USAGE, describe(result))
+            self.assertIn(f'--server "{server}" is not host:port', result.stderr)
+
     def test_without_client_certificate_is_refused(self):
         result = ctl("dataset", "list", "--server", f"127.0.0.1:{self.server.port}",
                      "--ca", T.cert_path("ca.pem"))
