@@ -229,7 +229,7 @@ void RegisterAuditCommands(CLI::App& app, CommandRegistry& registry) {
                 "oldest first instead of newest first");
     c->add_option("--page-size", o->page_size,
                   "events per page (0: the server's default)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(NonNegative());
     c->add_option("--page-token", o->page_token,
                   "continue after the page that returned this token");
     c->add_flag("--all", o->all, "fetch and print every page");

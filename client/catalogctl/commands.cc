@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "api/resource_names.h"
@@ -69,6 +70,35 @@ CLI::App* CommandRegistry::Add(CLI::App& parent, const std::string& name,
   return command;
 }
 
+namespace {
+
+CLI::Validator NumberCheck(const std::string& expected, std::function<bool(double)> accepts) {
+  return CLI::Validator(
+      [expected, accepts](std::string& text) -> std::string {
+        double value = 0;
+        if (!absl::SimpleAtod(text, &value) || !accepts(value)) {
+          return absl::StrCat("expected ", expected, ", not \"", text, "\"");
+        }
+        return "";
+      },
+      "NUMBER");
+}
+
+}  // namespace
+
+CLI::Validator NonNegative() {
+  return NumberCheck("a number of 0 or more", [](double v) { return v >= 0; });
+}
+
+CLI::Validator Positive() {
+  return NumberCheck("a number above 0", [](double v) { return v > 0; });
+}
+
+CLI::Validator Between(double min, double max) {
+  return NumberCheck(absl::StrCat("a number from ", min, " to ", max),
+                     [min, max](double v) { return v >= min && v <= max; });
+}
+
 absl::StatusOr<bool> ParseBoolFlag(absl::string_view text,
                                    absl::string_view flag) {
   const std::string value = absl::AsciiStrToLower(text);
@@ -103,7 +133,7 @@ void AddPageOptions(CLI::App* command, PageOptions* page,
   command
       ->add_option("--page-size", page->page_size,
                    absl::StrCat(items, " per page (0: the server's default)"))
-      ->check(CLI::NonNegativeNumber);
+      ->check(NonNegative());
   command->add_option("--page-token", page->page_token,
                       "continue after the page that returned this token");
   command->add_flag("--all", page->all, "fetch and print every page");
@@ -123,7 +153,7 @@ absl::Status FailedItemsStatus(const client::BulkLoadResult& result) {
 void AddJsonlLoadOptions(CLI::App* command, JsonlLoadOptions* options, const std::string& items) {
   command->add_option("-f,--file", options->file, "JSONL file, - for stdin")->required();
   command->add_option("--batch", options->batch, absl::StrCat(items, " per request"))
-      ->check(CLI::Range(1, client::kMaxBatchSize))
+      ->check(Between(1, client::kMaxBatchSize))
       ->capture_default_str();
   command->add_flag("--continue-on-error", options->continue_on_error,
                     absl::StrCat("store the good lines even when others are bad (default: check "

@@ -16,9 +16,11 @@
 #include <iosfwd>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -109,6 +111,12 @@ void RegisterQualityCommands(CLI::App& app, CommandRegistry& registry);
 void RegisterReportCommands(CLI::App& app, CommandRegistry& registry);
 void RegisterLandscapeCommands(CLI::App& app, CommandRegistry& registry);
 
+// After a parse error: the problem with the command words of `args` (the
+// arguments after the program name), when there is one -- an unknown command
+// (with the closest one and the list), or a group without its command.
+// nullopt when the command words are fine (the error is about a flag).
+std::optional<std::string> CommandWordError(CLI::App& root, const std::vector<std::string>& args);
+
 // ---- Helpers shared by the handlers ----
 
 // `lhs = *expr;` when the StatusOr `expr` is OK, else returns its status.
@@ -161,6 +169,13 @@ absl::Status SetTimeFlag(const std::string& text, absl::string_view flag, Messag
   *(message->*mutable_field)() = *time;
   return absl::OkStatus();
 }
+
+// Checks of numeric flags whose errors say what is expected ("--page-size:
+// expected a number of 0 or more, not \"-5\""), instead of CLI11's range
+// of doubles.
+CLI::Validator NonNegative();  // >= 0
+CLI::Validator Positive();     // > 0
+CLI::Validator Between(double min, double max);  // min..max inclusive
 
 // "true"/"false" (also yes/no, ja/nee, 1/0); a usage error naming `flag`
 // otherwise.

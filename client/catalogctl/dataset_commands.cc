@@ -304,7 +304,7 @@ void RegisterDatasetCommands(CLI::App& app, CommandRegistry& registry) {
     AddIdArgument(c, &o->id);
     c->add_option("--revision", o->revision,
                   "show the dataset as it was at this catalogue revision")
-        ->check(CLI::NonNegativeNumber);
+        ->check(NonNegative());
   }
   {
     auto o = std::make_shared<ListOptions>();
@@ -330,7 +330,7 @@ void RegisterDatasetCommands(CLI::App& app, CommandRegistry& registry) {
         ->capture_default_str();
     c->add_option("--page-size", o->page_size,
                   "datasets per page (0: the server's default)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(NonNegative());
     c->add_option("--page-token", o->page_token,
                   "continue after the page that returned this token");
     c->add_flag("--all", o->all, "fetch and print every page");
@@ -371,7 +371,7 @@ void RegisterDatasetCommands(CLI::App& app, CommandRegistry& registry) {
     AddIdArgument(c, &o->id);
     c->add_option("--page-size", o->page_size,
                   "revisions per page (0: the server's default)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(NonNegative());
     c->add_option("--page-token", o->page_token,
                   "continue after the page that returned this token");
     c->add_flag("--all", o->all, "fetch and print every page");

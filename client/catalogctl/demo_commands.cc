@@ -401,7 +401,7 @@ absl::Status RunLoad(CommandContext& ctx, const DemoOptions& o) {
 
 void AddLandscapeOptions(CLI::App* command, DemoOptions* o) {
   command->add_option("--datasets", o->datasets, "number of datasets")
-      ->check(CLI::PositiveNumber)
+      ->check(Positive())
       ->capture_default_str();
   command
       ->add_option("--seed", o->seed, "seed; the same seed, the same landscape")
@@ -430,7 +430,7 @@ void RegisterDemoCommands(CLI::App& app, CommandRegistry& registry) {
                      [o](CommandContext& ctx) { return RunLoad(ctx, *o); });
     AddLandscapeOptions(c, o.get());
     c->add_option("--batch", o->batch, "datasets per request")
-        ->check(CLI::Range(1, client::kMaxBatchSize))
+        ->check(Between(1, client::kMaxBatchSize))
         ->capture_default_str();
     c->add_flag("--add-to-existing", o->add_to_existing,
                 "load although the catalogue already holds datasets (default: refused)");

@@ -73,11 +73,11 @@ void AddTraversalOptions(CLI::App* command, int* depth, int* budget) {
   command
       ->add_option("--depth", *depth,
                    "levels to follow (0: the server's default)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(NonNegative());
   command
       ->add_option("--budget", *budget,
                    "nodes to visit at most (0: the server's default)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(NonNegative());
 }
 
 // ---- lineage add ----

@@ -53,7 +53,7 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions& globals) {
       ->group(group);
   app.add_option("--timeout", globals.timeout_seconds,
                  "deadline of each call, in seconds")
-      ->check(CLI::PositiveNumber)
+      ->check(Positive())
       ->capture_default_str()
       ->group(group);
   app.add_flag("--plaintext", c.plaintext,
@@ -88,6 +88,14 @@ int Run(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() != 0) {
+      if (std::optional<std::string> words =
+              CommandWordError(app, std::vector<std::string>(argv + 1, argv + argc))) {
+        std::cerr << "catalogctl: error: " << *words
+                  << "\nRun with --help for more information.\n";
+        return client::kUsageExitCode;
+      }
+    }
     const int code = app.exit(e);  // Prints the help or the error.
     return code == 0 ? 0 : client::kUsageExitCode;
   }

@@ -268,13 +268,13 @@ void RegisterQualityCommands(CLI::App& app, CommandRegistry& registry) {
     c->add_option("--dimension", o->dimension, kDimensions)->required();
     c->add_option("--score", o->score, "score 0..100")
         ->required()
-        ->check(CLI::Range(0.0, 100.0));
+        ->check(Between(0.0, 100.0));
     c->add_option("--measured-at", o->measured_at,
                   "RFC 3339 time or date (default: now)");
     c->add_option("--method", o->method,
                   "method or rule, e.g. \"BSN elfproef\"");
     c->add_option("--sample-size", o->sample_size, "records examined")
-        ->check(CLI::NonNegativeNumber);
+        ->check(NonNegative());
     c->add_option("--measured-by", o->measured_by,
                   "who or what measured it (default: you)");
   }

@@ -13,6 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "client/lib/spelling.h"
 
 namespace catalog::client {
 namespace {
@@ -147,22 +148,6 @@ std::optional<std::string> InvalidValue(absl::string_view json, const std::strin
   return Located(json, field, value, problem);
 }
 
-size_t EditDistance(absl::string_view a, absl::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t above = row[j];
-      const bool same = absl::ascii_tolower(a[i - 1]) == absl::ascii_tolower(b[j - 1]);
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
 void CollectFieldNames(const Descriptor& type, std::set<const Descriptor*>* seen,
                        std::set<std::string>* names) {
   if (!seen->insert(&type).second) return;
@@ -179,16 +164,7 @@ std::string ClosestField(absl::string_view key, const Descriptor& type) {
   std::set<const Descriptor*> seen;
   std::set<std::string> names;
   CollectFieldNames(type, &seen, &names);
-  std::string best;
-  size_t best_distance = std::max<size_t>(2, key.size() / 4) + 1;
-  for (const std::string& name : names) {
-    const size_t d = EditDistance(key, name);
-    if (d < best_distance) {
-      best_distance = d;
-      best = name;
-    }
-  }
-  return best;
+  return ClosestWord(key, std::vector<std::string>(names.begin(), names.end()));
 }
 
 // "titel: Cannot find field.".

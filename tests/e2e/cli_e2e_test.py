@@ -437,6 +437,31 @@ class DatasetCommandsTest(CliTestCase):
         self.assertIn("--no-such-flag", result.stderr)
 
 
+    def test_usage_errors_point_at_the_fix(self):
+        # (arguments, what stderr says): no 300-digit ranges, no bare
+        # "A subcommand is required".
+        cases = [
+            (["datasets", "list"], 'unknown command "datasets" for catalogctl; '
+                                   'did you mean "dataset"?'),
+            (["dataset", "lst"], 'unknown command "lst" for catalogctl dataset; '
+                                 'did you mean "list"?'),
+            (["-o", "json", "lineage", "shw", "x"], 'did you mean "show"?'),
+            (["dataset"], "catalogctl dataset needs a command: create, get, list, update"),
+            (["dataset", "list", "--page-size", "abc"],
+             '--page-size: expected a number of 0 or more, not "abc"'),
+            (["dataset", "list", "--page-size", "-5"],
+             '--page-size: expected a number of 0 or more, not "-5"'),
+            (["--timeout", "0", "dataset", "list"], '--timeout: expected a number above 0, not "0"'),
+            (["dataset", "load", "-f", "x.jsonl", "--batch", "0"],
+             '--batch: expected a number from 1 to 1000, not "0"'),
+        ]
+        for args, says in cases:
+            result = ctl(*args, *self.flags)
+            self.assertEqual(result.returncode, EXIT_USAGE, describe(result))
+            self.assertIn(says, result.stderr, describe(result))
+            self.assertNotRegex(result.stderr, r"\d{30}")
+            self.assertNotIn("A subcommand is required", result.stderr)
+
 class ConnectionErrorsTest(CliTestCase):
     def test_nothing_listening_is_unavailable(self):
         port = free_loopback_port()
