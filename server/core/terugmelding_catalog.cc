@@ -52,9 +52,8 @@ const std::vector<StatusTransitions>& Table() {
 constexpr size_t kMaxReference = 12;
 constexpr char kReportsInfix[] = "/reports/";
 
-std::string StatusName(TerugmeldingStatus status) {
-  return absl::AsciiStrToUpper(api::EnumShortName(status));
-}
+// As the clients' flags accept it: "in_behandeling".
+std::string StatusName(TerugmeldingStatus status) { return api::EnumShortName(status); }
 
 std::string ReportName(const std::string& dataset_id, const std::string& id) {
   return absl::StrCat(api::kDatasetCollection, dataset_id, kReportsInfix, id);

@@ -154,8 +154,11 @@ class QualityCommandsTest(E.CliTestCase):
                           "--note", "gecorrigeerd")
         self.assertIn("afgehandeld", out)
         # AFGEHANDELD is final: any move is a failed precondition.
-        self.run_fails(EXIT_FAILED_PRECONDITION, "report", "transition", ds, report_id,
-                       "in_behandeling")
+        refused = self.run_fails(EXIT_FAILED_PRECONDITION, "report", "transition", ds, report_id,
+                                 "in_behandeling")
+        # Status names as the STATUS argument accepts them.
+        self.assertIn("a terugmelding in afgehandeld cannot move to in_behandeling (allowed: none)",
+                      refused.stderr)
 
         shown = self.run_ok("report", "show", ds, report_id)
         self.assertIn("Status history:", shown)

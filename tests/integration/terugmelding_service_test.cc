@@ -123,7 +123,7 @@ bool Expected(TerugmeldingStatus from, TerugmeldingStatus to) {
 std::set<std::string> ExpectedTargets(TerugmeldingStatus from) {
   std::set<std::string> targets;
   for (TerugmeldingStatus to : kStatuses) {
-    if (Expected(from, to)) targets.insert(Upper(to));
+    if (Expected(from, to)) targets.insert(api::EnumShortName(to));
   }
   return targets;
 }
@@ -434,8 +434,8 @@ TEST_F(TerugmeldingServiceTest, EveryTransitionFollowsTheIntendedMachine) {
       } else {
         ++refused;
         EXPECT_TRUE(HasStatus(status, StatusCode::FAILED_PRECONDITION,
-                              absl::StrCat("a terugmelding in ", Upper(from),
-                                           " cannot move to ", Upper(to))));
+                              absl::StrCat("a terugmelding in ", api::EnumShortName(from),
+                                           " cannot move to ", api::EnumShortName(to))));
         // The refusal lists the moves there are.
         const std::string message = status.error_message();
         const size_t list = message.find("(allowed: ");
