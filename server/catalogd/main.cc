@@ -8,11 +8,11 @@
 #include <iostream>
 
 #include <CLI/CLI.hpp>
-#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "server/catalogd/config.h"
 #include "server/transport/catalog_server.h"
+#include "server/transport/logging.h"
 #include "storage/catalog_store.h"
 
 namespace {
@@ -21,17 +21,8 @@ using catalog::server::ServerOptions;
 
 constexpr int kExitUsage = 64;
 
-void SetUpLogging(const std::string& level) {
-  auto logger = spdlog::stderr_logger_mt("catalogd");
-  // Structured key=value lines; messages never carry secrets or dataset
-  // contents.
-  logger->set_pattern("ts=%Y-%m-%dT%H:%M:%S.%fZ level=%l %v", spdlog::pattern_time_type::utc);
-  logger->set_level(spdlog::level::from_str(level));
-  spdlog::set_default_logger(logger);
-}
-
 int Fail(const absl::Status& status) {
-  spdlog::error("msg=\"{}\" code={}", std::string(status.message()),
+  spdlog::error("msg={} code={}", catalog::server::LogQuoted(status.message()),
                 absl::StatusCodeToString(status.code()));
   return 1;
 }
@@ -124,7 +115,7 @@ int main(int argc, char** argv) {
   }
 
   if (*check) {
-    SetUpLogging("warn");
+    catalog::server::SetUpLogging("warn");
     return Check(check_dir);
   }
 
@@ -134,7 +125,7 @@ int main(int argc, char** argv) {
     std::string file_level = log_level;
     if (absl::Status s = catalog::server::LoadConfigFile(config_file, &from_file, &file_level);
         !s.ok()) {
-      SetUpLogging("info");
+      catalog::server::SetUpLogging("info");
       return Fail(s);
     }
     if (listen->count() == 0) options.listen = from_file.listen;
@@ -151,6 +142,6 @@ int main(int argc, char** argv) {
     options.write_threads = from_file.write_threads;
     options.cert_refresh_seconds = from_file.cert_refresh_seconds;
   }
-  SetUpLogging(log_level);
+  catalog::server::SetUpLogging(log_level);
   return Serve(options);
 }

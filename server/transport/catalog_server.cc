@@ -1,5 +1,7 @@
 #include "server/transport/catalog_server.h"
 
+#include "server/transport/logging.h"
+
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -21,6 +23,7 @@
 #include "server/service/lineage_service.h"
 #include "server/service/quality_service.h"
 #include "server/service/terugmelding_service.h"
+#include "server/transport/logging.h"
 #include "server/transport/tls.h"
 #include "storage/catalog_store.h"
 
@@ -68,9 +71,9 @@ struct CatalogServer::Impl {
 
   static void LogReload(const absl::Status& status, const char* why) {
     if (!status.ok()) {
-      spdlog::error("msg=\"policy not reloaded; the previous policy stays in force\" why=\"{}\" "
-                    "error=\"{}\"",
-                    why, std::string(status.message()));
+      spdlog::error("msg=\"policy not reloaded; the previous policy stays in force\" why={} "
+                    "error={}",
+                    LogQuoted(why), LogQuoted(status.message()));
     }
   }
 };
