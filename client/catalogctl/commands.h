@@ -41,6 +41,7 @@ struct GlobalOptions {
   client::ConnectionOptions connection;
   double timeout_seconds = 30;
   std::string output = "table";
+  bool wide = false;  // --wide: tables are not cut to the terminal.
 };
 
 // What a handler needs: the global options, the connection (made on first

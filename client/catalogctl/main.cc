@@ -8,14 +8,18 @@
 // found, 7 permission denied, 9 failed precondition, 14 unavailable, 16
 // unauthenticated, ...).
 #include <grpc/support/log.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <iostream>
 #include <string>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "client/catalogctl/commands.h"
+#include "client/lib/output.h"
 #include "client/lib/status.h"
 
 namespace catalog::catalogctl {
@@ -63,6 +67,22 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions& globals) {
       ->check(CLI::IsMember({"table", "json"}))
       ->capture_default_str()
       ->group(group);
+  app.add_flag("--wide", globals.wide,
+               "tables show every cell in full (default: cut to fit the terminal)")
+      ->group(group);
+}
+
+// Columns of the terminal on stdout; else $COLUMNS; else 0 (no limit: a
+// pipe or a file gets whole cells).
+size_t TerminalWidth() {
+  winsize size{};
+  if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) {
+    return size.ws_col;
+  }
+  size_t columns = 0;
+  const char* env = std::getenv("COLUMNS");
+  if (env != nullptr && absl::SimpleAtoi(env, &columns)) return columns;
+  return 0;
 }
 
 int Run(int argc, char** argv) {
@@ -104,6 +124,7 @@ int Run(int argc, char** argv) {
     return client::kUsageExitCode;
   }
 
+  client::SetTableLayout(globals.wide, TerminalWidth());
   CommandContext context(globals, std::cout, std::cerr);
   const absl::Status status = (*registry.selected())(context);
   if (!status.ok()) {

@@ -185,10 +185,10 @@ std::string FormatEdgeTable(const RepeatedPtrField<v1::LineageEdge>& edges) {
                    "LAST RUN", "REVISION"});
   for (const v1::LineageEdge& e : edges) {
     table.AddRow({Cell(e.source()), Cell(e.target()), EnumCell(e.relation()),
-                  Cell(Truncate(e.process(), kTextWidth)),
-                  EnumCell(e.frequency()), EnumCell(e.last_run().state()),
+                  Cell(e.process()), EnumCell(e.frequency()), EnumCell(e.last_run().state()),
                   absl::StrCat(e.revision())});
   }
+  table.Limit(3, kTextWidth);
   return table.Render();
 }
 
@@ -232,12 +232,13 @@ std::string FormatEdgeDetail(const v1::LineageEdge& e) {
 
 std::string FormatPartyTable(
     const RepeatedPtrField<v1::ExternalParty>& parties) {
-  TextTable table({"ID", "NAME", "KIND", "OIN", "REVISION"});
+  // PARTY as commands accept it ("parties/cbs" in lineage commands).
+  TextTable table({"PARTY", "NAME", "KIND", "OIN", "REVISION"});
   for (const v1::ExternalParty& p : parties) {
-    table.AddRow({p.id(), Cell(Truncate(p.name(), kTitleWidth)),
-                  EnumCell(p.kind()), Cell(p.oin()),
-                  absl::StrCat(p.revision())});
+    table.AddRow({Cell(api::PartyName(p.id())), Cell(p.name()), EnumCell(p.kind()),
+                  Cell(p.oin()), absl::StrCat(p.revision())});
   }
+  table.Limit(1, kTitleWidth);
   return table.Render();
 }
 
@@ -385,15 +386,15 @@ std::string FormatImpact(const v1::AnalyzeImpactResponse& impact) {
     TextTable table({"NODE", "TITLE", "KIND", "CONFIDENTIALITY", "PERSONAL"},
                     /*indent=*/2);
     for (const v1::LineageNode& d : level.datasets()) {
-      table.AddRow({Cell(d.name()), Cell(Truncate(d.title(), kTitleWidth)),
+      table.AddRow({Cell(d.name()), Cell(d.title()),
                     EnumCell(d.registration_type()),
                     EnumCell(d.confidentiality()),
                     JaNee(d.contains_personal_data())});
     }
     for (const v1::LineageNode& p : level.parties()) {
-      table.AddRow({Cell(p.name()), Cell(Truncate(p.title(), kTitleWidth)),
-                    EnumCell(p.party_kind()), "-", "-"});
+      table.AddRow({Cell(p.name()), Cell(p.title()), EnumCell(p.party_kind()), "-", "-"});
     }
+    table.Limit(1, kTitleWidth);
     if (level.datasets_size() + level.parties_size() > 0) {
       absl::StrAppend(&out, table.Render());
     }
@@ -405,11 +406,12 @@ std::string FormatImpact(const v1::AnalyzeImpactResponse& impact) {
         /*indent=*/2);
     for (const v1::LineageEdge& d : impact.deliveries()) {
       table.AddRow({Cell(d.source()),
-                    Cell(Truncate(PartyLabel(impact, d.target()), kTitleWidth)),
-                    Cell(Truncate(d.purpose(), kTextWidth)),
-                    EnumCell(d.legal_basis()),
-                    Cell(Truncate(d.legal_basis_explanation(), kTextWidth))});
+                    Cell(PartyLabel(impact, d.target())), Cell(d.purpose()),
+                    EnumCell(d.legal_basis()), Cell(d.legal_basis_explanation())});
     }
+    table.Limit(1, kTitleWidth);
+    table.Limit(2, kTextWidth);
+    table.Limit(4, kTextWidth);
     absl::StrAppend(&out, "\nDeliveries to external parties (",
                     impact.deliveries_size(), "):\n", table.Render());
   }

@@ -172,8 +172,29 @@ std::string FormatJson(const nlohmann::ordered_json& value) {
   return value.dump(/*indent=*/1) + "\n";  // As protobuf's add_whitespace.
 }
 
+namespace {
+
+struct TableLayout {
+  bool wide = false;
+  size_t terminal_width = 0;
+};
+
+TableLayout& Layout() {
+  static TableLayout layout;
+  return layout;
+}
+
+// A column is not cut below its header or this many code points.
+constexpr size_t kMinColumnWidth = 8;
+
+}  // namespace
+
+void SetTableLayout(bool wide, size_t terminal_width) {
+  Layout() = TableLayout{wide, terminal_width};
+}
+
 TextTable::TextTable(std::vector<std::string> header, size_t indent)
-    : indent_(indent) {
+    : indent_(indent), limits_(header.size(), 0) {
   rows_.push_back(std::move(header));
 }
 
@@ -182,7 +203,11 @@ void TextTable::AddRow(std::vector<std::string> cells) {
   rows_.push_back(std::move(cells));
 }
 
-std::string TextTable::Render() const {
+void TextTable::Limit(size_t column, size_t width) {
+  if (column < limits_.size()) limits_[column] = width;
+}
+
+std::vector<size_t> TextTable::ColumnWidths() const {
   const size_t columns = rows_.front().size();
   std::vector<size_t> widths(columns, 0);
   for (const auto& row : rows_) {
@@ -190,14 +215,39 @@ std::string TextTable::Render() const {
       widths[c] = std::max(widths[c], DisplayWidth(row[c]));
     }
   }
+  const TableLayout& layout = Layout();
+  if (layout.wide) return widths;
+  auto floor = [&](size_t c) {
+    return std::min(widths[c], std::max(DisplayWidth(rows_.front()[c]), kMinColumnWidth));
+  };
+  for (size_t c = 0; c < columns; ++c) {
+    if (limits_[c] > 0) widths[c] = std::max(std::min(widths[c], limits_[c]), floor(c));
+  }
+  if (layout.terminal_width == 0) return widths;
+  size_t total = indent_ + 2 * (columns - 1);
+  for (size_t w : widths) total += w;
+  while (total > layout.terminal_width) {
+    size_t widest = 0;
+    for (size_t c = 1; c < columns; ++c) {
+      if (widths[c] > floor(c) && (widest == 0 || widths[c] > widths[widest])) widest = c;
+    }
+    if (widest == 0) break;  // Nothing left to cut.
+    --widths[widest];
+    --total;
+  }
+  return widths;
+}
+
+std::string TextTable::Render() const {
+  const std::vector<size_t> widths = ColumnWidths();
   std::string out;
   for (const auto& row : rows_) {
     std::string line(indent_, ' ');
-    for (size_t c = 0; c < columns; ++c) {
-      absl::StrAppend(&line, row[c]);
-      if (c + 1 < columns) {
-        line.append(widths[c] - DisplayWidth(row[c]) + 2, ' ');
-      }
+    for (size_t c = 0; c < widths.size(); ++c) {
+      const std::string cell =
+          DisplayWidth(row[c]) > widths[c] ? Truncate(row[c], widths[c]) : row[c];
+      absl::StrAppend(&line, cell);
+      if (c + 1 < widths.size()) line.append(widths[c] - DisplayWidth(cell) + 2, ' ');
     }
     absl::StrAppend(&out, line, "\n");
   }
@@ -229,12 +279,13 @@ std::string FormatDatasetTable(
   TextTable table({"ID", "TITLE", "DOMAIN", "TYPE", "HOSTING",
                    "CONFIDENTIALITY", "PERSONAL", "REVISION"});
   for (const Dataset& d : datasets) {
-    table.AddRow({d.id(), Truncate(d.title(), kTitleWidth), d.domain(),
+    table.AddRow({d.id(), Cell(d.title()), d.domain(),
                   EnumCell(d.registration_type()), EnumCell(d.hosting().kind()),
                   EnumCell(d.classification().confidentiality()),
                   JaNee(d.personal_data().contains_personal_data()),
                   absl::StrCat(d.revision())});
   }
+  table.Limit(1, kTitleWidth);
   return table.Render();
 }
 
@@ -370,9 +421,10 @@ std::string FormatAuditTable(
     table.AddRow(
         {absl::StrCat(e.sequence()), Cell(FormatTimestamp(e.time())),
          Cell(e.principal()), Cell(MethodShortName(e.method())),
-         Cell(Truncate(absl::StrJoin(e.resources(), ","), kResourcesWidth)),
-         Cell(Truncate(e.purpose(), kPurposeWidth)), Cell(outcome)});
+         Cell(absl::StrJoin(e.resources(), ",")), Cell(e.purpose()), Cell(outcome)});
   }
+  table.Limit(4, kResourcesWidth);
+  table.Limit(5, kPurposeWidth);
   return table.Render();
 }
 

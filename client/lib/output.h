@@ -50,6 +50,14 @@ absl::StatusOr<nlohmann::ordered_json> ToJsonValue(
 // `value` indented like ToJson, ending in a newline.
 std::string FormatJson(const nlohmann::ordered_json& value);
 
+// How tables are laid out, for the whole process (catalogctl's main sets it
+// once, before any output). With `wide` (--wide) no cell is cut. Otherwise
+// columns are capped where a table says so (TextTable::Limit), and a table
+// wider than `terminal_width` (0: no limit) is cut further to fit, widest
+// column first -- never the first column, which holds the name a command
+// accepts. Cut cells end in "...".
+void SetTableLayout(bool wide, size_t terminal_width);
+
 // A table of left-aligned columns separated by two spaces. Widths count
 // UTF-8 code points, so names like "Gemeentelijke Basisadministratie één"
 // line up.
@@ -61,12 +69,20 @@ class TextTable {
   // Adds a row; missing cells are empty, extra cells are dropped.
   void AddRow(std::vector<std::string> cells);
 
-  // The header and the rows, one line each (each ending in '\n').
+  // Caps column `column` (free text: titles, explanations) at `width` code
+  // points, unless the layout is wide.
+  void Limit(size_t column, size_t width);
+
+  // The header and the rows, one line each (each ending in '\n'), laid out
+  // as SetTableLayout says.
   std::string Render() const;
 
  private:
+  std::vector<size_t> ColumnWidths() const;
+
   size_t indent_;
   std::vector<std::vector<std::string>> rows_;  // rows_[0] is the header.
+  std::vector<size_t> limits_;                  // 0: none.
 };
 
 // A "key: value" block: groups of lines with aligned values. Empty values

@@ -193,8 +193,9 @@ std::string FormatTerugmeldingTable(
                   EnumCell(t.dimension()), Cell(t.reference()),
                   Cell(FormatTimestamp(t.create_time())),
                   Cell(FormatTimestamp(t.deadline())), Cell(OverdueFlag(t)),
-                  Cell(Truncate(t.explanation(), kExplanationWidth))});
+                  Cell(t.explanation())});
   }
+  table.Limit(8, kExplanationWidth);
   return table.Render();
 }
 

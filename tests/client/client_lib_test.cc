@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
 #include "catalog/v1/dataset.pb.h"
 #include "client/lib/connection.h"
 #include "client/lib/json_input.h"
@@ -427,6 +428,52 @@ TEST(TextTable, AlignsColumnsByCodePoints) {
             "ID    TITLE\n"
             "\xc3\xa9\xc3\xa9n   x\n"
             "twee  y\n");
+}
+
+// Restores the default layout (no terminal, not wide) after a test.
+class TableLayoutTest : public ::testing::Test {
+ protected:
+  void TearDown() override { SetTableLayout(false, 0); }
+};
+
+TEST_F(TableLayoutTest, LimitCutsFreeTextWithAnEllipsisUnlessWide) {
+  TextTable table({"ID", "TITLE", "REV"});
+  table.AddRow({"wmo-aanvragen", "Aanvragen maatwerkvoorzieningen Wmo 2015", "3"});
+  table.Limit(1, 20);
+  EXPECT_EQ(table.Render(),
+            "ID             TITLE                 REV\n"
+            "wmo-aanvragen  Aanvragen maatwer...  3\n");
+  SetTableLayout(/*wide=*/true, 30);
+  EXPECT_EQ(table.Render(),
+            "ID             TITLE                                     REV\n"
+            "wmo-aanvragen  Aanvragen maatwerkvoorzieningen Wmo 2015  3\n");
+}
+
+TEST_F(TableLayoutTest, FitsTheTerminalWidestColumnFirstNeverTheFirstColumn) {
+  TextTable table({"ID", "TITLE", "OWNER"});
+  table.AddRow({"bag-verblijfsobjecten-gemeente", "Verblijfsobjecten BAG",
+                "Afdeling Vergunningen, Toezicht en Handhaving"});
+  SetTableLayout(false, 70);
+  const std::string out = table.Render();
+  EXPECT_EQ(out,
+            "ID                              TITLE               OWNER\n"
+            "bag-verblijfsobjecten-gemeente  Verblijfsobject...  Afdeling Vergun...\n");
+  for (absl::string_view line : absl::StrSplit(out, '\n', absl::SkipEmpty())) {
+    EXPECT_LE(line.size(), 70u) << line;
+  }
+  // Too narrow for anything but the first column and the floors: the first
+  // column stays whole, the others stop at their floor (8 or the header).
+  SetTableLayout(false, 20);
+  EXPECT_EQ(table.Render(),
+            "ID                              TITLE     OWNER\n"
+            "bag-verblijfsobjecten-gemeente  Verbl...  Afdel...\n");
+}
+
+TEST_F(TableLayoutTest, NoTerminalNoLimitKeepsCellsWhole) {
+  TextTable table({"ID", "OWNER"});
+  const std::string owner(200, 'x');
+  table.AddRow({"a", owner});
+  EXPECT_EQ(table.Render(), "ID  OWNER\na   " + owner + "\n");
 }
 
 TEST(FormatDatasetTable, ShowsShortEnumsAndJaNee) {

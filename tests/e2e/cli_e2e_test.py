@@ -35,11 +35,12 @@ EXIT_USAGE = 64
 
 CTL_TIMEOUT = 60  # seconds for one catalogctl run
 CONNECTION_ENV = ("CATALOG_SERVER", "CATALOG_CA", "CATALOG_CERT", "CATALOG_KEY",
-                  "CATALOG_PURPOSE")
+                  "CATALOG_PURPOSE", "COLUMNS")
 
 
 def base_env():
-    """The environment without catalogctl's connection variables."""
+    """The environment without catalogctl's connection variables (and
+    without COLUMNS: tables are not cut unless a test asks)."""
     return {k: v for k, v in os.environ.items() if k not in CONNECTION_ENV}
 
 
@@ -436,6 +437,25 @@ class DatasetCommandsTest(CliTestCase):
         result = ctl("dataset", "list", "--no-such-flag", *self.flags)
         self.assertIn("--no-such-flag", result.stderr)
 
+
+    def test_tables_fit_the_terminal_and_wide_shows_everything(self):
+        dataset_id = f"e2e-breed-{T.unique_suffix()}"
+        title = ("Register van aanvragen maatwerkvoorzieningen Wmo 2015 inclusief "
+                 "beschikkingen en herindicaties")
+        self.create_dataset(dataset_id, title=title)
+        env = dict(base_env(), COLUMNS="120")
+        narrow = ctl("dataset", "list", "--page-size", "1000", *self.flags, env=env)
+        self.assertEqual(narrow.returncode, 0, describe(narrow))
+        row = [line for line in narrow.stdout.splitlines() if line.startswith(dataset_id)]
+        self.assertEqual(len(row), 1, narrow.stdout)
+        self.assertIn("...", row[0])
+        self.assertNotIn(title, narrow.stdout)
+        for line in narrow.stdout.splitlines():
+            self.assertLessEqual(len(line), 120, line)
+        wide = ctl("dataset", "list", "--page-size", "1000", "--wide", *self.flags, env=env)
+        self.assertEqual(wide.returncode, 0, describe(wide))
+        self.assertIn(title, wide.stdout)
+        self.assertIn(dataset_id, wide.stdout)
 
     def test_usage_errors_point_at_the_fix(self):
         # (arguments, what stderr says): no 300-digit ranges, no bare

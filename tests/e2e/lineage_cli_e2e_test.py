@@ -83,6 +83,10 @@ class LineageCommandsTest(E.CliTestCase):
         self.assertEqual(self.run_json("party", "get", f"parties/{party}")["id"], party)
         parties = self.run_json("party", "list", "--all", "--page-size", "1")
         self.assertIn(party, [p["id"] for p in parties["parties"]])
+        # The table shows the name the lineage commands accept.
+        listed = self.run_ok("party", "list", "--all")
+        self.assertTrue(listed.startswith("PARTY "), listed)
+        self.assertIn(f"parties/{party}  Belastingdienst e2e", listed)
         self.assertEqual(parties["nextPageToken"], "")
         self.run_fails(EXIT_ALREADY_EXISTS, "party", "create", "--id", party, "--name", "Nog een",
                        "--kind", "belastingdienst")
