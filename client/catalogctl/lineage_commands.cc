@@ -230,7 +230,7 @@ absl::Status RunShow(CommandContext& ctx, const ShowOptions& o) {
                               client->GetLineage(request));
   return ctx.Print(response, [&] {
     return dot ? client::FormatLineageDot(response)
-               : client::FormatLineageTree(response);
+               : client::FormatLineageTree(response, request.direction());
   });
 }
 

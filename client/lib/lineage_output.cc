@@ -1,6 +1,8 @@
 #include "client/lib/lineage_output.h"
 
+#include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <set>
 #include <utility>
@@ -74,7 +76,7 @@ struct LineageTree {
   std::vector<int> other_edges;
 };
 
-LineageTree BuildTree(const v1::GetLineageResponse& lineage) {
+LineageTree BuildTree(const v1::GetLineageResponse& lineage, v1::LineageDirection direction) {
   const int n = lineage.nodes_size();
   std::map<std::string, int> position;
   for (int i = 0; i < n; ++i) position.emplace(lineage.nodes(i).name(), i);
@@ -102,8 +104,13 @@ LineageTree BuildTree(const v1::GetLineageResponse& lineage) {
     const auto source = position.find(EndpointName(lineage.edges(e).source()));
     const auto target = position.find(EndpointName(lineage.edges(e).target()));
     if (source == position.end() || target == position.end()) continue;
-    consider(target->second, source->second, e, /*downstream=*/true);
-    consider(source->second, target->second, e, /*downstream=*/false);
+    // Only along the traversal: a downstream tree has no upstream rows.
+    if (direction != v1::LINEAGE_DIRECTION_UPSTREAM) {
+      consider(target->second, source->second, e, /*downstream=*/true);
+    }
+    if (direction != v1::LINEAGE_DIRECTION_DOWNSTREAM) {
+      consider(source->second, target->second, e, /*downstream=*/false);
+    }
   }
   std::set<int> in_tree;
   for (int i = 1; i < n; ++i) {
@@ -128,10 +135,10 @@ void AddTreeRows(const v1::GetLineageResponse& lineage, const LineageTree& tree,
                            : tree.downstream[i] ? "-> "
                                                 : "<- ");
   }
-  absl::StrAppend(&cell, Cell(Truncate(NodeLabel(node), kTitleWidth)));
+  absl::StrAppend(&cell, Cell(node.name()));
   const std::string relation =
       tree.via[i] == -1 ? "-" : EnumCell(lineage.edges(tree.via[i]).relation());
-  std::vector<std::string> row = {std::move(cell), Cell(node.name()), relation,
+  std::vector<std::string> row = {std::move(cell), Cell(NodeLabel(node)), relation,
                                   absl::StrCat(node.depth())};
   if (with_notes) row.push_back(Cell(NodeNotes(node)));
   table.AddRow(std::move(row));
@@ -264,20 +271,82 @@ std::string FormatTruncation(bool truncated, v1::TruncationReason reason) {
                       EnumCell(reason), ")\n");
 }
 
-std::string FormatLineageTree(const v1::GetLineageResponse& lineage) {
+namespace {
+
+// Rows beyond which a tree no longer fits a screen.
+constexpr int kScreenRows = 40;
+
+absl::string_view DirectionWord(v1::LineageDirection direction) {
+  switch (direction) {
+    case v1::LINEAGE_DIRECTION_UPSTREAM:
+      return "upstream of";
+    case v1::LINEAGE_DIRECTION_DOWNSTREAM:
+      return "downstream of";
+    default:
+      return "around";
+  }
+}
+
+// A traversal that reached nothing but its root.
+std::string NothingReached(const std::string& root, v1::LineageDirection direction) {
+  switch (direction) {
+    case v1::LINEAGE_DIRECTION_UPSTREAM:
+      return absl::StrCat(root, " has no recorded sources (nothing upstream); record one with "
+                          "'catalogctl lineage add SOURCE ", catalog::api::IdOf(root),
+                          " --relation source'\n");
+    case v1::LINEAGE_DIRECTION_DOWNSTREAM:
+      return absl::StrCat("nothing downstream of ", root,
+                          ": no dataset is made from it and it is delivered to no party "
+                          "(see its sources with --up)\n");
+    default:
+      return absl::StrCat(root, " has no recorded lineage, upstream or downstream\n");
+  }
+}
+
+// "7 nodes downstream of datasets/brp, depth 3 reached, complete", and what
+// to do when the tree is cut short or longer than a screen.
+std::string Summary(const v1::GetLineageResponse& lineage, v1::LineageDirection direction) {
+  int depth = 0;
+  bool beyond = false;
+  for (const v1::LineageNode& node : lineage.nodes()) {
+    depth = std::max(depth, node.depth());
+    beyond = beyond || node.more_beyond_depth();
+  }
+  std::string out = absl::StrCat(Count(lineage.nodes_size(), "node", "nodes"), " ",
+                                 DirectionWord(direction), " ", lineage.nodes(0).name(),
+                                 ", depth ", depth, " reached, ",
+                                 lineage.truncated() ? "truncated"
+                                 : beyond            ? "more beyond that depth (raise --depth)"
+                                                     : "complete",
+                                 "\n");
+  if (lineage.nodes_size() > kScreenRows) {
+    absl::StrAppend(&out, "a long tree: narrow it with --depth N, follow one field with "
+                          "--field NAME, or draw it with --format dot\n");
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string FormatLineageTree(const v1::GetLineageResponse& lineage,
+                              v1::LineageDirection direction) {
   const std::string truncation =
       FormatTruncation(lineage.truncated(), lineage.truncation_reason());
   if (lineage.nodes().empty()) return absl::StrCat("no lineage\n", truncation);
+  if (lineage.nodes_size() == 1 && !lineage.truncated()) {
+    return NothingReached(lineage.nodes(0).name(), direction);
+  }
 
   bool with_notes = false;
   for (const v1::LineageNode& node : lineage.nodes()) {
     with_notes = with_notes || !NodeNotes(node).empty();
   }
-  std::vector<std::string> header = {"NODE", "NAME", "RELATION", "DEPTH"};
+  std::vector<std::string> header = {"NODE", "TITLE", "RELATION", "DEPTH"};
   if (with_notes) header.push_back("NOTES");
   TextTable table(std::move(header));
-  const LineageTree tree = BuildTree(lineage);
+  const LineageTree tree = BuildTree(lineage, direction);
   AddTreeRows(lineage, tree, 0, 0, with_notes, table);
+  table.Limit(1, kTitleWidth);
   std::string out = table.Render();
 
   if (!tree.other_edges.empty()) {
@@ -290,7 +359,7 @@ std::string FormatLineageTree(const v1::GetLineageResponse& lineage) {
     absl::StrAppend(&out, "\nOther edges between these nodes:\n",
                     others.Render());
   }
-  absl::StrAppend(&out, truncation);
+  absl::StrAppend(&out, "\n", Summary(lineage, direction), truncation);
   return out;
 }
 
@@ -421,15 +490,51 @@ std::string FormatImpact(const v1::AnalyzeImpactResponse& impact) {
   return out;
 }
 
-std::string FormatFindingTable(
-    const RepeatedPtrField<v1::LineageFinding>& findings) {
-  TextTable table(
-      {"SEVERITY", "RULE", "SOURCE", "TARGET", "DETAIL", "MESSAGE"});
-  for (const v1::LineageFinding& f : findings) {
-    table.AddRow({EnumCell(f.severity()), EnumCell(f.rule()), Cell(f.source()),
-                  Cell(f.target()), FindingDetail(f), Cell(f.message())});
+namespace {
+
+// What to do about a finding of `rule`: said once under the table rather
+// than in every row.
+absl::string_view FindingAdvice(v1::LineageFindingRule rule) {
+  switch (rule) {
+    case v1::LINEAGE_FINDING_RULE_CLASSIFICATION_BELOW_SOURCE:
+      return "classify the target at least as confidential as its source, or record why it "
+             "holds less";
+    case v1::LINEAGE_FINDING_RULE_PERSONAL_DATA_NOT_MARKED:
+      return "mark the target (field) as personal data, or correct the column mapping";
+    default:
+      return "see the message with -o json";
   }
-  return table.Render();
+}
+
+}  // namespace
+
+std::string FormatFindingTable(const RepeatedPtrField<v1::LineageFinding>& findings) {
+  if (findings.empty()) return "no findings\n";
+  std::vector<const v1::LineageFinding*> sorted;
+  for (const v1::LineageFinding& f : findings) sorted.push_back(&f);
+  std::stable_sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) {
+    return a->severity() > b->severity();  // Highest first; else as listed.
+  });
+  TextTable table({"SEVERITY", "RULE", "TARGET", "SOURCE", "DETAIL"});
+  std::map<v1::Severity, int, std::greater<>> per_severity;
+  std::set<v1::LineageFindingRule> rules;
+  for (const v1::LineageFinding* f : sorted) {
+    table.AddRow({EnumCell(f->severity()), EnumCell(f->rule()), Cell(f->target()),
+                  Cell(f->source()), FindingDetail(*f)});
+    ++per_severity[f->severity()];
+    rules.insert(f->rule());
+  }
+  std::vector<std::string> counts;
+  for (const auto& [severity, n] : per_severity) {
+    counts.push_back(absl::StrCat(n, " ", EnumCell(severity)));
+  }
+  std::string out = absl::StrCat(table.Render(), "\n",
+                                 Count(findings.size(), "finding", "findings"), ": ",
+                                 absl::StrJoin(counts, ", "), "\n");
+  for (v1::LineageFindingRule rule : rules) {
+    absl::StrAppend(&out, EnumCell(rule), ": ", FindingAdvice(rule), "\n");
+  }
+  return out;
 }
 
 std::string FormatIngestResult(const v1::IngestOpenLineageResponse& result) {

@@ -38,7 +38,7 @@ std::string FormatEdgeTable(
 // column mappings as a table (SOURCE FIELD, TARGET FIELD, TRANSFORMATION).
 std::string FormatEdgeDetail(const catalog::v1::LineageEdge& edge);
 
-// `party list`: ID, NAME, KIND, OIN, REVISION.
+// `party list`: PARTY (parties/ID), NAME, KIND, OIN, REVISION.
 std::string FormatPartyTable(
     const google::protobuf::RepeatedPtrField<catalog::v1::ExternalParty>&
         parties);
@@ -51,18 +51,23 @@ std::string FormatPartyDetail(const catalog::v1::ExternalParty& party);
 std::string FormatTruncation(bool truncated,
                              catalog::v1::TruncationReason reason);
 
-// `lineage show`: the traversal as a table whose first column is a tree.
+// `lineage show`: the traversal (in `direction`, as requested) as a table
+// whose first column is a tree of node names -- the names commands accept.
 // The root comes first; every other node is indented under the node it was
-// reached from (a node one level nearer the root joined to it by an edge;
-// the earliest such node in breadth-first order), marked "->" when the data
-// flows from that node to it (downstream) and "<-" when it flows from it to
-// that node (upstream). Columns: NODE (the tree of labels), NAME (resource
-// name), RELATION, DEPTH and, when any node has them, NOTES (the fields
-// reached in column-level mode; "more beyond depth"). Edges between
-// returned nodes that are not part of the tree are listed after it; then
-// FormatTruncation. A node no edge leads to (an inconsistent response) is
-// put under the root rather than left out.
-std::string FormatLineageTree(const catalog::v1::GetLineageResponse& lineage);
+// reached from along `direction` (a node one level nearer the root joined
+// to it by an edge; the earliest such node in breadth-first order), marked
+// "->" when the data flows from that node to it (downstream) and "<-" when
+// it flows from it to that node (upstream). Columns: NODE, TITLE, RELATION,
+// DEPTH and, when any node has them, NOTES (the fields reached in
+// column-level mode; "more beyond depth"). Edges between returned nodes
+// that are not part of the tree are listed after it; then a summary line
+// (nodes, depth reached, complete or not; how to narrow a tree longer than
+// a screen) and FormatTruncation. A node no edge leads to (an inconsistent
+// response) is put under the root rather than left out. A traversal that
+// reached only its root says so in one sentence instead of a table.
+std::string FormatLineageTree(
+    const catalog::v1::GetLineageResponse& lineage,
+    catalog::v1::LineageDirection direction = catalog::v1::LINEAGE_DIRECTION_BOTH);
 
 // `text` escaped for a double-quoted Graphviz DOT string, without the
 // quotes: '"' and '\' escaped, a newline as the "\n" line break, other
@@ -83,8 +88,10 @@ std::string FormatLineageDot(const catalog::v1::GetLineageResponse& lineage);
 // LEGAL BASIS, EXPLANATION), then FormatTruncation.
 std::string FormatImpact(const catalog::v1::AnalyzeImpactResponse& impact);
 
-// `lineage findings`: SEVERITY, RULE, SOURCE, TARGET, DETAIL (the fields,
-// or the two classifications), MESSAGE.
+// `lineage findings`: highest severity first, SEVERITY, RULE, TARGET (the
+// dataset to fix), SOURCE, DETAIL (the fields, or the two classifications);
+// then the count per severity and, once per rule, what to do. The message
+// of each finding (which says the same per row) is in -o json.
 std::string FormatFindingTable(
     const google::protobuf::RepeatedPtrField<catalog::v1::LineageFinding>&
         findings);

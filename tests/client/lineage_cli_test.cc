@@ -4,6 +4,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
+
 #include <string>
 #include <vector>
 
@@ -287,40 +289,108 @@ TEST(FormatLineageTree, RootFirstChildrenIndentedUnderTheirParent) {
   const std::vector<std::string> lines =
       Lines(FormatLineageTree(SampleLineage()));
   ASSERT_GE(lines.size(), 8u);
+  // The tree is of names (as commands accept them); titles beside them.
   EXPECT_THAT(lines[0], StartsWith("NODE "));
+  EXPECT_THAT(lines[0], HasSubstr(" TITLE "));
   EXPECT_THAT(lines[0], HasSubstr("RELATION"));
   EXPECT_THAT(lines[0], HasSubstr("NOTES"));
-  EXPECT_THAT(lines[1], StartsWith("Wmo cliënten "));
-  EXPECT_THAT(lines[1], HasSubstr("datasets/root"));
-  EXPECT_THAT(lines[2], StartsWith("  <- BRP ingezetenen "));
+  EXPECT_THAT(lines[1], StartsWith("datasets/root "));
+  EXPECT_THAT(lines[1], HasSubstr(" Wmo cliënten "));
+  EXPECT_THAT(lines[2], StartsWith("  <- datasets/bron "));
+  EXPECT_THAT(lines[2], HasSubstr(" BRP ingezetenen "));
   EXPECT_THAT(lines[2], HasSubstr(" source "));
-  EXPECT_THAT(lines[3], StartsWith("  <- hidden (above your clearance) "));
-  EXPECT_THAT(lines[3], HasSubstr("hidden/1"));
-  EXPECT_THAT(lines[4], StartsWith("  -> Maandcijfers \"Wmo\" "));
-  EXPECT_THAT(lines[5], StartsWith("    -> Dashboard "));
+  EXPECT_THAT(lines[3], StartsWith("  <- hidden/1 "));
+  EXPECT_THAT(lines[3], HasSubstr(" hidden (above your clearance) "));
+  EXPECT_THAT(lines[4], StartsWith("  -> datasets/b "));
+  EXPECT_THAT(lines[4], HasSubstr(" Maandcijfers \"Wmo\" "));
+  EXPECT_THAT(lines[5], StartsWith("    -> datasets/d "));
+  EXPECT_THAT(lines[5], HasSubstr(" Dashboard "));
   EXPECT_THAT(lines[5], HasSubstr(" derived "));
   EXPECT_THAT(lines[5], HasSubstr(" 2"));
-  EXPECT_THAT(lines[6], StartsWith("    -> CBS "));
+  EXPECT_THAT(lines[6], StartsWith("    -> parties/cbs "));
+  EXPECT_THAT(lines[6], HasSubstr(" CBS "));
   EXPECT_THAT(lines[6], HasSubstr(" delivery "));
   EXPECT_THAT(lines[6], HasSubstr("more beyond depth"));
-  // A node without a title is shown by its name.
-  EXPECT_THAT(lines[7], StartsWith("  -> datasets/c "));
+  // A node without a title is titled by its name.
+  EXPECT_THAT(lines[7], StartsWith("  -> datasets/c  "));
   // The edge c -> d is not in the tree: listed after it.
   const std::string text = FormatLineageTree(SampleLineage());
   EXPECT_THAT(text, HasSubstr("Other edges between these nodes:\n"));
-  EXPECT_THAT(lines.back(), HasSubstr("datasets/c"));
-  EXPECT_THAT(lines.back(), HasSubstr("datasets/d"));
+  EXPECT_THAT(text, HasSubstr("  datasets/c  datasets/d  source\n"));
+  EXPECT_EQ(lines.back(),
+            "7 nodes around datasets/root, depth 2 reached, more beyond that depth (raise "
+            "--depth)");
   EXPECT_THAT(text, Not(HasSubstr("truncated")));
+}
+
+// Downstream of the root: the upstream nodes and edges of the response are
+// not rows, and no node hangs under another against the flow.
+TEST(FormatLineageTree, DownstreamTreeHasOnlyDownstreamRows) {
+  v1::GetLineageResponse lineage;
+  AddNode(&lineage, "datasets/brp", 0, "BRP");
+  AddNode(&lineage, "datasets/wmo", 1, "Wmo");
+  AddNode(&lineage, "parties/centric", 1, "Centric");
+  AddNode(&lineage, "datasets/schuld", 2, "Schuldhulp");
+  AddEdge(&lineage, "datasets/brp", "datasets/wmo", v1::LINEAGE_RELATION_DERIVED);
+  AddEdge(&lineage, "datasets/brp", "parties/centric", v1::LINEAGE_RELATION_DELIVERY);
+  // Listed first: schuld delivers to centric too, but it is reached from wmo.
+  AddEdge(&lineage, "datasets/schuld", "parties/centric", v1::LINEAGE_RELATION_DELIVERY);
+  AddEdge(&lineage, "datasets/wmo", "datasets/schuld", v1::LINEAGE_RELATION_SOURCE);
+  const std::string text = FormatLineageTree(lineage, v1::LINEAGE_DIRECTION_DOWNSTREAM);
+  EXPECT_EQ(text,
+            "NODE                    TITLE       RELATION  DEPTH\n"
+            "datasets/brp            BRP         -         0\n"
+            "  -> datasets/wmo       Wmo         derived   1\n"
+            "    -> datasets/schuld  Schuldhulp  source    2\n"
+            "  -> parties/centric    Centric     delivery  1\n"
+            "\n"
+            "Other edges between these nodes:\n"
+            "  SOURCE           TARGET           RELATION\n"
+            "  datasets/schuld  parties/centric  delivery\n"
+            "\n"
+            "4 nodes downstream of datasets/brp, depth 2 reached, complete\n");
+  EXPECT_THAT(text, Not(HasSubstr("<-")));
+}
+
+TEST(FormatLineageTree, OnlyTheRootSaysThereIsNothingInThatDirection) {
+  v1::GetLineageResponse lineage;
+  AddNode(&lineage, "datasets/brp", 0, "BRP");
+  EXPECT_EQ(FormatLineageTree(lineage, v1::LINEAGE_DIRECTION_UPSTREAM),
+            "datasets/brp has no recorded sources (nothing upstream); record one with "
+            "'catalogctl lineage add SOURCE brp --relation source'\n");
+  EXPECT_EQ(FormatLineageTree(lineage, v1::LINEAGE_DIRECTION_DOWNSTREAM),
+            "nothing downstream of datasets/brp: no dataset is made from it and it is "
+            "delivered to no party (see its sources with --up)\n");
+  EXPECT_EQ(FormatLineageTree(lineage, v1::LINEAGE_DIRECTION_BOTH),
+            "datasets/brp has no recorded lineage, upstream or downstream\n");
+  EXPECT_EQ(FormatLineageTree(v1::GetLineageResponse()), "no lineage\n");
+}
+
+TEST(FormatLineageTree, ALongTreeSaysHowToNarrowIt) {
+  v1::GetLineageResponse lineage;
+  AddNode(&lineage, "datasets/root", 0, "Bron");
+  for (int i = 0; i < 45; ++i) {
+    const std::string name = absl::StrCat("datasets/d", i);
+    AddNode(&lineage, name, 1, "Doel");
+    AddEdge(&lineage, "datasets/root", name, v1::LINEAGE_RELATION_DERIVED);
+  }
+  const std::vector<std::string> lines =
+      Lines(FormatLineageTree(lineage, v1::LINEAGE_DIRECTION_DOWNSTREAM));
+  EXPECT_EQ(lines[lines.size() - 2],
+            "46 nodes downstream of datasets/root, depth 1 reached, complete");
+  EXPECT_EQ(lines.back(),
+            "a long tree: narrow it with --depth N, follow one field with --field NAME, or "
+            "draw it with --format dot");
 }
 
 TEST(FormatLineageTree, ColumnsLineUp) {
   const std::vector<std::string> lines =
       Lines(FormatLineageTree(SampleLineage()));
-  const size_t name_column = lines[0].find("NAME");
-  ASSERT_NE(name_column, std::string::npos);
+  const size_t title_column = lines[0].find("TITLE");
+  ASSERT_NE(title_column, std::string::npos);
   // Byte offsets equal display offsets on these ASCII rows.
-  EXPECT_EQ(lines[2].find("datasets/bron"), name_column);
-  EXPECT_EQ(lines[5].find("datasets/d"), name_column);
+  EXPECT_EQ(lines[2].find("BRP ingezetenen"), title_column);
+  EXPECT_EQ(lines[5].find("Dashboard"), title_column);
 }
 
 TEST(FormatLineageTree, TruncatedSaysWhy) {
@@ -328,18 +398,23 @@ TEST(FormatLineageTree, TruncatedSaysWhy) {
   lineage.set_truncated(true);
   lineage.set_truncation_reason(v1::TRUNCATION_REASON_NODE_BUDGET);
   const std::vector<std::string> lines = Lines(FormatLineageTree(lineage));
+  EXPECT_EQ(lines[lines.size() - 2], "7 nodes around datasets/root, depth 2 reached, truncated");
   EXPECT_THAT(lines.back(), StartsWith("truncated: "));
   EXPECT_THAT(lines.back(), HasSubstr("node budget"));
   EXPECT_THAT(lines.back(), HasSubstr("--budget"));
 }
 
-TEST(FormatLineageTree, NoNotesColumnWithoutNotesAndEmptyResponse) {
+TEST(FormatLineageTree, NoNotesColumnWithoutNotes) {
   v1::GetLineageResponse lineage;
   AddNode(&lineage, "datasets/root", 0, "Alleen");
+  AddNode(&lineage, "datasets/doel", 1, "Doel");
+  AddEdge(&lineage, "datasets/root", "datasets/doel", v1::LINEAGE_RELATION_DERIVED);
   EXPECT_EQ(FormatLineageTree(lineage),
-            "NODE    NAME           RELATION  DEPTH\n"
-            "Alleen  datasets/root  -         0\n");
-  EXPECT_EQ(FormatLineageTree(v1::GetLineageResponse()), "no lineage\n");
+            "NODE                TITLE   RELATION  DEPTH\n"
+            "datasets/root       Alleen  -         0\n"
+            "  -> datasets/doel  Doel    derived   1\n"
+            "\n"
+            "2 nodes around datasets/root, depth 1 reached, complete\n");
 }
 
 TEST(FormatLineageTree, FieldsOfColumnLevelMode) {
@@ -358,7 +433,7 @@ TEST(FormatLineageTree, NodeWithoutEdgeStillShown) {
   v1::GetLineageResponse lineage;
   AddNode(&lineage, "datasets/root", 0, "Bron");
   AddNode(&lineage, "datasets/wees", 1, "Wees");
-  EXPECT_THAT(FormatLineageTree(lineage), HasSubstr("  ?? Wees "));
+  EXPECT_THAT(FormatLineageTree(lineage), HasSubstr("  ?? datasets/wees "));
 }
 
 TEST(FormatLineageDot, DigraphWithShapesColoursAndEscapedLabels) {
@@ -467,14 +542,27 @@ TEST(FormatFindingTable, DetailIsFieldsOrClassifications) {
   personal->set_severity(v1::SEVERITY_MEDIUM);
   personal->set_source_field("bsn");
   personal->set_target_field("klantnummer");
-  const std::vector<std::string> lines = Lines(FormatFindingTable(findings));
-  ASSERT_EQ(lines.size(), 3u);
-  EXPECT_THAT(lines[0], StartsWith("SEVERITY  RULE "));
-  EXPECT_THAT(lines[1], StartsWith("high "));
-  EXPECT_THAT(lines[1], HasSubstr("classification_below_source"));
-  EXPECT_THAT(lines[1], HasSubstr("vertrouwelijk -> intern"));
-  EXPECT_THAT(lines[2], HasSubstr("personal_data_not_marked"));
-  EXPECT_THAT(lines[2], HasSubstr("bsn -> klantnummer"));
+  v1::LineageFinding* later = findings.Add();
+  *later = *below;
+  later->set_target("datasets/export-2");
+  // Listed medium first; shown highest first, without the messages, each
+  // rule's advice once.
+  std::swap(*findings.Mutable(0), *findings.Mutable(1));
+  EXPECT_EQ(FormatFindingTable(findings),
+            "SEVERITY  RULE                         TARGET             SOURCE        DETAIL\n"
+            "high      classification_below_source  datasets/export    datasets/brp  "
+            "vertrouwelijk -> intern\n"
+            "high      classification_below_source  datasets/export-2  datasets/brp  "
+            "vertrouwelijk -> intern\n"
+            "medium    personal_data_not_marked     -                  -             "
+            "bsn -> klantnummer\n"
+            "\n"
+            "3 findings: 2 high, 1 medium\n"
+            "classification_below_source: classify the target at least as confidential as its "
+            "source, or record why it holds less\n"
+            "personal_data_not_marked: mark the target (field) as personal data, or correct "
+            "the column mapping\n");
+  EXPECT_EQ(FormatFindingTable({}), "no findings\n");
 }
 
 TEST(FormatIngestResult, CountsAndCreatedDatasets) {

@@ -140,11 +140,21 @@ class LineageCommandsTest(E.CliTestCase):
         tree = self.run_ok("lineage", "show", src)
         lines = tree.splitlines()
         self.assertTrue(lines[0].startswith("NODE"), tree)
-        self.assertTrue(lines[1].startswith("BRP bron"), tree)
-        self.assertTrue(lines[2].startswith("  -> Wmo cliënten"), tree)
+        self.assertIn(" TITLE ", lines[0])
+        self.assertTrue(lines[1].startswith(f"datasets/{src} "), tree)
+        self.assertIn("BRP bron", lines[1])
+        self.assertTrue(lines[2].startswith(f"  -> datasets/{dst} "), tree)
+        self.assertIn("Wmo cliënten", lines[2])
         self.assertIn("derived", lines[2])
-        self.assertTrue(lines[3].startswith("    -> Belastingdienst e2e"), tree)
+        self.assertTrue(lines[3].startswith(f"    -> parties/{party} "), tree)
+        self.assertIn("Belastingdienst e2e", lines[3])
         self.assertIn("delivery", lines[3])
+        self.assertEqual(lines[-1], f"3 nodes downstream of datasets/{src}, depth 2 reached, "
+                                    "complete")
+        nothing = self.run_ok("lineage", "show", src, "--up")
+        self.assertEqual(nothing, f"datasets/{src} has no recorded sources (nothing upstream); "
+                                  f"record one with 'catalogctl lineage add SOURCE {src} "
+                                  "--relation source'\n")
         shown = self.run_json("lineage", "show", src)
         self.assertEqual([(n["name"], n.get("depth", 0)) for n in shown["nodes"]],
                          [(dataset_name(src), 0), (dataset_name(dst), 1),
@@ -156,11 +166,11 @@ class LineageCommandsTest(E.CliTestCase):
         self.assertIn(f'"datasets/{src}" -> "datasets/{dst}" [label="derived\\nStUF-BG"]', dot)
         self.assertTrue(dot.rstrip().endswith("}"), dot)
         upstream = self.run_ok("lineage", "show", dst, "--up")
-        self.assertIn("  <- BRP bron", upstream)
+        self.assertIn(f"  <- datasets/{src} ", upstream)
         self.assertNotIn("Belastingdienst e2e", upstream)
         both = self.run_ok("lineage", "show", dst, "--both")
-        self.assertIn("  <- BRP bron", both)
-        self.assertIn("  -> Belastingdienst e2e", both)
+        self.assertIn(f"  <- datasets/{src} ", both)
+        self.assertIn(f"  -> parties/{party} ", both)
         column = self.run_json("lineage", "show", src, "--field", "geboortedatum")
         reached = {n["name"]: n.get("fields", []) for n in column["nodes"]}
         self.assertIn("leeftijd", reached.get(dataset_name(dst), []), column)
@@ -295,7 +305,7 @@ class LineageCommandsTest(E.CliTestCase):
         # The reader's clearance is intern: the derived dataset is a
         # placeholder, never named.
         tree = self.run_ok("lineage", "show", visible, principal="reader")
-        self.assertIn("-> hidden (above your clearance)", tree)
+        self.assertRegex(tree, r"-> hidden/\d+ +hidden \(above your clearance\)")
         self.assertNotIn(secret, tree)
         self.assertNotIn("Geheime afgeleide", tree)
         shown = self.run_json("lineage", "show", visible, principal="reader")
