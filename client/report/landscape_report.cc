@@ -754,7 +754,8 @@ std::vector<KeyFigure> KeyFigures(const v1::Landscape& l, Language language) {
   return {
       {"total_datasets", "Datasets", absl::StrCat(total),
        absl::StrCat(L(language, "in ", "in "), l.by_domain_size(),
-                    L(language, " domeinen", " domains"))},
+                    l.by_domain_size() == 1 ? L(language, " domein", " domain")
+                                            : L(language, " domeinen", " domains"))},
       {"cloud_share", std::string(L(language, "In de cloud", "In the cloud")),
        FormatPercent(in_cloud, total, language),
        absl::StrCat(DatasetCount(in_cloud),
@@ -810,6 +811,21 @@ std::vector<std::string> TopFindings(const v1::Landscape& l, Language language,
   return lines;
 }
 
+// "Filter: ..." with, for a filtered landscape, the warning that its figures
+// are those of the selection: management must not quote them as the whole.
+std::string FilterLine(const v1::LandscapeFilter& f, Language language) {
+  const bool filtered = !f.domain().empty() ||
+                        f.registration_type() != v1::REGISTRATION_TYPE_UNSPECIFIED ||
+                        f.hosting_kind() != v1::HOSTING_KIND_UNSPECIFIED || !f.provider().empty();
+  return absl::StrCat(
+      "Filter: ", FilterText(f, language),
+      filtered ? L(language, " -- alle cijfers gelden alleen voor deze selectie, niet voor het "
+                             "hele landschap",
+                   " -- every figure is of this selection only, not of the whole landscape")
+               : "",
+      "\n");
+}
+
 std::string FormatKeyFigures(const v1::Landscape& l, Language language) {
   client::TextTable table({std::string(L(language, "KERNCIJFER", "FIGURE")),
                            std::string(L(language, "WAARDE", "VALUE")),
@@ -822,7 +838,7 @@ std::string FormatKeyFigures(const v1::Landscape& l, Language language) {
       l.revision(), ", ", FormatTime(l.generated_at()),
       L(language, " (op basis van uw rechten)\n",
         " (for your access rights)\n"),
-      table.Render());
+      FilterLine(l.filter(), language), table.Render());
   const std::vector<std::string> top = TopFindings(l, language);
   if (!top.empty()) {
     absl::StrAppend(

@@ -476,6 +476,33 @@ TEST(FormatKeyFigures, PrintsFiguresAndTopFindings) {
               HasSubstr("Belangrijkste bevindingen:\n  1. Geen eigenaar"));
   EXPECT_THAT(FormatKeyFigures({}, Language::kEnglish),
               AllOf(HasSubstr("Datasets"), Not(HasSubstr("Top findings"))));
+  EXPECT_THAT(text, HasSubstr("UTC (op basis van uw rechten)\n"
+                              "Filter: geen (het hele landschap)\nKERNCIJFER"));
+}
+
+TEST(FormatKeyFigures, AFilteredLandscapeSaysItIsASelection) {
+  v1::Landscape l = SampleLandscape();
+  l.mutable_filter()->set_domain("Belastingen");
+  l.mutable_filter()->set_hosting_kind(v1::HOSTING_KIND_SAAS);
+  EXPECT_THAT(FormatKeyFigures(l, Language::kDutch),
+              HasSubstr("(op basis van uw rechten)\nFilter: domein Belastingen, SaaS -- alle "
+                        "cijfers gelden alleen voor deze selectie, niet voor het hele "
+                        "landschap\n"));
+  EXPECT_THAT(FormatKeyFigures(l, Language::kEnglish),
+              HasSubstr("\nFilter: domain Belastingen, SaaS -- every figure is of this "
+                        "selection only, not of the whole landscape\n"));
+}
+
+TEST(FormatKeyFigures, OneDomainIsSingular) {
+  v1::Landscape l;
+  l.set_total_datasets(3);
+  v1::Count* domain = l.add_by_domain();
+  domain->set_key("Belastingen");
+  domain->set_count(3);
+  EXPECT_THAT(FormatKeyFigures(l, Language::kDutch), HasSubstr("  in 1 domein\n"));
+  EXPECT_THAT(FormatKeyFigures(l, Language::kEnglish), HasSubstr("  in 1 domain\n"));
+  *l.add_by_domain() = *domain;
+  EXPECT_THAT(FormatKeyFigures(l, Language::kDutch), HasSubstr("  in 2 domeinen\n"));
 }
 
 TEST(ParseLanguage, AcceptsNlAndEnOnly) {
