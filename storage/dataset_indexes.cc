@@ -97,7 +97,12 @@ bool MatchesFilter(const catalog::v1::DatasetFilter& f,
   if (!f.provider().empty() && !SameText(f.provider(), d.hosting().provider())) {
     return false;
   }
-  if (f.has_inside_eea() && f.inside_eea() != d.hosting().inside_eea()) return false;
+  // As the landscape counts: a dataset whose hosting is not recorded is
+  // neither inside nor outside the EEA (its inside_eea is only a default).
+  if (f.has_inside_eea() && (d.hosting().kind() == catalog::v1::HOSTING_KIND_UNSPECIFIED ||
+                             f.inside_eea() != d.hosting().inside_eea())) {
+    return false;
+  }
   if (f.min_confidentiality() != catalog::v1::CONFIDENTIALITY_UNSPECIFIED &&
       d.classification().confidentiality() < f.min_confidentiality()) {
     return false;

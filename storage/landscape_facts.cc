@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <mutex>
 
+#include "api/personal_data_names.h"
 #include "api/resource_names.h"
 
 namespace catalog::storage {
@@ -93,6 +94,13 @@ void LandscapeFacts::PutDataset(const Dataset& d) {
   f->purposes = !d.personal_data().purposes().empty();
   f->publication_url = !d.openness().publication_url().empty();
   f->owner = !d.roles().owner().empty();
+  f->personal_fields = false;
+  for (const catalog::v1::SchemaField& field : d.schema_fields()) {
+    if (field.personal_data() || api::LooksLikePersonalData(field.name())) {
+      f->personal_fields = true;
+      break;
+    }
+  }
   f->create_micros = TimeUtil::TimestampToMicroseconds(d.create_time());
   // Norms as now recorded; measured dimensions stay.
   std::vector<DimensionFacts> dimensions;

@@ -59,6 +59,9 @@ struct DatasetFacts {
   bool inside_eea = false, processor_agreement = false, dpia_ref = false,
        exit_strategy = false, personal_data = false, criminal_data = false,
        legal_basis = false, purposes = false, publication_url = false, owner = false;
+  // A schema field is marked as personal data, or its name looks like it
+  // (api::LooksLikePersonalData).
+  bool personal_fields = false;
   int64_t create_micros = 0;
   std::vector<DimensionFacts> dimensions;  // Normed or measured, by dimension.
   std::vector<ReportFacts> reports;

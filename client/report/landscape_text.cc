@@ -102,6 +102,8 @@ constexpr KeyText kLabels[] = {
      {"Openbaar maar niet gepubliceerd", "Public but not published"}},
     {"COMPLIANCE_RULE_CONCEPT_TOO_LONG",
      {"Te lang in concept", "Draft for too long"}},
+    {"COMPLIANCE_RULE_PERSONAL_DATA_NOT_MARKED",
+     {"Lijkt persoonsgegevens, niet zo gemarkeerd", "Looks like personal data, not marked"}},
 };
 
 // What to do, per compliance rule.
@@ -158,6 +160,12 @@ constexpr KeyText kFixes[] = {
      {"Maak de beschrijving compleet en zet de dataset in gebruik, of "
       "verwijder hem.",
       "Complete the description and put the dataset in use, or delete it."}},
+    {"COMPLIANCE_RULE_PERSONAL_DATA_NOT_MARKED",
+     {"Controleer de velden met namen als bsn, geboortedatum of adres; markeer de "
+      "dataset (en de velden) als persoonsgegevens met grondslag en doelen, of hernoem "
+      "de velden.",
+      "Check the fields named like bsn, date of birth or address; mark the dataset (and "
+      "the fields) as personal data with legal basis and purposes, or rename the fields."}},
 };
 
 constexpr Text kNotRecorded = {"(niet vastgelegd)", "(not recorded)"};

@@ -3,9 +3,13 @@
 #include <toml++/toml.h>
 
 #include "absl/strings/str_cat.h"
+#include "api/enum_text.h"
+#include "catalog/v1/dataset.pb.h"
 
 namespace catalog::server {
 namespace {
+
+namespace v1 = ::catalog::v1;
 
 // Periods in days at most (ten years).
 constexpr int64_t kMaxDays = 3650;
@@ -57,6 +61,16 @@ absl::Status LoadConfigFile(const std::string& path, ServerOptions* options,
       s = Assign(node, key, path, &options->insecure_plaintext);
     } else if (key == "log_level") {
       s = Assign(node, key, path, log_level);
+    } else if (key == "openlineage_stub_confidentiality") {
+      std::string text;
+      s = Assign(node, key, path, &text);
+      absl::StatusOr<v1::Confidentiality> level =
+          s.ok() ? api::ParseEnum<v1::Confidentiality>(text, key) : s;
+      if (s.ok() && !level.ok()) {
+        s = absl::InvalidArgumentError(absl::StrCat(path, ":", node.source().begin.line, ": ",
+                                                    level.status().message()));
+      }
+      if (s.ok()) options->lineage_limits.stub_confidentiality = *level;
     } else if (key == "max_message_bytes" || key == "max_page_size" || key == "write_threads" ||
                key == "cert_refresh_seconds") {
       s = Assign(node, key, path, &number);

@@ -13,7 +13,10 @@
 // measurement for longer is stale; 90), handling_days_basisregistratie,
 // handling_days_kernregistratie, handling_days_other (terugmelding handling
 // deadlines by registration type; 5, 10, 20) and concept_days (a dataset in
-// status concept for longer is a landscape finding; 30).
+// status concept for longer is a landscape finding; 30). The file also sets
+// openlineage_stub_confidentiality: the confidentiality of the stub datasets
+// the OpenLineage intake creates until a steward classifies them ("intern"
+// by default; any Confidentiality value, short or full name).
 #ifndef CATALOG_SERVER_CATALOGD_CONFIG_H_
 #define CATALOG_SERVER_CATALOGD_CONFIG_H_
 

@@ -187,6 +187,10 @@ constexpr ComplianceRuleSpec kRules[] = {
        return in.f.confidentiality == v1::CONFIDENTIALITY_OPENBAAR &&
               (in.f.openness != v1::OPENNESS_LEVEL_OPEN || !in.f.publication_url);
      }},
+    {v1::COMPLIANCE_RULE_PERSONAL_DATA_NOT_MARKED, v1::FINDING_SEVERITY_HIGH,
+     "Check the fields named like personal data; mark the dataset (and the fields) as "
+     "personal data with legal basis and purposes, or rename the fields.",
+     [](const RuleInput& in) { return in.f.personal_fields && !in.f.personal_data; }},
     {v1::COMPLIANCE_RULE_CONCEPT_TOO_LONG, v1::FINDING_SEVERITY_LOW,
      "Complete the catalogue entry and set its status, or remove it.",
      [](const RuleInput& in) { return in.concept_too_long; }},

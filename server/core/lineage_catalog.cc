@@ -821,7 +821,7 @@ absl::StatusOr<v1::IngestOpenLineageResponse> LineageCatalog::IngestOpenLineage(
   v1::IngestOpenLineageResponse response;
   response.set_events(request.events_size());
   absl::StatusOr<storage::LineageWrite> write =
-      PlanOpenLineageIntake(*store_, caller, events, &response);
+      PlanOpenLineageIntake(*store_, caller, events, limits_.stub_confidentiality, &response);
   if (!write.ok()) return write.status();
   for (const Dataset& d : write->create_datasets) caller.audit->Concern(api::DatasetName(d.id()));
   for (const storage::EdgeWrite& w : write->edges) caller.audit->Concern(EdgeName(w.edge));

@@ -28,6 +28,9 @@ struct LineageLimits {
   int max_node_budget = 100000;
   // Events per IngestOpenLineage request.
   int max_events = 1000;
+  // Confidentiality of the stub datasets the OpenLineage intake creates,
+  // until a steward classifies them (config openlineage_stub_confidentiality).
+  catalog::v1::Confidentiality stub_confidentiality = catalog::v1::CONFIDENTIALITY_INTERN;
 };
 
 class LineageCatalog {

@@ -26,8 +26,9 @@ using openlineage::RunEvent;
 // records as they will be after all events, compared with what is stored.
 class Intake {
  public:
-  Intake(const storage::CatalogStore& store, const Caller& caller)
-      : store_(store), caller_(caller) {}
+  Intake(const storage::CatalogStore& store, const Caller& caller,
+         v1::Confidentiality stub_confidentiality)
+      : store_(store), caller_(caller), stub_confidentiality_(stub_confidentiality) {}
 
   absl::Status Apply(const RunEvent& event) {
     storage::OpenLineageJob* job = nullptr;
@@ -176,6 +177,9 @@ class Intake {
         "Created from an OpenLineage event of job ", event.job_ns, "/", event.job_name,
         "; to be completed by a steward (owner, domain, hosting, classification)."));
     stub.set_status(v1::DATASET_STATUS_CONCEPT);
+    // Not openbaar until a steward says so: the intake knows nothing of
+    // what the data holds.
+    stub.mutable_classification()->set_confidentiality(stub_confidentiality_);
     stub.set_registration_type(v1::REGISTRATION_TYPE_OVERIG);
     stub.set_origin(v1::ORIGIN_INTERNAL);
     stub.set_system(ref.ns.substr(0, 200));
@@ -242,6 +246,7 @@ class Intake {
 
   const storage::CatalogStore& store_;
   const Caller& caller_;
+  const v1::Confidentiality stub_confidentiality_;
   std::map<std::pair<std::string, std::string>, std::string> resolved_;  // (ns, name) -> id
   std::map<std::string, Dataset> stubs_;                                 // by id
   std::map<std::pair<std::string, std::string>, LineageEdge> edges_;    // (source, target)
@@ -254,8 +259,8 @@ class Intake {
 
 absl::StatusOr<storage::LineageWrite> PlanOpenLineageIntake(
     const storage::CatalogStore& store, const Caller& caller, const std::vector<RunEvent>& events,
-    v1::IngestOpenLineageResponse* response) {
-  Intake intake(store, caller);
+    v1::Confidentiality stub_confidentiality, v1::IngestOpenLineageResponse* response) {
+  Intake intake(store, caller, stub_confidentiality);
   for (const RunEvent& event : events) {
     if (absl::Status s = intake.Apply(event); !s.ok()) return s;
   }

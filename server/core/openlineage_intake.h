@@ -18,7 +18,8 @@
 
 namespace catalog::server {
 
-// What `events` change, compared with what `store` holds: new stubs,
+// What `events` change, compared with what `store` holds: new stubs
+// (classified `stub_confidentiality` until a steward classifies them),
 // changed edges and jobs; `response` gets the counts and created datasets.
 // PERMISSION_DENIED when an event names an OpenLineage dataset of a
 // catalogue dataset above the caller's clearance (without naming it) or
@@ -26,6 +27,7 @@ namespace catalog::server {
 absl::StatusOr<storage::LineageWrite> PlanOpenLineageIntake(
     const storage::CatalogStore& store, const Caller& caller,
     const std::vector<openlineage::RunEvent>& events,
+    catalog::v1::Confidentiality stub_confidentiality,
     catalog::v1::IngestOpenLineageResponse* response);
 
 }  // namespace catalog::server

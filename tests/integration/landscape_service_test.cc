@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <string>
@@ -16,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "catalog/v1/landscape_service.grpc.pb.h"
 #include "catalog/v1/quality_service.grpc.pb.h"
+#include "storage/catalog_store.h"
 #include "tests/integration/grpc_expectations.h"
 #include "tests/support/test_support.h"
 
@@ -98,6 +100,25 @@ class LandscapeServiceTest : public ::testing::Test {
 
   static std::string api_name(const std::string& id) { return "datasets/" + id; }
 
+  // A dataset without a confidentiality marking, as a store written before
+  // the API required one holds: written with the server stopped.
+  void WriteUnclassified(const std::string& id) {
+    server_.reset();
+    {
+      storage::StoreOptions store_options;
+      store_options.path = dir_.path() + "/data";
+      auto store = storage::CatalogStore::Open(store_options);
+      ASSERT_TRUE(store.ok()) << store.status();
+      v1::Dataset d = Local(id);
+      d.clear_classification();
+      d.mutable_roles()->set_owner("Afdeling Oud");
+      storage::WriteContext context{"admin", "migratie", absl::Now(), std::nullopt, {}};
+      ASSERT_TRUE((*store)->CreateDataset(d, context).ok());
+      ASSERT_TRUE((*store)->Close().ok());
+    }
+    StartServer();
+  }
+
   // The hand-built landscape (clearances: reader intern, steward
   // vertrouwelijk, admin zeer_geheim):
   //   brp          BRP bronhouder, Burgerzaken, on premises, intern, personal
@@ -115,7 +136,8 @@ class LandscapeServiceTest : public ::testing::Test {
   //   bomen        Ruimte, openbaar, not published.
   //   export       Belastingen, intern, personal data without purposes,
   //                delivering to party cbs without purpose or legal basis.
-  //   + two OpenLineage stubs (no owner, no classification, concept).
+  //   + two OpenLineage stubs (no owner, concept, intern by default); the
+  //     output dwh.adressen has a field "bsn" but no personal data marked.
   void BuildLandscape() {
     v1::Dataset brp = Local("brp");
     brp.set_registration_type(v1::REGISTRATION_TYPE_BASISREGISTRATIE);
@@ -205,7 +227,10 @@ class LandscapeServiceTest : public ::testing::Test {
         R"("run":{"runId":"0190f1c2-7a41-7c3e-9b1a-2f4d6e8a1b99"},)"
         R"("job":{"namespace":"dwh","name":"laad_adressen"},)"
         R"("inputs":[{"namespace":"postgres://dwh","name":"stg.adressen"}],)"
-        R"("outputs":[{"namespace":"postgres://dwh","name":"dwh.adressen"}],)"
+        R"("outputs":[{"namespace":"postgres://dwh","name":"dwh.adressen","facets":{"schema":)"
+        R"({"_producer":"https://example.gemeente.nl/airflow","_schemaURL":)"
+        R"("https://openlineage.io/spec/facets/1-1-1/SchemaDatasetFacet.json",)"
+        R"("fields":[{"name":"bsn","type":"VARCHAR"},{"name":"straat","type":"VARCHAR"}]}}}],)"
         R"("producer":"https://example.gemeente.nl/airflow",)"
         R"("schemaURL":"https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent"})");
     v1::IngestOpenLineageResponse ingested;
@@ -297,8 +322,9 @@ TEST_F(LandscapeServiceTest, BreakdownsOfTheAdmin) {
   EXPECT_EQ(Counts(azure.by_confidentiality())["CONFIDENTIALITY_VERTROUWELIJK"], 1);
 
   const v1::SecurityOverview& security = l.security();
-  EXPECT_EQ(Counts(security.by_confidentiality())["CONFIDENTIALITY_INTERN"], 3);
-  EXPECT_EQ(Counts(security.by_confidentiality())["CONFIDENTIALITY_UNSPECIFIED"], 2);
+  // 3 recorded intern, and the two stubs (intern until a steward says otherwise).
+  EXPECT_EQ(Counts(security.by_confidentiality())["CONFIDENTIALITY_INTERN"], 5);
+  EXPECT_EQ(Counts(security.by_confidentiality())["CONFIDENTIALITY_UNSPECIFIED"], 0);
   EXPECT_EQ(security.personal_data(), 4);
   EXPECT_EQ(security.criminal_data(), 1);
   EXPECT_EQ(Counts(security.by_availability())["BIV_LEVEL_HOOG"], 1);
@@ -337,10 +363,15 @@ TEST_F(LandscapeServiceTest, BreakdownsOfTheAdmin) {
 
 TEST_F(LandscapeServiceTest, EveryFindingRule) {
   BuildLandscape();
+  WriteUnclassified("ongeclassificeerd");
   const v1::Landscape l = Get("admin");
   std::vector<std::string> stubs = Named(l, v1::COMPLIANCE_RULE_NO_OWNER);
   ASSERT_EQ(stubs.size(), 2u);
-  EXPECT_EQ(Named(l, v1::COMPLIANCE_RULE_NO_CLASSIFICATION), stubs);
+  // Stubs are classified (intern) until a steward reviews them.
+  EXPECT_THAT(Named(l, v1::COMPLIANCE_RULE_NO_CLASSIFICATION),
+              ElementsAre("datasets/ongeclassificeerd"));
+  EXPECT_THAT(Named(l, v1::COMPLIANCE_RULE_PERSONAL_DATA_NOT_MARKED),
+              ElementsAre("datasets/dwh-adressen"));
   EXPECT_EQ(Named(l, v1::COMPLIANCE_RULE_CONCEPT_TOO_LONG), stubs);
   EXPECT_THAT(Named(l, v1::COMPLIANCE_RULE_PERSONAL_DATA_WITHOUT_BASIS_OR_PURPOSE),
               ElementsAre("datasets/export"));
@@ -356,7 +387,7 @@ TEST_F(LandscapeServiceTest, EveryFindingRule) {
   EXPECT_THAT(Named(l, v1::COMPLIANCE_RULE_QUALITY_STALE), ElementsAre("datasets/wmo"));
   EXPECT_THAT(Named(l, v1::COMPLIANCE_RULE_TERUGMELDINGEN_OVERDUE), ElementsAre("datasets/brp"));
   EXPECT_THAT(Named(l, v1::COMPLIANCE_RULE_OPENBAAR_NOT_PUBLISHED), ElementsAre("datasets/bomen"));
-  EXPECT_EQ(l.findings_size(), 12) << "every rule";
+  EXPECT_EQ(l.findings_size(), 13) << "every rule";
   for (const v1::ComplianceFinding& f : l.findings()) EXPECT_FALSE(f.fix().empty());
   // Most severe first.
   for (int i = 1; i < l.findings_size(); ++i) {
@@ -416,6 +447,47 @@ TEST_F(LandscapeServiceTest, FiltersNarrowEveryPart) {
   request.mutable_filter()->Clear();
   request.mutable_filter()->set_provider("Nobody");
   EXPECT_EQ(Get("admin", request).total_datasets(), 0);
+}
+
+// Datasets whose hosting is not recorded are neither inside nor outside the
+// EEA, for the landscape and for ListDatasets' inside_eea filter alike.
+TEST_F(LandscapeServiceTest, ListAndLandscapeCountTheEeaAlike) {
+  v1::Dataset azure_us = ValidDataset("azure-us");
+  azure_us.mutable_hosting()->set_kind(v1::HOSTING_KIND_PUBLIC_CLOUD);
+  azure_us.mutable_hosting()->set_inside_eea(false);
+  v1::Dataset saas_us = ValidDataset("saas-us");
+  saas_us.mutable_hosting()->set_kind(v1::HOSTING_KIND_SAAS);
+  saas_us.mutable_hosting()->set_inside_eea(false);
+  for (const v1::Dataset& d : {Local("lokaal"), azure_us, saas_us}) admin_->CreateDatasetOk(d);
+  // Two stubs of the OpenLineage intake: hosting unknown.
+  v1::IngestOpenLineageRequest ingest;
+  ingest.add_events(
+      R"({"eventType":"COMPLETE","eventTime":"2026-11-01T02:00:00Z",)"
+      R"("run":{"runId":"0190f1c2-7a41-7c3e-9b1a-2f4d6e8a1b98"},)"
+      R"("job":{"namespace":"dwh","name":"laad"},)"
+      R"("inputs":[{"namespace":"postgres://dwh","name":"stg.a"}],)"
+      R"("outputs":[{"namespace":"postgres://dwh","name":"dwh.a"}],)"
+      R"("producer":"https://example.gemeente.nl/airflow",)"
+      R"("schemaURL":"https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent"})");
+  v1::IngestOpenLineageResponse ingested;
+  ASSERT_TRUE(IsOk(admin_->lineage().IngestOpenLineage(Context().get(), ingest, &ingested)));
+  ASSERT_EQ(ingested.datasets_created_size(), 2);
+  auto list = [&](bool inside) {
+    v1::ListDatasetsRequest request;
+    request.mutable_filter()->set_inside_eea(inside);
+    v1::ListDatasetsResponse response;
+    EXPECT_TRUE(IsOk(admin_->catalog().ListDatasets(Context().get(), request, &response)));
+    std::vector<std::string> ids;
+    for (const v1::Dataset& d : response.datasets()) ids.push_back(d.id());
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  };
+  EXPECT_EQ(list(false), (std::vector<std::string>{"azure-us", "saas-us"}));
+  EXPECT_EQ(list(true), std::vector<std::string>{"lokaal"});
+  const v1::Landscape l = Get("admin");
+  EXPECT_EQ(l.total_datasets(), 5);
+  EXPECT_EQ(l.cloud().outside_eea(), 2);
+  EXPECT_EQ(l.cloud().inside_eea(), 1);
 }
 
 TEST_F(LandscapeServiceTest, BasisregistratieReadsComeFromTheAuditTrailInThePeriod) {

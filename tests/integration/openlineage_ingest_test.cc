@@ -184,6 +184,8 @@ TEST_F(OpenLineageIngestTest, TheRunEventsBecomeStubDatasets) {
     EXPECT_EQ(stub.openlineage_names(0).name(), name);
     EXPECT_EQ(stub.system(), kNamespace);
     EXPECT_LE(stub.revision(), response.revision());
+    // Not openbaar until a steward classifies it: intern by default.
+    EXPECT_EQ(stub.classification().confidentiality(), catalog::v1::CONFIDENTIALITY_INTERN);
   }
   auto field_names = [&](const std::string& id) {
     std::vector<std::string> fields;
@@ -206,6 +208,24 @@ TEST_F(OpenLineageIngestTest,
   const IngestOpenLineageResponse response = IngestOk(events_);
   EXPECT_EQ(response.edges_created(), 3);
   ExpectFixtureEdges();
+}
+
+TEST_F(OpenLineageIngestTest, StubConfidentialityIsConfigurable) {
+  server_.reset();
+  server::ServerOptions options;
+  options.data_dir = dir_.path() + "/configured";
+  options.lineage_limits.stub_confidentiality = catalog::v1::CONFIDENTIALITY_VERTROUWELIJK;
+  server_ = TestServer::Start(options);
+  ASSERT_NE(server_, nullptr);
+  LineageClient admin(server_->Channel("admin"));
+  IngestOpenLineageResponse response;
+  ASSERT_TRUE(IsOk(admin.Ingest(events_, &response)));
+  EXPECT_EQ(admin.GetDatasetOk(kBrp).classification().confidentiality(),
+            catalog::v1::CONFIDENTIALITY_VERTROUWELIJK);
+  // The reader (clearance intern) sees none of these stubs.
+  LineageClient reader(server_->Channel("reader"));
+  Dataset hidden;
+  EXPECT_EQ(reader.GetDataset(kBrp, &hidden).error_code(), grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_F(OpenLineageIngestTest, EventsInSeparateRequestsGiveTheSameEdges) {

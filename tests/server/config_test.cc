@@ -40,6 +40,7 @@ concept_days = 14
 handling_days_basisregistratie = 7
 handling_days_kernregistratie = 15
 handling_days_other = 40
+openlineage_stub_confidentiality = "zaakvertrouwelijk"
 )")
                   .ok());
   EXPECT_EQ(options_.listen, "127.0.0.1:9443");
@@ -52,6 +53,8 @@ handling_days_other = 40
   EXPECT_EQ(options_.terugmelding.basisregistratie_period, absl::Hours(24 * 7));
   EXPECT_EQ(options_.terugmelding.kernregistratie_period, absl::Hours(24 * 15));
   EXPECT_EQ(options_.terugmelding.other_period, absl::Hours(24 * 40));
+  EXPECT_EQ(options_.lineage_limits.stub_confidentiality,
+            catalog::v1::CONFIDENTIALITY_ZAAKVERTROUWELIJK);
 }
 
 TEST_F(ConfigTest, DefaultsStayWhenAKeyIsAbsent) {
@@ -59,6 +62,7 @@ TEST_F(ConfigTest, DefaultsStayWhenAKeyIsAbsent) {
   EXPECT_EQ(options_.quality.stale_after_days, 90);
   EXPECT_EQ(options_.terugmelding.basisregistratie_period, absl::Hours(24 * 5));
   EXPECT_EQ(options_.landscape.concept_period, absl::Hours(24 * 30));
+  EXPECT_EQ(options_.lineage_limits.stub_confidentiality, catalog::v1::CONFIDENTIALITY_INTERN);
 }
 
 TEST_F(ConfigTest, BadFilesAreRefusedNamingLineAndKey) {
@@ -72,6 +76,11 @@ TEST_F(ConfigTest, BadFilesAreRefusedNamingLineAndKey) {
       {"handling_days_basisregistratie = -5\n", "handling_days_basisregistratie must be 1..3650"},
       {"concept_days = 4000\n", "concept_days must be 1..3650 days"},
       {"write_threads = 0\n", "write_threads must be a positive number"},
+      {"openlineage_stub_confidentiality = \"streng\"\n",
+       ":1: openlineage_stub_confidentiality: unknown value \"streng\"; expected one of: "
+       "openbaar, beperkt_openbaar, intern"},
+      {"openlineage_stub_confidentiality = 3\n",
+       ":1: openlineage_stub_confidentiality has the wrong type"},
       {"listen = \n", ":1: "},
   };
   for (const Case& c : cases) {
