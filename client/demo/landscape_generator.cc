@@ -587,8 +587,27 @@ std::string DatasetId(const Profile& p, int64_t i) {
   return absl::StrCat(p.open != nullptr ? p.open->slug : p.subject->slug, suffix);
 }
 
-const char* Title(const Profile& p) {
+// What sets datasets of one subject apart, as municipalities name them: an
+// area, a period, a stage of processing. Chosen by the dataset's number, so
+// that the other draws of the landscape stay as they were.
+constexpr const char* kQualifiers[] = {
+    ", stadsdeel Noord", ", stadsdeel Zuid", ", stadsdeel Oost", ", stadsdeel West",
+    ", Centrum",         " 2019-2022",       " 2023",            " 2024",
+    " (archief)",        " (mutaties)",      " (historie)",      ", brondata",
+    ", kopie DWH",       ", geaggregeerd",   ", koppelvlak",     " (actueel)",
+    ", regio",           ", werkvoorraad",   " (export)",        ", wijkniveau",
+};
+
+// The title of the kind of dataset: "Afvalinzameling containers".
+const char* BaseTitle(const Profile& p) {
   return p.basis != nullptr ? p.basis->title : p.open != nullptr ? p.open->title : p.subject->title;
+}
+
+// The title of dataset i: "Afvalinzameling containers, stadsdeel Noord".
+std::string Title(const Profile& p, uint64_t seed, int64_t i) {
+  if (p.basis != nullptr) return BaseTitle(p);
+  const uint64_t pick = (static_cast<uint64_t>(i) * 7919u + seed) % std::size(kQualifiers);
+  return absl::StrCat(BaseTitle(p), kQualifiers[pick]);
 }
 
 // Dataset i of the landscape of `seed`.
@@ -599,7 +618,7 @@ Dataset GenerateDataset(uint64_t seed, int64_t i) {
 
   Dataset d;
   d.set_id(DatasetId(p, i));
-  d.set_title(Title(p));
+  d.set_title(Title(p, seed, i));
   if (p.open != nullptr) {
     // External open data, received from another organisation.
     d.set_description(absl::StrCat(p.open->title, ", ontvangen van ", p.org->name, "."));
@@ -1045,10 +1064,12 @@ LineageEdge UpstreamEdge(uint64_t seed, const Source& source, int64_t i, const P
     e.set_process(rng.Pick(kInternalInterfaces));
     e.set_frequency(rng.Pick(kInternalFrequencies));
   }
-  e.set_description(copy ? absl::StrCat("Kopie van ", Title(s), ".")
+  const char* from = BaseTitle(s);
+  const char* to = BaseTitle(target);
+  e.set_description(copy ? absl::StrCat("Kopie van ", from, ".")
                     : e.relation() == LINEAGE_RELATION_SOURCE
-                        ? absl::StrCat(Title(target), " neemt gegevens over uit ", Title(s), ".")
-                        : absl::StrCat(Title(target), " wordt afgeleid uit ", Title(s), "."));
+                        ? absl::StrCat(to, " neemt gegevens over uit ", from, ".")
+                        : absl::StrCat(to, " wordt afgeleid uit ", from, "."));
   if (rng.Percent(kMappedEdgePercent)) {
     MapColumns(rng, GenerateDataset(seed, source.index), &dataset, &e);
   }

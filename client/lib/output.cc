@@ -216,14 +216,13 @@ std::vector<size_t> TextTable::ColumnWidths() const {
     }
   }
   const TableLayout& layout = Layout();
-  if (layout.wide) return widths;
+  if (layout.wide || layout.terminal_width == 0) return widths;
   auto floor = [&](size_t c) {
     return std::min(widths[c], std::max(DisplayWidth(rows_.front()[c]), kMinColumnWidth));
   };
   for (size_t c = 0; c < columns; ++c) {
     if (limits_[c] > 0) widths[c] = std::max(std::min(widths[c], limits_[c]), floor(c));
   }
-  if (layout.terminal_width == 0) return widths;
   size_t total = indent_ + 2 * (columns - 1);
   for (size_t w : widths) total += w;
   while (total > layout.terminal_width) {

@@ -51,11 +51,12 @@ absl::StatusOr<nlohmann::ordered_json> ToJsonValue(
 std::string FormatJson(const nlohmann::ordered_json& value);
 
 // How tables are laid out, for the whole process (catalogctl's main sets it
-// once, before any output). With `wide` (--wide) no cell is cut. Otherwise
-// columns are capped where a table says so (TextTable::Limit), and a table
-// wider than `terminal_width` (0: no limit) is cut further to fit, widest
-// column first -- never the first column, which holds the name a command
-// accepts. Cut cells end in "...".
+// once, before any output). With `wide` (--wide), or without a terminal
+// (`terminal_width` 0: a pipe or a file), no cell is cut. Otherwise columns
+// are capped where a table says so (TextTable::Limit), and a table wider
+// than `terminal_width` is cut further to fit, widest column first -- never
+// the first column, which holds the name a command accepts. Cut cells end
+// in "...".
 void SetTableLayout(bool wide, size_t terminal_width);
 
 // A table of left-aligned columns separated by two spaces. Widths count
@@ -70,7 +71,7 @@ class TextTable {
   void AddRow(std::vector<std::string> cells);
 
   // Caps column `column` (free text: titles, explanations) at `width` code
-  // points, unless the layout is wide.
+  // points on a terminal, unless the layout is wide.
   void Limit(size_t column, size_t width);
 
   // The header and the rows, one line each (each ending in '\n'), laid out

@@ -142,8 +142,12 @@ std::string Swatch(absl::string_view colour) {
 }
 
 std::string ScoreColour(double score) {
-  const double t = std::clamp((score - 60.0) / 35.0, 0.0, 1.0);
-  return absl::StrFormat("hsl(%d,70%%,72%%)", static_cast<int>(t * 120));
+  // ColorBrewer RdYlGn, 8 classes (colour-blind safe in its middle).
+  constexpr const char* kColours[] = {"#d73027", "#f46d43", "#fdae61", "#fee08b",
+                                      "#d9ef8b", "#a6d96a", "#66bd63", "#1a9850"};
+  size_t band = 0;
+  while (band < std::size(kScoreBands) && score >= kScoreBands[band]) ++band;
+  return kColours[band];
 }
 
 std::string HeatMap(const std::vector<std::string>& columns,
@@ -186,11 +190,14 @@ std::string HeatMap(const std::vector<std::string>& columns,
   // Legend: swatches of the scale, then the colour of "not measured".
   const double y = kHeaderHeight + grid_height + 12;
   double x = kLabelColumn;
-  for (int score : {60, 70, 80, 90, 95}) {
-    const absl::string_view bound = score == 60 ? "≤" : score == 95 ? "≥" : "";
-    absl::StrAppend(
-        &svg, Rect(x, y, 36, 14, ScoreColour(score)),
-        SvgText(x + 18, y + 27, "val", "middle", absl::StrCat(bound, score)));
+  absl::StrAppend(&svg, Rect(x, y, 36, 14, ScoreColour(0)),
+                  SvgText(x + 18, y + 27, "val", "middle", absl::StrCat("<", kScoreBands[0])));
+  x += 40;
+  for (int bound : kScoreBands) {
+    absl::StrAppend(&svg, Rect(x, y, 36, 14, ScoreColour(bound)),
+                    SvgText(x + 18, y + 27, "val", "middle",
+                            absl::StrCat(bound == kScoreBands[std::size(kScoreBands) - 1] ? "≥" : "",
+                                         bound)));
     x += 40;
   }
   absl::StrAppend(&svg, Rect(x + 12, y, 36, 14, "#e2e2e2"),

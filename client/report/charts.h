@@ -45,9 +45,14 @@ std::string StackedBar(const std::vector<Bar>& segments, int width = 160);
 // A square of `colour`, for a legend.
 std::string Swatch(absl::string_view colour);
 
-// A colour for a quality score 0-100: red up to 60, through yellow, green
-// from 95.
+// A colour for a quality score 0-100, in bands (kScoreBands): red below 60,
+// then orange and yellow to 80 and four greens in steps of five, so that
+// the scores a municipality actually has (mostly 70-95) look different.
 std::string ScoreColour(double score);
+
+// The lower bounds of the colour bands of ScoreColour, after the first
+// (below 60).
+inline constexpr int kScoreBands[] = {60, 70, 75, 80, 85, 90, 95};
 
 // One cell of a heat map: no score means not measured (grey).
 struct HeatCell {

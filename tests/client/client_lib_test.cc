@@ -440,6 +440,7 @@ TEST_F(TableLayoutTest, LimitCutsFreeTextWithAnEllipsisUnlessWide) {
   TextTable table({"ID", "TITLE", "REV"});
   table.AddRow({"wmo-aanvragen", "Aanvragen maatwerkvoorzieningen Wmo 2015", "3"});
   table.Limit(1, 20);
+  SetTableLayout(/*wide=*/false, 200);
   EXPECT_EQ(table.Render(),
             "ID             TITLE                 REV\n"
             "wmo-aanvragen  Aanvragen maatwer...  3\n");
@@ -469,10 +470,11 @@ TEST_F(TableLayoutTest, FitsTheTerminalWidestColumnFirstNeverTheFirstColumn) {
             "bag-verblijfsobjecten-gemeente  Verbl...  Afdel...\n");
 }
 
-TEST_F(TableLayoutTest, NoTerminalNoLimitKeepsCellsWhole) {
+TEST_F(TableLayoutTest, NoTerminalKeepsCellsWholeEvenWhereLimited) {
   TextTable table({"ID", "OWNER"});
   const std::string owner(200, 'x');
   table.AddRow({"a", owner});
+  table.Limit(1, 20);
   EXPECT_EQ(table.Render(), "ID  OWNER\na   " + owner + "\n");
 }
 

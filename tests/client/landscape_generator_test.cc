@@ -39,6 +39,29 @@ TEST(LandscapeGenerator, DifferentSeedsDiffer) {
   EXPECT_GT(differing, 90);
 }
 
+// `dataset list` sorts by id, which groups a subject's datasets: their
+// titles must still tell them apart.
+TEST(LandscapeGenerator, TitlesOfOneSubjectVary) {
+  LandscapeGenerator g({180, 1});
+  std::map<std::string, std::string> title_by_id;
+  for (int64_t i = 0; i < 180; ++i) {
+    const Dataset d = g.Dataset(i);
+    title_by_id[d.id()] = d.title();
+  }
+  std::set<std::string> titles;
+  int longest_run = 0, run = 0;
+  std::string previous;
+  for (const auto& [id, title] : title_by_id) {
+    titles.insert(title);
+    run = title == previous ? run + 1 : 1;
+    longest_run = std::max(longest_run, run);
+    previous = title;
+  }
+  EXPECT_LE(longest_run, 2) << "the same title on more than two rows in a row";
+  EXPECT_GT(titles.size(), 150u) << "of 180 datasets";
+  EXPECT_EQ(title_by_id["brp-ingezetenen"], "BRP ingezetenen");
+}
+
 TEST(LandscapeGenerator, StartsWithTheBasisregistraties) {
   LandscapeGenerator g({100, 1});
   EXPECT_EQ(g.Dataset(0).id(), "brp-ingezetenen");

@@ -12,6 +12,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <set>
 #include <string>
 #include <utility>
 
@@ -404,8 +405,23 @@ TEST(LandscapeReport, HeatMapColoursScoresAndGreysTheUnmeasured) {
   EXPECT_THAT(html, HasSubstr("Burgerzaken · Compleetheid: – (0 datasets)"));
   EXPECT_THAT(html,
               HasSubstr("Alle domeinen · Juistheid: 90,0 (100 datasets)"));
-  EXPECT_EQ(ScoreColour(40), "hsl(0,70%,72%)");
-  EXPECT_EQ(ScoreColour(100), "hsl(120,70%,72%)");
+  EXPECT_EQ(ScoreColour(40), "#d73027");
+  EXPECT_EQ(ScoreColour(100), "#1a9850");
+}
+
+// The demo's scores lie mostly between 70 and 95: five points apart must
+// be told apart there.
+TEST(LandscapeReport, ScoreColoursDistinguishTheUsualRange) {
+  const std::vector<double> scores = {59.9, 60, 72, 77, 82, 87, 92, 95};
+  std::set<std::string> colours;
+  for (double score : scores) colours.insert(ScoreColour(score));
+  EXPECT_EQ(colours.size(), scores.size());
+  EXPECT_EQ(ScoreColour(80), ScoreColour(84.9));
+  EXPECT_NE(ScoreColour(84.9), ScoreColour(85));
+  const std::string html = RenderLandscapeHtml(SampleLandscape(), Language::kDutch);
+  for (const char* label : {">&lt;60<", ">75<", ">85<", ">≥95<"}) {
+    EXPECT_THAT(html, HasSubstr(label)) << "legend";
+  }
 }
 
 TEST(LandscapeReport, LineageDiagramDrawsDirectAndDownstreamConsumers) {
