@@ -33,6 +33,7 @@
 #include "absl/time/time.h"
 #include "catalog/v1/catalog_service.pb.h"
 #include "catalog/v1/dataset.pb.h"
+#include "catalog/v1/processing_service.pb.h"
 #include "catalog/v1/lineage.pb.h"
 #include "catalog/v1/quality.pb.h"
 #include "storage/landscape_facts.h"
@@ -348,6 +349,31 @@ class CatalogStore {
   // Parties with id > after_id, by id.
   absl::StatusOr<std::vector<catalog::v1::ExternalParty>> ListParties(
       const std::string& after_id, size_t limit) const;
+
+  // ---- Processing activities (the register of AVG art. 30) ----
+  // Versioned: the current version under its id, every version (the
+  // current one included) under id | version. Never deleted.
+
+  // Stores `activity` (validated by the caller) as version 1. ALREADY_EXISTS
+  // when the id is taken.
+  absl::StatusOr<catalog::v1::ProcessingActivity> CreateProcessingActivity(
+      catalog::v1::ProcessingActivity activity, const WriteContext& context);
+  // Replaces the current version of activity `next.id()`: with a new version
+  // when `new_version` (the old one is closed: valid_until now), else in
+  // place. NOT_FOUND; ABORTED unless its revision is `expected_revision`.
+  absl::StatusOr<catalog::v1::ProcessingActivity> ReplaceProcessingActivity(
+      catalog::v1::ProcessingActivity next, bool new_version, int64_t expected_revision,
+      const WriteContext& context);
+  // The current version of `id`, or its version `version` when > 0.
+  // NOT_FOUND.
+  absl::StatusOr<catalog::v1::ProcessingActivity> GetProcessingActivity(
+      const std::string& id, int64_t version = 0) const;
+  // Current versions with id > after_id, by id.
+  absl::StatusOr<std::vector<catalog::v1::ProcessingActivity>> ListProcessingActivities(
+      const std::string& after_id, size_t limit) const;
+  // Versions of `id` below `before_version` (0: all), newest first.
+  absl::StatusOr<std::vector<catalog::v1::ProcessingActivity>> ListProcessingActivityVersions(
+      const std::string& id, int64_t before_version, size_t limit) const;
 
   // ---- Lineage ----
 

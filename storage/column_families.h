@@ -33,6 +33,8 @@ enum class Cf : uint8_t {
   kParties = 12,          // ordered(party id) -> catalog.v1.ExternalParty
   kOpenLineageJobs = 13,  // ordered(namespace) | ordered(name) -> OpenLineageJob
   kDatasetReads = 14,     // ordered(id) | u32(day) | ordered(principal) -> u64 count
+  kProcessingActivities = 15,       // ordered(id) -> ProcessingActivity (current version)
+  kProcessingActivityVersions = 16, // ordered(id) | u64(version) -> ProcessingActivity
 };
 
 struct ColumnFamilySpec {
@@ -40,7 +42,7 @@ struct ColumnFamilySpec {
   std::string_view name;
 };
 
-inline constexpr std::array<ColumnFamilySpec, 15> kColumnFamilies = {{
+inline constexpr std::array<ColumnFamilySpec, 17> kColumnFamilies = {{
     {Cf::kDefault, "default"},
     {Cf::kMeta, "meta"},
     {Cf::kDatasets, "datasets"},
@@ -56,6 +58,8 @@ inline constexpr std::array<ColumnFamilySpec, 15> kColumnFamilies = {{
     {Cf::kParties, "parties"},
     {Cf::kOpenLineageJobs, "openlineage_jobs"},
     {Cf::kDatasetReads, "dataset_reads"},
+    {Cf::kProcessingActivities, "processing_activities"},
+    {Cf::kProcessingActivityVersions, "processing_activity_versions"},
 }};
 
 // Keys of the meta column family.

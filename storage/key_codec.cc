@@ -241,6 +241,16 @@ bool ParseEdgeSummaryValue(std::string_view value, uint8_t* relation, bool* mapp
 std::string PartyKey(std::string_view id) { return DatasetKey(id); }
 bool ParsePartyKey(std::string_view key, std::string* id) { return ParseDatasetKey(key, id); }
 
+std::string ProcessingActivityKey(std::string_view id) { return DatasetKey(id); }
+
+std::string ProcessingActivityVersionKey(std::string_view id, uint64_t version) {
+  std::string key = ProcessingActivityVersionPrefix(id);
+  AppendUint64(&key, version);
+  return key;
+}
+
+std::string ProcessingActivityVersionPrefix(std::string_view id) { return DatasetKey(id); }
+
 std::string OpenLineageJobKey(std::string_view ns, std::string_view name) {
   return Pair(ns, name);
 }

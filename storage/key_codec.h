@@ -68,6 +68,13 @@ bool ParseEdgeSummaryValue(std::string_view value, uint8_t* relation, bool* mapp
 std::string PartyKey(std::string_view id);
 bool ParsePartyKey(std::string_view key, std::string* id);
 
+// processing_activities: ordered(activity id).
+std::string ProcessingActivityKey(std::string_view id);
+// processing_activity_versions: ordered(activity id) | u64(version).
+std::string ProcessingActivityVersionKey(std::string_view id, uint64_t version);
+// Prefix of all versions of one activity.
+std::string ProcessingActivityVersionPrefix(std::string_view id);
+
 // openlineage_jobs: ordered(namespace) | ordered(name).
 std::string OpenLineageJobKey(std::string_view ns, std::string_view name);
 

@@ -57,11 +57,6 @@ GraphDelta::Edge GraphEdgeOf(const LineageEdge& e) {
           e.column_mappings_size() > 0};
 }
 
-template <typename T>
-bool ParseValue(const rocksdb::Iterator& it, T* record) {
-  return record->ParseFromArray(it.value().data(), static_cast<int>(it.value().size()));
-}
-
 }  // namespace
 
 // ---- Impl helpers ----

@@ -50,6 +50,12 @@ inline google::protobuf::Timestamp ToTimestamp(absl::Time t) {
   return TimeUtil::MicrosecondsToTimestamp(ToMicros(t));
 }
 
+// Parses the value under `it` into `*record`; false when it is corrupt.
+template <typename T>
+bool ParseValue(const rocksdb::Iterator& it, T* record) {
+  return record->ParseFromArray(it.value().data(), static_cast<int>(it.value().size()));
+}
+
 // An RAII owner of a RocksDB snapshot.
 class ScopedSnapshot {
  public:

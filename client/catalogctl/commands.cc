@@ -1,11 +1,14 @@
 #include "client/catalogctl/commands.h"
 
+#include <google/protobuf/util/field_mask_util.h>
+
 #include <ostream>
 #include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "api/resource_names.h"
 #include "client/lib/output.h"
@@ -97,6 +100,29 @@ CLI::Validator Positive() {
 CLI::Validator Between(double min, double max) {
   return NumberCheck(absl::StrCat("a number from ", min, " to ", max),
                      [min, max](double v) { return v >= min && v <= max; });
+}
+
+absl::Status ParseFieldMask(absl::string_view text, const google::protobuf::Descriptor& type,
+                            absl::string_view example, google::protobuf::FieldMask* mask) {
+  for (absl::string_view part : absl::StrSplit(text, ',')) {
+    part = absl::StripAsciiWhitespace(part);
+    if (part.empty()) continue;
+    std::string path;  // "personalData.legalBasis" -> "personal_data.legal_basis".
+    for (char c : part) {
+      if (absl::ascii_isupper(static_cast<unsigned char>(c))) {
+        path.push_back('_');
+        path.push_back(absl::ascii_tolower(static_cast<unsigned char>(c)));
+      } else {
+        path.push_back(c);
+      }
+    }
+    if (!google::protobuf::util::FieldMaskUtil::GetFieldDescriptors(&type, path, nullptr)) {
+      return client::UsageError(absl::StrCat("--mask: \"", part, "\" is not a field of ",
+                                             type.name(), " (write paths like ", example, ")"));
+    }
+    mask->add_paths(std::move(path));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<bool> ParseBoolFlag(absl::string_view text,

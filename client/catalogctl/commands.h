@@ -9,6 +9,7 @@
 #ifndef CATALOG_CLIENT_CATALOGCTL_COMMANDS_H_
 #define CATALOG_CLIENT_CATALOGCTL_COMMANDS_H_
 
+#include <google/protobuf/field_mask.pb.h>
 #include <google/protobuf/message.h>
 
 #include <CLI/CLI.hpp>
@@ -111,6 +112,7 @@ void RegisterPartyCommands(CLI::App& app, CommandRegistry& registry);
 void RegisterQualityCommands(CLI::App& app, CommandRegistry& registry);
 void RegisterReportCommands(CLI::App& app, CommandRegistry& registry);
 void RegisterLandscapeCommands(CLI::App& app, CommandRegistry& registry);
+void RegisterProcessingCommands(CLI::App& app, CommandRegistry& registry);
 
 // After a parse error: the problem with the command words of `args` (the
 // arguments after the program name), when there is one -- an unknown command
@@ -177,6 +179,12 @@ absl::Status SetTimeFlag(const std::string& text, absl::string_view flag, Messag
 CLI::Validator NonNegative();  // >= 0
 CLI::Validator Positive();     // > 0
 CLI::Validator Between(double min, double max);  // min..max inclusive
+
+// --mask "title, hosting.provider" as a FieldMask of `type`. Paths may be
+// written as in the proto (snake_case) or as in JSON (lowerCamelCase); a
+// usage error names a path that is not a field, with `example` paths.
+absl::Status ParseFieldMask(absl::string_view text, const google::protobuf::Descriptor& type,
+                            absl::string_view example, google::protobuf::FieldMask* mask);
 
 // "true"/"false" (also yes/no, ja/nee, 1/0); a usage error naming `flag`
 // otherwise.

@@ -19,7 +19,6 @@ namespace catalog::catalogctl {
 namespace {
 
 namespace v1 = ::catalog::v1;
-using google::protobuf::util::FieldMaskUtil;
 
 // ---- Printing shared by the commands ----
 
@@ -150,40 +149,6 @@ struct UpdateOptions {
   std::string etag;
 };
 
-// "personalData.legalBasis" -> "personal_data.legal_basis".
-std::string SnakeCase(absl::string_view path) {
-  std::string snake;
-  for (char c : path) {
-    if (absl::ascii_isupper(static_cast<unsigned char>(c))) {
-      snake.push_back('_');
-      snake.push_back(absl::ascii_tolower(static_cast<unsigned char>(c)));
-    } else {
-      snake.push_back(c);
-    }
-  }
-  return snake;
-}
-
-// "title, hosting.provider" as a FieldMask of Dataset. Paths may be written
-// as in the proto (snake_case) or as in JSON (lowerCamelCase).
-absl::Status ParseMask(absl::string_view text,
-                       google::protobuf::FieldMask* mask) {
-  for (absl::string_view part : absl::StrSplit(text, ',')) {
-    part = absl::StripAsciiWhitespace(part);
-    if (part.empty()) continue;
-    std::string path = SnakeCase(part);
-    if (!FieldMaskUtil::GetFieldDescriptors(v1::Dataset::descriptor(), path,
-                                            nullptr)) {
-      return client::UsageError(absl::StrCat(
-          "--mask: \"", part,
-          "\" is not a field of Dataset (write paths "
-          "like title,hosting.provider,personal_data.legal_basis)"));
-    }
-    mask->add_paths(std::move(path));
-  }
-  return absl::OkStatus();
-}
-
 absl::Status RunUpdate(CommandContext& ctx, const UpdateOptions& o) {
   v1::UpdateDatasetRequest request;
   CATALOGCTL_ASSIGN_OR_RETURN(*request.mutable_dataset(),
@@ -191,7 +156,9 @@ absl::Status RunUpdate(CommandContext& ctx, const UpdateOptions& o) {
   CATALOGCTL_ASSIGN_OR_RETURN(*request.mutable_dataset()->mutable_id(),
                               ParseIdArgument(o.id));
   if (!o.etag.empty()) request.mutable_dataset()->set_etag(o.etag);
-  CATALOGCTL_RETURN_IF_ERROR(ParseMask(o.mask, request.mutable_update_mask()));
+  CATALOGCTL_RETURN_IF_ERROR(ParseFieldMask(o.mask, *v1::Dataset::descriptor(),
+                                            "title,hosting.provider,personal_data.legal_basis",
+                                            request.mutable_update_mask()));
   CATALOGCTL_ASSIGN_OR_RETURN(client::CatalogClient * client, ctx.Client());
   CATALOGCTL_ASSIGN_OR_RETURN(v1::Dataset updated,
                               client->UpdateDataset(request));

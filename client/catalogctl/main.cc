@@ -31,7 +31,7 @@ using RegisterFn = void (*)(CLI::App&, CommandRegistry&);
 constexpr RegisterFn kCommandGroups[] = {
     RegisterDatasetCommands, RegisterLineageCommands, RegisterPartyCommands,
     RegisterQualityCommands, RegisterReportCommands,  RegisterLandscapeCommands,
-    RegisterAuditCommands,   RegisterDemoCommands,
+    RegisterProcessingCommands, RegisterAuditCommands, RegisterDemoCommands,
 };
 
 void AddGlobalOptions(CLI::App& app, GlobalOptions& globals) {

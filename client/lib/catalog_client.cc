@@ -20,7 +20,37 @@ CatalogClient::CatalogClient(std::shared_ptr<grpc::Channel> channel,
       quality_stub_(v1::QualityService::NewStub(channel_)),
       terugmelding_stub_(v1::TerugmeldingService::NewStub(channel_)),
       landscape_stub_(v1::LandscapeService::NewStub(channel_)),
+      processing_stub_(v1::ProcessingService::NewStub(channel_)),
       options_(std::move(options)) {}
+
+// ---- ProcessingService ----
+
+absl::StatusOr<v1::ProcessingActivity> CatalogClient::CreateProcessingActivity(
+    const v1::CreateProcessingActivityRequest& request) {
+  return Call(*processing_stub_, &v1::ProcessingService::Stub::CreateProcessingActivity, request);
+}
+
+absl::StatusOr<v1::ProcessingActivity> CatalogClient::GetProcessingActivity(
+    const v1::GetProcessingActivityRequest& request) {
+  return Call(*processing_stub_, &v1::ProcessingService::Stub::GetProcessingActivity, request);
+}
+
+absl::StatusOr<v1::ListProcessingActivitiesResponse> CatalogClient::ListProcessingActivities(
+    const v1::ListProcessingActivitiesRequest& request) {
+  return Call(*processing_stub_, &v1::ProcessingService::Stub::ListProcessingActivities, request);
+}
+
+absl::StatusOr<v1::ProcessingActivity> CatalogClient::UpdateProcessingActivity(
+    const v1::UpdateProcessingActivityRequest& request) {
+  return Call(*processing_stub_, &v1::ProcessingService::Stub::UpdateProcessingActivity, request);
+}
+
+absl::StatusOr<v1::ListProcessingActivityVersionsResponse>
+CatalogClient::ListProcessingActivityVersions(
+    const v1::ListProcessingActivityVersionsRequest& request) {
+  return Call(*processing_stub_, &v1::ProcessingService::Stub::ListProcessingActivityVersions,
+              request);
+}
 
 // ---- CatalogService ----
 

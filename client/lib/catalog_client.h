@@ -1,6 +1,6 @@
 // CatalogClient: the calls of catalogd's services (CatalogService,
 // AuditService, LineageService, QualityService, TerugmeldingService,
-// LandscapeService) as functions returning absl::StatusOr, over one
+// LandscapeService, ProcessingService) as functions returning absl::StatusOr, over one
 // channel.
 // Every unary call gets a fresh context (deadline and purpose from
 // ConnectionOptions) and its gRPC status converted in one place.
@@ -21,6 +21,7 @@
 #include "catalog/v1/catalog_service.grpc.pb.h"
 #include "catalog/v1/landscape_service.grpc.pb.h"
 #include "catalog/v1/lineage_service.grpc.pb.h"
+#include "catalog/v1/processing_service.grpc.pb.h"
 #include "catalog/v1/quality_service.grpc.pb.h"
 #include "client/lib/bulk_loader.h"
 #include "client/lib/connection.h"
@@ -119,6 +120,20 @@ class CatalogClient {
   absl::StatusOr<catalog::v1::Landscape> GetLandscape(
       const catalog::v1::GetLandscapeRequest& request);
 
+  // The RPCs of ProcessingService: the register of processing activities.
+  // Errors as above.
+  absl::StatusOr<catalog::v1::ProcessingActivity> CreateProcessingActivity(
+      const catalog::v1::CreateProcessingActivityRequest& request);
+  absl::StatusOr<catalog::v1::ProcessingActivity> GetProcessingActivity(
+      const catalog::v1::GetProcessingActivityRequest& request);
+  absl::StatusOr<catalog::v1::ListProcessingActivitiesResponse> ListProcessingActivities(
+      const catalog::v1::ListProcessingActivitiesRequest& request);
+  absl::StatusOr<catalog::v1::ProcessingActivity> UpdateProcessingActivity(
+      const catalog::v1::UpdateProcessingActivityRequest& request);
+  absl::StatusOr<catalog::v1::ListProcessingActivityVersionsResponse>
+  ListProcessingActivityVersions(
+      const catalog::v1::ListProcessingActivityVersionsRequest& request);
+
   // BulkLoad() over this client's stub; see bulk_loader.h.
   absl::StatusOr<BulkLoadResult> BulkLoad(
       const std::function<bool(catalog::v1::Dataset*)>& next,
@@ -156,6 +171,7 @@ class CatalogClient {
   std::unique_ptr<catalog::v1::QualityService::Stub> quality_stub_;
   std::unique_ptr<catalog::v1::TerugmeldingService::Stub> terugmelding_stub_;
   std::unique_ptr<catalog::v1::LandscapeService::Stub> landscape_stub_;
+  std::unique_ptr<catalog::v1::ProcessingService::Stub> processing_stub_;
   ConnectionOptions options_;
 };
 

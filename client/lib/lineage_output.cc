@@ -41,17 +41,6 @@ std::string Count(int n, absl::string_view one, absl::string_view many) {
   return absl::StrCat(n, " ", n == 1 ? one : many);
 }
 
-// The output-only bookkeeping that datasets, edges and parties share.
-void AddBookkeeping(KeyValueBlock& block, int64_t revision,
-                    const std::string& etag,
-                    const google::protobuf::Timestamp& created,
-                    const google::protobuf::Timestamp& updated) {
-  block.Add("revision", revision == 0 ? "" : absl::StrCat(revision));
-  block.Add("etag", etag);
-  block.Add("created", FormatTimestamp(created));
-  block.Add("updated", FormatTimestamp(updated));
-}
-
 // The NOTES cell of a tree row: fields reached, more beyond depth.
 std::string NodeNotes(const v1::LineageNode& node) {
   std::vector<std::string> notes;

@@ -266,6 +266,15 @@ std::string Truncate(absl::string_view text, size_t width) {
 
 std::string JaNee(bool value) { return value ? "ja" : "nee"; }
 
+void AddBookkeeping(KeyValueBlock& block, int64_t revision, const std::string& etag,
+                    const google::protobuf::Timestamp& created,
+                    const google::protobuf::Timestamp& updated) {
+  block.Add("revision", revision == 0 ? "" : absl::StrCat(revision));
+  block.Add("etag", etag);
+  block.Add("created", FormatTimestamp(created));
+  block.Add("updated", FormatTimestamp(updated));
+}
+
 std::string FormatTimestamp(const google::protobuf::Timestamp& time) {
   if (time.seconds() == 0 && time.nanos() == 0) return "";
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ",

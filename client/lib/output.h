@@ -106,6 +106,12 @@ class KeyValueBlock {
   std::vector<GroupLines> groups_;
 };
 
+// Adds the output-only bookkeeping that datasets, edges, parties and
+// activities share: revision, etag, created, updated.
+void AddBookkeeping(KeyValueBlock& block, int64_t revision, const std::string& etag,
+                    const google::protobuf::Timestamp& created,
+                    const google::protobuf::Timestamp& updated);
+
 // Short enum text, empty for UNSPECIFIED (left out of "key: value" blocks).
 template <typename E>
 std::string EnumText(E value) {

@@ -119,26 +119,6 @@ absl::Status CheckOin(const std::string& oin, absl::string_view path) {
   return absl::OkStatus();
 }
 
-// ISO 8601 duration with years, months, weeks and days: P20Y, P6M, P10Y6M,
-// P2W, P30D.
-bool IsIsoDuration(const std::string& s) {
-  if (s.size() < 3 || s[0] != 'P') return false;
-  std::string order = "YMWD";
-  size_t next_unit = 0;
-  bool digits = false;
-  for (size_t i = 1; i < s.size(); ++i) {
-    const char c = s[i];
-    if (absl::ascii_isdigit(static_cast<unsigned char>(c))) {
-      digits = true;
-      continue;
-    }
-    const size_t unit = order.find(c, next_unit);
-    if (!digits || unit == std::string::npos) return false;
-    next_unit = unit + 1;
-    digits = false;
-  }
-  return !digits;
-}
 
 absl::Status CheckRequired(const Dataset& d) {
   if (d.title().empty()) return Invalid("title", "required");
@@ -269,6 +249,25 @@ absl::Status CheckCollections(const Dataset& d) {
 }
 
 }  // namespace
+
+bool IsIsoDuration(const std::string& s) {
+  if (s.size() < 3 || s[0] != 'P') return false;
+  std::string order = "YMWD";
+  size_t next_unit = 0;
+  bool digits = false;
+  for (size_t i = 1; i < s.size(); ++i) {
+    const char c = s[i];
+    if (absl::ascii_isdigit(static_cast<unsigned char>(c))) {
+      digits = true;
+      continue;
+    }
+    const size_t unit = order.find(c, next_unit);
+    if (!digits || unit == std::string::npos) return false;
+    next_unit = unit + 1;
+    digits = false;
+  }
+  return !digits;
+}
 
 absl::Status ValidateOin(const std::string& oin, absl::string_view path) {
   return CheckOin(oin, path);

@@ -34,6 +34,10 @@ absl::Status ValidateDataset(const catalog::v1::Dataset& dataset);
 // naming `path` otherwise.
 absl::Status ValidateOin(const std::string& oin, absl::string_view path);
 
+// An ISO 8601 duration with years, months, weeks and days: P20Y, P6M,
+// P10Y6M, P2W, P30D.
+bool IsIsoDuration(const std::string& s);
+
 // The generic part of the rules, for any API message (e.g. a list filter):
 // every enum value known (and not UNSPECIFIED inside repeated fields),
 // strings and repeated fields within their limits. Paths in errors start

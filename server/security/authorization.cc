@@ -46,6 +46,13 @@ constexpr MethodRule kTable[] = {
     {method::kListTerugmeldingen, kReaders},
     {method::kTransitionTerugmelding, kReaders},
     {method::kListMyTerugmeldingen, kReaders},
+    // The register of processing activities is not secret (municipalities
+    // publish it); stewards, owners and admins maintain it.
+    {method::kCreateProcessingActivity, kWriters},
+    {method::kGetProcessingActivity, kReaders},
+    {method::kListProcessingActivities, kReaders},
+    {method::kUpdateProcessingActivity, kWriters},
+    {method::kListProcessingActivityVersions, kReaders},
 };
 
 }  // namespace

@@ -50,6 +50,17 @@ inline constexpr char kTransitionTerugmelding[] =
     "/catalog.v1.TerugmeldingService/TransitionTerugmelding";
 inline constexpr char kListMyTerugmeldingen[] =
     "/catalog.v1.TerugmeldingService/ListMyTerugmeldingen";
+// ProcessingService: the register of processing activities.
+inline constexpr char kCreateProcessingActivity[] =
+    "/catalog.v1.ProcessingService/CreateProcessingActivity";
+inline constexpr char kGetProcessingActivity[] =
+    "/catalog.v1.ProcessingService/GetProcessingActivity";
+inline constexpr char kListProcessingActivities[] =
+    "/catalog.v1.ProcessingService/ListProcessingActivities";
+inline constexpr char kUpdateProcessingActivity[] =
+    "/catalog.v1.ProcessingService/UpdateProcessingActivity";
+inline constexpr char kListProcessingActivityVersions[] =
+    "/catalog.v1.ProcessingService/ListProcessingActivityVersions";
 }  // namespace method
 
 struct MethodRule {

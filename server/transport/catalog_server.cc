@@ -21,6 +21,7 @@
 #include "server/service/catalog_service.h"
 #include "server/service/landscape_service.h"
 #include "server/service/lineage_service.h"
+#include "server/service/processing_service.h"
 #include "server/service/quality_service.h"
 #include "server/service/terugmelding_service.h"
 #include "server/transport/logging.h"
@@ -41,6 +42,7 @@ struct CatalogServer::Impl {
   std::unique_ptr<QualityCatalog> quality;
   std::unique_ptr<TerugmeldingCatalog> terugmeldingen;
   std::unique_ptr<LandscapeCatalog> landscape;
+  std::unique_ptr<ProcessingRegister> processing;
   std::unique_ptr<AuditRecorder> audit;
   std::unique_ptr<BlockingExecutor> executor;
   std::unique_ptr<CatalogServiceImpl> catalog_service;
@@ -49,6 +51,7 @@ struct CatalogServer::Impl {
   std::unique_ptr<QualityServiceImpl> quality_service;
   std::unique_ptr<TerugmeldingServiceImpl> terugmelding_service;
   std::unique_ptr<LandscapeServiceImpl> landscape_service;
+  std::unique_ptr<ProcessingServiceImpl> processing_service;
   std::unique_ptr<grpc::Server> server;
   int port = 0;
   bool shut_down = false;
@@ -143,6 +146,8 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
                                                    });
   impl->landscape = std::make_unique<LandscapeCatalog>(impl->store.get(), options.landscape,
                                                        options.quality, options.terugmelding);
+  impl->processing = std::make_unique<ProcessingRegister>(
+      impl->store.get(), options.processing_limits, impl->page_tokens.get());
   impl->executor = std::make_unique<BlockingExecutor>(options.write_threads);
   impl->audit = std::make_unique<AuditRecorder>(impl->store.get());
   const ServiceDeps deps{impl->policy.get(), impl->audit.get(), impl->executor.get(),
@@ -154,6 +159,8 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
   impl->terugmelding_service =
       std::make_unique<TerugmeldingServiceImpl>(impl->terugmeldingen.get(), deps);
   impl->landscape_service = std::make_unique<LandscapeServiceImpl>(impl->landscape.get(), deps);
+  impl->processing_service =
+      std::make_unique<ProcessingServiceImpl>(impl->processing.get(), deps);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -165,6 +172,7 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
   builder.RegisterService(impl->quality_service.get());
   builder.RegisterService(impl->terugmelding_service.get());
   builder.RegisterService(impl->landscape_service.get());
+  builder.RegisterService(impl->processing_service.get());
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options.max_concurrent_streams);
   // gRPC enables SO_REUSEPORT by default: a second server could then bind
   // the same port and receive part of the connections. Refuse instead.

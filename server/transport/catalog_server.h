@@ -17,6 +17,7 @@
 #include "server/core/dataset_catalog.h"
 #include "server/core/landscape_catalog.h"
 #include "server/core/lineage_catalog.h"
+#include "server/core/processing_register.h"
 #include "server/core/quality_catalog.h"
 #include "server/core/terugmelding_catalog.h"
 
@@ -52,6 +53,8 @@ struct ServerOptions {
   CatalogLimits limits;
   // Traversal budgets and lineage limits.
   LineageLimits lineage_limits;
+  // The register of processing activities: page limits.
+  ProcessingLimits processing_limits;
   // Quality: staleness period, batch limit, clock.
   QualityOptions quality;
   // Terugmeldingen: page limits, handling periods, the clock.

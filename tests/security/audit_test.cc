@@ -21,6 +21,7 @@
 #include "absl/time/clock.h"
 #include "api/resource_names.h"
 #include "catalog/v1/landscape_service.grpc.pb.h"
+#include "catalog/v1/processing_service.grpc.pb.h"
 #include "catalog/v1/quality_service.grpc.pb.h"
 #include "server/security/authorization.h"
 #include "storage/audit_chain.h"
@@ -551,6 +552,24 @@ TEST_F(AuditTest, UnknownPrincipalIsDeniedEveryRpcAndAudited) {
     auto stream = quality->RecordMeasurements(context.get());
     stream->WritesDone();
     statuses.push_back(stream->Finish());
+  }
+  {
+    namespace v1 = catalog::v1;
+    using Stub = v1::ProcessingService::Stub;
+    auto processing = v1::ProcessingService::NewStub(server_->Channel(kUnknownPrincipal));
+    auto call = [&](auto method, auto request, auto response) {
+      statuses.push_back(((*processing).*method)(Context().get(), request, &response));
+    };
+    call(&Stub::CreateProcessingActivity, v1::CreateProcessingActivityRequest(),
+         v1::ProcessingActivity());
+    call(&Stub::GetProcessingActivity, v1::GetProcessingActivityRequest(),
+         v1::ProcessingActivity());
+    call(&Stub::ListProcessingActivities, v1::ListProcessingActivitiesRequest(),
+         v1::ListProcessingActivitiesResponse());
+    call(&Stub::UpdateProcessingActivity, v1::UpdateProcessingActivityRequest(),
+         v1::ProcessingActivity());
+    call(&Stub::ListProcessingActivityVersions, v1::ListProcessingActivityVersionsRequest(),
+         v1::ListProcessingActivityVersionsResponse());
   }
   {
     namespace v1 = catalog::v1;

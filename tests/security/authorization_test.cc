@@ -201,7 +201,7 @@ TEST(ExpectedAuthorization, CoversEveryRpcOfTheServicesExactlyOnce) {
        {"catalog.v1.CatalogService", "catalog.v1.AuditService",
         "catalog.v1.LineageService",
         "catalog.v1.TerugmeldingService", "catalog.v1.QualityService",
-        "catalog.v1.LandscapeService"}) {
+        "catalog.v1.LandscapeService", "catalog.v1.ProcessingService"}) {
     const google::protobuf::ServiceDescriptor* service =
         google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
             name);

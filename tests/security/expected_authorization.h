@@ -66,6 +66,13 @@ inline constexpr ExpectedRule kExpectedAuthorization[] = {
     {"/catalog.v1.TerugmeldingService/ListTerugmeldingen", "RSOAD"},
     {"/catalog.v1.TerugmeldingService/TransitionTerugmelding", "RSOAD"},
     {"/catalog.v1.TerugmeldingService/ListMyTerugmeldingen", "RSOAD"},
+    // The register of processing activities: public to every role (it is
+    // published), maintained by stewards, owners and admins.
+    {"/catalog.v1.ProcessingService/CreateProcessingActivity", "-SO-D"},
+    {"/catalog.v1.ProcessingService/GetProcessingActivity", "RSOAD"},
+    {"/catalog.v1.ProcessingService/ListProcessingActivities", "RSOAD"},
+    {"/catalog.v1.ProcessingService/UpdateProcessingActivity", "-SO-D"},
+    {"/catalog.v1.ProcessingService/ListProcessingActivityVersions", "RSOAD"},
 };
 
 // The roles of a row. A malformed column string (wrong length, a letter in

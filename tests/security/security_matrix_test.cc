@@ -20,6 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "api/resource_names.h"
 #include "catalog/v1/landscape_service.grpc.pb.h"
+#include "catalog/v1/processing_service.grpc.pb.h"
 #include "catalog/v1/quality_service.grpc.pb.h"
 #include "server/security/authorization.h"
 #include "tests/integration/grpc_expectations.h"
@@ -155,6 +156,7 @@ class SecurityMatrixTest : public ::testing::TestWithParam<MatrixCase> {
   void RunTerugmelding();
   void RunQuality();
   void RunLandscape();
+  void RunProcessing();
   // The target with an edge from an openbaar source into it, both created by
   // the admin; returns the source's id.
   std::string CreateTargetWithSource();
@@ -615,6 +617,92 @@ void SecurityMatrixTest::RunLandscape() {
   }
 }
 
+// The register is readable by every role the table allows; a dataset of an
+// activity above the caller's clearance is shown as "hidden", never named,
+// and kept when the caller updates the activity. Naming a hidden dataset in
+// a new activity answers as for a missing one.
+void SecurityMatrixTest::RunProcessing() {
+  namespace v1 = catalog::v1;
+  namespace m = server::method;
+  CreateTarget();
+  const auto mine = v1::ProcessingService::NewStub(server_->Channel(who_.name));
+  const auto admin = v1::ProcessingService::NewStub(server_->Channel("admin"));
+  v1::ProcessingActivity activity;
+  activity.set_id(absl::StrCat("verwerking-", ++next_id_));  // Not naming the dataset.
+  activity.set_title("Verwerking");
+  activity.set_purpose("Uitvoering wettelijke taak");
+  activity.set_legal_basis(v1::LEGAL_BASIS_WETTELIJKE_VERPLICHTING);
+  activity.mutable_controller()->set_name("Gemeente Voorbeeldstad");
+  activity.set_retention_period("P7Y");
+  activity.set_log_confidentiality(v1::CONFIDENTIALITY_INTERN);
+  activity.add_datasets(api::DatasetName(id_));
+  v1::CreateProcessingActivityRequest create;
+  *create.mutable_activity() = activity;
+  v1::ProcessingActivity out;
+  grpc::Status status;
+  if (method_ == m::kCreateProcessingActivity) {
+    status = mine->CreateProcessingActivity(Context().get(), create, &out);
+    const StatusCode expected = ReadCode();
+    ASSERT_EQ(status.error_code(), expected) << status.error_message();
+    if (expected == StatusCode::NOT_FOUND) {
+      EXPECT_EQ(status.error_message(),
+                absl::StrCat("datasets[0]: ", api::DatasetNotFoundError(id_).message()));
+    }
+    return;
+  }
+  ASSERT_TRUE(IsOk(admin->CreateProcessingActivity(Context().get(), create, &out)));
+  std::string shown;
+  if (method_ == m::kGetProcessingActivity) {
+    v1::GetProcessingActivityRequest request;
+    request.set_name(out.name());
+    status = mine->GetProcessingActivity(Context().get(), request, &out);
+    shown = out.DebugString();
+  } else if (method_ == m::kListProcessingActivities) {
+    v1::ListProcessingActivitiesRequest request;
+    request.set_page_size(1000);
+    v1::ListProcessingActivitiesResponse response;
+    status = mine->ListProcessingActivities(Context().get(), request, &response);
+    shown = response.DebugString();
+    request.set_dataset(id_);
+    if (status.ok()) {
+      ASSERT_TRUE(IsOk(mine->ListProcessingActivities(Context().get(), request, &response)));
+      EXPECT_EQ(response.activities_size(), visible_ ? 1 : 0) << "filter on a hidden dataset";
+    }
+  } else if (method_ == m::kListProcessingActivityVersions) {
+    v1::ListProcessingActivityVersionsRequest request;
+    request.set_name(out.name());
+    v1::ListProcessingActivityVersionsResponse response;
+    status = mine->ListProcessingActivityVersions(Context().get(), request, &response);
+    shown = response.DebugString();
+  } else {
+    ASSERT_EQ(method_, m::kUpdateProcessingActivity);
+    v1::UpdateProcessingActivityRequest request;
+    request.mutable_activity()->set_id(out.id());
+    request.mutable_activity()->set_purpose("Ander doel");
+    request.mutable_update_mask()->add_paths("purpose");
+    status = mine->UpdateProcessingActivity(Context().get(), request, &out);
+    shown = out.DebugString();
+    if (status.ok()) {
+      EXPECT_EQ(out.version(), 2);
+      v1::GetProcessingActivityRequest get;
+      get.set_name(out.name());
+      v1::ProcessingActivity stored;
+      ASSERT_TRUE(IsOk(admin->GetProcessingActivity(Context().get(), get, &stored)));
+      EXPECT_THAT(stored.datasets(), ::testing::ElementsAre(api::DatasetName(id_)))
+          << "the hidden dataset is kept";
+    }
+  }
+  ASSERT_EQ(status.error_code(), allowed_ ? StatusCode::OK : StatusCode::PERMISSION_DENIED)
+      << status.error_message();
+  if (!status.ok()) return;
+  if (visible_) {
+    EXPECT_THAT(shown, HasSubstr(api::DatasetName(id_)));
+  } else {
+    EXPECT_THAT(shown, Not(HasSubstr(id_))) << "a hidden dataset is never named";
+    EXPECT_THAT(shown, HasSubstr("\"hidden\""));
+  }
+}
+
 TEST_P(SecurityMatrixTest, OutcomeFollowsTheIntendedPolicyAndClearance) {
   SCOPED_TRACE(absl::StrCat(method_, " by ", who_.name, " on a ",
                             LevelName(level_), " dataset: the intended policy ",
@@ -634,6 +722,7 @@ TEST_P(SecurityMatrixTest, OutcomeFollowsTheIntendedPolicyAndClearance) {
   if (absl::StartsWith(method_, "/catalog.v1.TerugmeldingService/")) return RunTerugmelding();
   if (absl::StartsWith(method_, "/catalog.v1.QualityService/")) return RunQuality();
   if (method_ == m::kGetLandscape) return RunLandscape();
+  if (absl::StartsWith(method_, "/catalog.v1.ProcessingService/")) return RunProcessing();
   FAIL() << "the matrix has no call for " << method_ << "; add one";
 }
 

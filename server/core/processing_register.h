@@ -1,0 +1,60 @@
+// The register of processing activities (AVG art. 30): validation,
+// versioning (a relevant change makes a new version, an editorial one
+// changes the current version in place, no change writes nothing), and the
+// reads. The rules are described in protos/catalog/v1/processing_service.proto.
+// Thread-safe (the store is).
+#ifndef CATALOG_SERVER_CORE_PROCESSING_REGISTER_H_
+#define CATALOG_SERVER_CORE_PROCESSING_REGISTER_H_
+
+#include "absl/status/statusor.h"
+#include "catalog/v1/processing_service.pb.h"
+#include "server/core/caller.h"
+#include "server/core/page_token.h"
+#include "storage/catalog_store.h"
+
+namespace catalog::server {
+
+struct ProcessingLimits {
+  int default_page_size = 100;
+  int max_page_size = 1000;
+};
+
+class ProcessingRegister {
+ public:
+  // `store` and `tokens` must outlive this object.
+  ProcessingRegister(storage::CatalogStore* store, ProcessingLimits limits,
+                     const PageTokens* tokens);
+
+  absl::StatusOr<catalog::v1::ProcessingActivity> Create(
+      const catalog::v1::CreateProcessingActivityRequest& request, const Caller& caller);
+  absl::StatusOr<catalog::v1::ProcessingActivity> Get(
+      const catalog::v1::GetProcessingActivityRequest& request, const Caller& caller) const;
+  absl::StatusOr<catalog::v1::ListProcessingActivitiesResponse> List(
+      const catalog::v1::ListProcessingActivitiesRequest& request, const Caller& caller) const;
+  absl::StatusOr<catalog::v1::ProcessingActivity> Update(
+      const catalog::v1::UpdateProcessingActivityRequest& request, const Caller& caller);
+  absl::StatusOr<catalog::v1::ListProcessingActivityVersionsResponse> ListVersions(
+      const catalog::v1::ListProcessingActivityVersionsRequest& request,
+      const Caller& caller) const;
+
+ private:
+  // OK when `a` is complete and consistent and every dataset and party it
+  // names exists; a dataset it adds to `stored` (null for a new activity)
+  // must also be visible to the caller (one already there may be hidden).
+  absl::Status Validate(const catalog::v1::ProcessingActivity& a,
+                        const catalog::v1::ProcessingActivity* stored,
+                        const Caller& caller) const;
+
+  storage::CatalogStore* store_;
+  ProcessingLimits limits_;
+  const PageTokens* tokens_;
+};
+
+// Whether going from `before` to `after` changes a relevant field (one
+// whose change makes a new version).
+bool ChangesRelevantFields(const catalog::v1::ProcessingActivity& before,
+                           const catalog::v1::ProcessingActivity& after);
+
+}  // namespace catalog::server
+
+#endif  // CATALOG_SERVER_CORE_PROCESSING_REGISTER_H_
