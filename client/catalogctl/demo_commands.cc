@@ -241,6 +241,21 @@ absl::StatusOr<StepReport> LoadParties(DemoRun& run) {
   return tally.Report(absl::Now() - start);
 }
 
+// The register of processing activities (after the parties it names).
+absl::StatusOr<StepReport> LoadProcessingActivities(DemoRun& run) {
+  const absl::Time start = absl::Now();
+  CreateTally tally;
+  for (const v1::ProcessingActivity& activity : run.generator.ProcessingActivities()) {
+    v1::CreateProcessingActivityRequest request;
+    *request.mutable_activity() = activity;
+    if (!tally.Add(absl::StrCat("processing-activities/", activity.id()),
+                   run.client.CreateProcessingActivity(request).status())) {
+      break;
+    }
+  }
+  return tally.Report(absl::Now() - start);
+}
+
 // Edges are created with this many calls in flight, so that their durable
 // writes share WAL syncs.
 constexpr int kEdgeCalls = 8;
@@ -346,6 +361,7 @@ const std::vector<DemoStep>& DemoSteps() {
       {"datasets", &LoadDatasets},
       {"parties", &LoadParties},
       {"lineage", &LoadLineage},
+      {"processing", &LoadProcessingActivities},
       {"measurements", &LoadMeasurements},
       {"terugmeldingen", &LoadTerugmeldingen},
   };

@@ -26,6 +26,7 @@
 #include "absl/time/time.h"
 #include "catalog/v1/dataset.pb.h"
 #include "catalog/v1/lineage.pb.h"
+#include "catalog/v1/processing_service.pb.h"
 #include "catalog/v1/quality.pb.h"
 
 namespace catalog::demo {
@@ -52,6 +53,12 @@ class LandscapeGenerator {
   // CBS, UWV, RvIG, chain partners, suppliers): a fixed list of about a
   // dozen, the same for every seed and size.
   std::vector<catalog::v1::ExternalParty> Parties() const;
+
+  // A register of processing activities (BRP bijhouding, WOZ-beschikking,
+  // Wmo-aanvraag, parkeervergunning, belastingaanslag, ...), the same for
+  // every seed, using the basisregistraties of the landscape (those beyond
+  // size() left out) and parties of Parties() as recipients.
+  std::vector<catalog::v1::ProcessingActivity> ProcessingActivities() const;
 
   // The lineage edges whose target is dataset i (0 <= i < size()), then the
   // deliveries of dataset i to parties of Parties(). Sources are

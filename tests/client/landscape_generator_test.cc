@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <google/protobuf/util/time_util.h>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "api/resource_names.h"
@@ -60,6 +61,40 @@ TEST(LandscapeGenerator, TitlesOfOneSubjectVary) {
   EXPECT_LE(longest_run, 2) << "the same title on more than two rows in a row";
   EXPECT_GT(titles.size(), 150u) << "of 180 datasets";
   EXPECT_EQ(title_by_id["brp-ingezetenen"], "BRP ingezetenen");
+}
+
+TEST(LandscapeGenerator, ARegisterOfProcessingActivitiesOnItsOwnDatasetsAndParties) {
+  LandscapeGenerator g({180, 1});
+  std::set<std::string> datasets, parties, ids;
+  for (int64_t i = 0; i < g.size(); ++i) datasets.insert("datasets/" + g.Dataset(i).id());
+  for (const auto& p : g.Parties()) parties.insert("parties/" + p.id());
+  const auto activities = g.ProcessingActivities();
+  ASSERT_EQ(activities.size(), 7u);
+  int ended = 0;
+  for (const auto& a : activities) {
+    SCOPED_TRACE(a.id());
+    EXPECT_TRUE(ids.insert(a.id()).second) << "ids are unique";
+    EXPECT_FALSE(a.purpose().empty());
+    EXPECT_NE(a.legal_basis(), catalog::v1::LEGAL_BASIS_UNSPECIFIED);
+    EXPECT_NE(a.legal_basis(), catalog::v1::LEGAL_BASIS_GERECHTVAARDIGD_BELANG)
+        << "a public body's tasks do not rest on it";
+    EXPECT_FALSE(a.datasets().empty());
+    for (const std::string& d : a.datasets()) EXPECT_TRUE(datasets.contains(d)) << d;
+    for (const std::string& p : a.recipient_parties()) EXPECT_TRUE(parties.contains(p)) << p;
+    ended += a.status() == catalog::v1::PROCESSING_ACTIVITY_STATUS_ENDED;
+  }
+  EXPECT_EQ(ended, 1);
+  EXPECT_EQ(activities[0].id(), "brp-bijhouding");
+  EXPECT_THAT(activities[0].datasets(), ::testing::ElementsAre("datasets/brp-ingezetenen"));
+  // A landscape of three datasets names only those.
+  LandscapeGenerator small({3, 1});
+  for (const auto& a : small.ProcessingActivities()) {
+    for (const std::string& d : a.datasets()) {
+      EXPECT_TRUE(d == "datasets/brp-ingezetenen" || d == "datasets/bag-adressen-gebouwen" ||
+                  d == "datasets/bgt-topografie")
+          << d;
+    }
+  }
 }
 
 TEST(LandscapeGenerator, StartsWithTheBasisregistraties) {

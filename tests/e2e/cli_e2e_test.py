@@ -370,8 +370,11 @@ class DatasetCommandsTest(CliTestCase):
                                "--add-to-existing", principal="admin")
         self.assertEqual(result["datasets"]["failed"], 0, result)
         self.assertEqual(result["datasets"]["created"] + result["datasets"]["replaced"], 200)
-        for step in ("parties", "lineage", "measurements", "terugmeldingen"):
+        for step in ("parties", "lineage", "processing", "measurements", "terugmeldingen"):
             self.assertEqual(result[step]["failed"], 0, result[step])
+        self.assertEqual(result["processing"]["created"], 7, result["processing"])
+        register = self.run_json("processing", "activity", "list", "--dataset", "brp-ingezetenen")
+        self.assertIn("brp-bijhouding", [a["id"] for a in register["activities"]])
         self.assertGreater(result["measurements"]["recorded"], 200 * 12, result["measurements"])
         self.assertGreater(result["terugmeldingen"]["filed"], 10, result["terugmeldingen"])
         self.assertGreaterEqual(len(result["terugmeldingen"]["by_status"]), 7,
