@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <regex>
 #include <set>
 #include <vector>
 
@@ -124,10 +123,19 @@ std::string Located(absl::string_view json, absl::string_view field, absl::strin
 
 // "(classification.confidentiality): invalid value "X" for type T".
 std::optional<std::string> InvalidValue(absl::string_view json, const std::string& message) {
-  static const std::regex kPattern(R"(^\(([^)]*)\): invalid value (.*) for type (\S+)$)");
-  std::smatch m;
-  if (!std::regex_match(message, m, kPattern)) return std::nullopt;
-  const std::string path = m[1], value = m[2], type = m[3];
+  // Parsed by hand: std::regex trips GCC 12's -Wmaybe-uninitialized under
+  // the sanitizers.
+  absl::string_view rest = message;
+  if (!absl::ConsumePrefix(&rest, "(")) return std::nullopt;
+  const size_t close = rest.find("): invalid value ");
+  const size_t for_type = rest.rfind(" for type ");
+  if (close == absl::string_view::npos || for_type == absl::string_view::npos ||
+      for_type < close + 17) {
+    return std::nullopt;
+  }
+  const std::string path(rest.substr(0, close));
+  const std::string value(rest.substr(close + 17, for_type - close - 17));
+  const std::string type(rest.substr(for_type + 10));
   std::vector<absl::string_view> parts = absl::StrSplit(path, '.');
   absl::string_view field = parts.back();
   field = field.substr(0, field.find('['));

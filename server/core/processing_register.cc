@@ -294,6 +294,8 @@ absl::StatusOr<v1::ListProcessingActivitiesResponse> ProcessingRegister::List(
     absl::StatusOr<std::vector<ProcessingActivity>> chunk =
         store_->ListProcessingActivities(after, kScanChunk);
     if (!chunk.ok()) return chunk.status();
+    if (chunk->empty()) break;
+    const std::string last = chunk->back().id();  // Before its record moves out.
     for (ProcessingActivity& a : *chunk) {
       if (!Matches(a, request, dataset)) continue;
       if (static_cast<size_t>(response.activities_size()) == *page_size) {
@@ -303,7 +305,7 @@ absl::StatusOr<v1::ListProcessingActivitiesResponse> ProcessingRegister::List(
       *response.add_activities() = Present(std::move(a), visibility, *store_);
     }
     if (chunk->size() < kScanChunk) break;
-    after = chunk->back().id();
+    after = last;
   }
   if (more) {
     response.set_next_page_token(
