@@ -13,9 +13,7 @@ namespace {
 
 using catalog::v1::ProcessingActivity;
 
-constexpr char kCollection[] = "processing-activities/";
-
-std::string ActivityName(const std::string& id) { return absl::StrCat(kCollection, id); }
+using api::ActivityName;
 
 absl::Status ActivityNotFound(const std::string& id) {
   return absl::NotFoundError(absl::StrCat("processing activity ", id, " not found"));

@@ -18,6 +18,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "api/resource_names.h"
 #include "client/catalogctl/commands.h"
 #include "client/demo/landscape_generator.h"
 #include "client/lib/output.h"
@@ -248,7 +249,7 @@ absl::StatusOr<StepReport> LoadProcessingActivities(DemoRun& run) {
   for (const v1::ProcessingActivity& activity : run.generator.ProcessingActivities()) {
     v1::CreateProcessingActivityRequest request;
     *request.mutable_activity() = activity;
-    if (!tally.Add(absl::StrCat("processing-activities/", activity.id()),
+    if (!tally.Add(api::ActivityName(activity.id()),
                    run.client.CreateProcessingActivity(request).status())) {
       break;
     }

@@ -5,6 +5,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "api/resource_names.h"
 #include "client/catalogctl/commands.h"
 #include "client/lib/json_input.h"
 #include "client/lib/processing_output.h"
@@ -13,8 +14,6 @@ namespace catalog::catalogctl {
 namespace {
 
 namespace v1 = ::catalog::v1;
-
-constexpr char kCollection[] = "processing-activities/";
 
 struct ActivityOptions {
   std::string name, file, mask, etag;
@@ -26,7 +25,8 @@ struct ActivityOptions {
 // "brp-bijhouding" or "processing-activities/brp-bijhouding", at `version`
 // (0: current).
 std::string ActivityName(const std::string& name, int64_t version) {
-  std::string full = absl::StartsWith(name, kCollection) ? name : absl::StrCat(kCollection, name);
+  std::string full =
+      absl::StartsWith(name, api::kActivityCollection) ? name : api::ActivityName(name);
   if (version > 0) absl::StrAppend(&full, "/versions/", version);
   return full;
 }
@@ -69,7 +69,7 @@ absl::Status RunList(CommandContext& ctx, const ActivityOptions& o) {
 absl::Status RunUpdate(CommandContext& ctx, const ActivityOptions& o) {
   v1::UpdateProcessingActivityRequest request;
   CATALOGCTL_RETURN_IF_ERROR(client::ReadJsonFile(o.file, request.mutable_activity()));
-  request.mutable_activity()->set_id(ActivityName(o.name, 0).substr(sizeof(kCollection) - 1));
+  request.mutable_activity()->set_id(api::IdOf(ActivityName(o.name, 0)));
   request.set_etag(o.etag);
   CATALOGCTL_RETURN_IF_ERROR(ParseFieldMask(o.mask, *v1::ProcessingActivity::descriptor(),
                                             "purpose,retention_period,datasets",

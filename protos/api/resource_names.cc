@@ -62,6 +62,8 @@ absl::StatusOr<std::string> ParsePartyName(absl::string_view name, absl::string_
 
 std::string PartyName(absl::string_view id) { return absl::StrCat(kPartyCollection, id); }
 
+std::string ActivityName(absl::string_view id) { return absl::StrCat(kActivityCollection, id); }
+
 std::string IdOf(absl::string_view name) {
   const size_t slash = name.find('/');
   return std::string(slash == absl::string_view::npos ? name : name.substr(slash + 1));

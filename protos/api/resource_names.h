@@ -14,6 +14,7 @@ namespace catalog::api {
 
 inline constexpr absl::string_view kDatasetCollection = "datasets/";
 inline constexpr absl::string_view kPartyCollection = "parties/";
+inline constexpr absl::string_view kActivityCollection = "processing-activities/";
 inline constexpr size_t kMinIdLength = 3;
 inline constexpr size_t kMaxIdLength = 63;
 
@@ -45,6 +46,9 @@ absl::StatusOr<std::string> ParsePartyName(absl::string_view name, absl::string_
 
 // "parties/{id}".
 std::string PartyName(absl::string_view id);
+
+// "processing-activities/{id}".
+std::string ActivityName(absl::string_view id);
 
 // The id of a resource name ("datasets/brp" -> "brp", "parties/cbs" ->
 // "cbs"); a name without a collection is returned as it is.

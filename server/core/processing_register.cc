@@ -25,7 +25,7 @@ namespace v1 = ::catalog::v1;
 using google::protobuf::util::FieldMaskUtil;
 using v1::ProcessingActivity;
 
-constexpr absl::string_view kCollection = "processing-activities/";
+using api::kActivityCollection;
 constexpr size_t kMaxTitle = 200;
 constexpr size_t kScanChunk = 500;
 
@@ -55,7 +55,7 @@ void ClearOutputOnly(ProcessingActivity* a) {
 // version (0: current).
 absl::StatusOr<std::pair<std::string, int64_t>> ParseActivityName(absl::string_view name,
                                                                   absl::string_view field) {
-  absl::ConsumePrefix(&name, kCollection);
+  absl::ConsumePrefix(&name, kActivityCollection);
   int64_t version = 0;
   const size_t versions = name.find("/versions/");
   if (versions != absl::string_view::npos) {
@@ -241,9 +241,9 @@ absl::StatusOr<ProcessingActivity> ProcessingRegister::Create(
     const v1::CreateProcessingActivityRequest& request, const Caller& caller) {
   ProcessingActivity a = request.activity();
   if (a.id().empty() && !a.title().empty()) a.set_id(api::SlugFromText(a.title(), 0));
-  if (absl::StartsWith(a.id(), kCollection)) a.set_id(a.id().substr(kCollection.size()));
+  if (absl::StartsWith(a.id(), kActivityCollection)) a.set_id(a.id().substr(kActivityCollection.size()));
   ClearOutputOnly(&a);
-  caller.audit->Concern(absl::StrCat(kCollection, a.id()));
+  caller.audit->Concern(api::ActivityName(a.id()));
   if (a.status() == v1::PROCESSING_ACTIVITY_STATUS_UNSPECIFIED) {
     a.set_status(v1::PROCESSING_ACTIVITY_STATUS_ACTIVE);
   }
@@ -259,7 +259,7 @@ absl::StatusOr<ProcessingActivity> ProcessingRegister::Get(
     const v1::GetProcessingActivityRequest& request, const Caller& caller) const {
   absl::StatusOr<std::pair<std::string, int64_t>> name = ParseActivityName(request.name(), "name");
   if (!name.ok()) return name.status();
-  caller.audit->Concern(absl::StrCat(kCollection, name->first));
+  caller.audit->Concern(api::ActivityName(name->first));
   absl::StatusOr<ProcessingActivity> a = store_->GetProcessingActivity(name->first, name->second);
   if (!a.ok()) return a.status();
   return Present(*std::move(a), Visibility(caller), *store_);
@@ -324,7 +324,7 @@ absl::StatusOr<ProcessingActivity> ProcessingRegister::Update(
   if (name->second != 0) {
     return FieldError("activity.id", "name the activity, not one of its versions");
   }
-  caller.audit->Concern(absl::StrCat(kCollection, name->first));
+  caller.audit->Concern(api::ActivityName(name->first));
   absl::StatusOr<int64_t> expected = ParseEtag(request.etag(), "etag");
   if (!expected.ok()) return expected.status();
   for (const std::string& path : request.update_mask().paths()) {
@@ -380,7 +380,7 @@ absl::StatusOr<v1::ListProcessingActivityVersionsResponse> ProcessingRegister::L
   absl::StatusOr<std::pair<std::string, int64_t>> name = ParseActivityName(request.name(), "name");
   if (!name.ok()) return name.status();
   if (name->second != 0) return FieldError("name", "name the activity, not one of its versions");
-  caller.audit->Concern(absl::StrCat(kCollection, name->first));
+  caller.audit->Concern(api::ActivityName(name->first));
   absl::StatusOr<size_t> page_size =
       ResolvePageSize(request.page_size(), limits_.default_page_size, limits_.max_page_size);
   if (!page_size.ok()) return page_size.status();
