@@ -3,7 +3,8 @@
 #   ca.pem ca.key                         development CA (key kept, see
 #                                         scripts/issue-client-cert.sh)
 #   server.pem server.key                 DNS localhost, IP 127.0.0.1, IP ::1
-#   admin|steward|reader|auditor .pem/.key client certificates
+#   admin|steward|reader|auditor|privacy|application .pem/.key client
+#                                         certificates
 # Idempotent: does nothing if DIR/ca.pem exists, unless --force.
 set -euo pipefail
 

@@ -42,6 +42,7 @@ demo_datasets="${DEMO_DATASETS:-500}"
 certs="$REPO_ROOT/var/certs"
 bin="$REPO_ROOT/build/bin"
 policy="$REPO_ROOT/scripts/dev/policy.toml"
+subject_key="$REPO_ROOT/var/processing-subject.key"
 health_timeout=30
 
 # --- addresses and ports ------------------------------------------------
@@ -117,7 +118,7 @@ pick_free_port() {
 serve_args() {
   serve_cmd=("$bin/catalogd" serve --listen "$2" --data-dir "$1"
     --tls-cert "$certs/server.pem" --tls-key "$certs/server.key"
-    --client-ca "$certs/ca.pem")
+    --client-ca "$certs/ca.pem" --processing-subject-key "$subject_key")
   if [[ -f "$policy" ]]; then
     serve_cmd+=(--policy "$policy")
   fi
@@ -221,6 +222,18 @@ done
 if [[ ! -f "$certs/ca.pem" ]]; then
   "$REPO_ROOT/scripts/gen-dev-certs.sh" "$certs"
 fi
+# Principals added since an older run made the certificates.
+for principal in privacy application; do
+  if [[ ! -f "$certs/$principal.pem" ]]; then
+    "$REPO_ROOT/scripts/issue-client-cert.sh" "$certs" "$principal"
+  fi
+done
+# The development key of the processing log's subject-id hashes: outside the
+# data directory (server/core/subject_key.h), readable by its owner only.
+if [[ ! -s "$subject_key" ]]; then
+  log "creating the development subject key $subject_key"
+  (umask 077 && openssl rand -hex 32 >"$subject_key")
+fi
 
 if [[ ! -e "$data_dir" ]]; then
   # Load into a staging directory and rename it only when everything
@@ -271,7 +284,8 @@ In another shell, from $REPO_ROOT:
   build/bin/catalogctl dataset list --hosting-kind public_cloud --inside-eea false
   build/bin/catalogctl -o json dataset get bag-adressen-gebouwen
 
-Other principals: use admin, reader or auditor instead of steward in CATALOG_CERT/CATALOG_KEY.
+Other principals: use admin, reader, auditor, privacy (privacy officer) or application
+(writes the processing log only) instead of steward in CATALOG_CERT/CATALOG_KEY.
 More client certificates: scripts/issue-client-cert.sh var/certs NAME [--ou OU]
 
 EOF

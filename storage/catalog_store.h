@@ -33,6 +33,7 @@
 #include "absl/time/time.h"
 #include "catalog/v1/catalog_service.pb.h"
 #include "catalog/v1/dataset.pb.h"
+#include "catalog/v1/accountability_service.pb.h"
 #include "catalog/v1/processing_service.pb.h"
 #include "catalog/v1/lineage.pb.h"
 #include "catalog/v1/quality.pb.h"
@@ -244,6 +245,46 @@ struct TerugmeldingPage {
   std::string next_cursor;  // Empty at the end.
 };
 
+// One operation of the processing log to store: the record (validated and
+// resolved by the caller, data_subject_hash set) and the register version
+// it was resolved to.
+struct OperationWrite {
+  catalog::v1::ProcessingOperation operation;
+  std::string activity_id;
+  uint64_t activity_version = 0;
+};
+
+// What became of one operation of a WriteOperations call.
+enum class OperationOutcome {
+  kStored,
+  kDuplicate,  // Stored before with the same content: nothing written.
+  kConflict,   // Its trace and span id are stored with other content.
+};
+
+// Which operations to list: of one subject, one activity (version 0: every
+// version) or one trace; started in [from, to); oldest first.
+struct OperationQuery {
+  std::string subject_hash;
+  std::string activity_id;
+  uint64_t activity_version = 0;
+  std::string trace_id;
+  absl::Time from = absl::InfinitePast();
+  absl::Time to = absl::InfiniteFuture();
+  // Resume after this position: the `next_cursor` of the previous page.
+  std::string cursor;
+  size_t limit = 100;
+  size_t scan_budget = 20000;
+  // Optional: operations for which it returns false are counted in
+  // `hidden` and skipped.
+  std::function<bool(const catalog::v1::ProcessingOperation&)> visible;
+};
+
+struct OperationPage {
+  std::vector<catalog::v1::ProcessingOperation> operations;
+  int64_t hidden = 0;
+  std::string next_cursor;  // Empty at the end.
+};
+
 struct AuditVerification {
   // Entries checked.
   int64_t entries = 0;
@@ -354,8 +395,9 @@ class CatalogStore {
   // Versioned: the current version under its id, every version (the
   // current one included) under id | version. Never deleted.
 
-  // Stores `activity` (validated by the caller) as version 1. ALREADY_EXISTS
-  // when the id is taken.
+  // Stores `activity` (validated by the caller) as version 1, valid from
+  // its valid_from when set (a backdated create), else from now.
+  // ALREADY_EXISTS when the id is taken.
   absl::StatusOr<catalog::v1::ProcessingActivity> CreateProcessingActivity(
       catalog::v1::ProcessingActivity activity, const WriteContext& context);
   // Replaces the current version of activity `next.id()`: with a new version
@@ -375,6 +417,28 @@ class CatalogStore {
   absl::StatusOr<std::vector<catalog::v1::ProcessingActivity>> ListProcessingActivityVersions(
       const std::string& id, int64_t before_version, size_t limit) const;
 
+  // ---- The processing log (processing_log_store.cc) ----
+  // Append-only: records leave only through PurgeOperations.
+
+  // Stores the operations with their three index entries in one atomic,
+  // synced write with the context's audit entry. An operation whose trace
+  // and span id are already stored (or earlier in `writes`) is a duplicate
+  // when its content is equal, a conflict otherwise; neither is written.
+  // With `all_or_nothing`, one conflict writes nothing at all (and no audit
+  // entry). UNAVAILABLE when another call is writing one of the same
+  // operations (retry).
+  absl::StatusOr<std::vector<OperationOutcome>> WriteOperations(
+      std::vector<OperationWrite> writes, bool all_or_nothing, const WriteContext& context);
+  // One page of operations (see OperationQuery). INVALID_ARGUMENT for a
+  // cursor of another query.
+  absl::StatusOr<OperationPage> ListOperations(const OperationQuery& query) const;
+  // Removes the operations of activity `activity_id` version `version` that
+  // ended before `cutoff`; with `dry_run` only counts them. The context's
+  // audit entry is committed with the last removal (or on its own when
+  // there is none). Returns the number of operations.
+  absl::StatusOr<int64_t> PurgeOperations(const std::string& activity_id, uint64_t version,
+                                          absl::Time cutoff, bool dry_run,
+                                          const WriteContext& context);
   // ---- Lineage ----
 
   // Applies `write` atomically (see LineageWrite).

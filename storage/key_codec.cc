@@ -425,4 +425,59 @@ bool ParseReporterIndexKey(std::string_view key, std::string* principal,
          ConsumeOrderedString(&key, principal) && ParsePair(key, dataset_id, id);
 }
 
+
+std::string OperationEntryPrefix(OperationEntry kind) {
+  return std::string(1, static_cast<char>(kind));
+}
+std::string OperationId(uint64_t start_micros, std::string_view trace_id,
+                        std::string_view span_id) {
+  std::string id;
+  id.reserve(kOperationIdSize);
+  AppendUint64(&id, start_micros);
+  id.append(trace_id);
+  id.append(span_id);
+  return id;
+}
+std::string OperationRecordKey(std::string_view operation_id) {
+  std::string key = OperationEntryPrefix(OperationEntry::kRecord);
+  key.append(operation_id);
+  return key;
+}
+std::string SubjectIndexPrefix(std::string_view subject_hash) {
+  std::string key = OperationEntryPrefix(OperationEntry::kBySubject);
+  key.append(subject_hash);
+  return key;
+}
+std::string ActivityIndexPrefix(std::string_view activity_id) {
+  std::string key = OperationEntryPrefix(OperationEntry::kByActivity);
+  AppendOrderedString(&key, activity_id);
+  return key;
+}
+std::string ActivityIndexPrefix(std::string_view activity_id, uint64_t version) {
+  std::string key = ActivityIndexPrefix(activity_id);
+  AppendUint64(&key, version);
+  return key;
+}
+std::string TraceIndexPrefix(std::string_view trace_id) {
+  std::string key = OperationEntryPrefix(OperationEntry::kByTrace);
+  key.append(trace_id);
+  return key;
+}
+bool OperationIdOfIndexKey(std::string_view key, std::string_view* operation_id) {
+  if (key.size() < 1 + kOperationIdSize) return false;
+  *operation_id = key.substr(key.size() - kOperationIdSize);
+  return true;
+}
+bool ParseActivityIndexKey(std::string_view key, std::string* activity_id, uint64_t* version,
+                           std::string_view* operation_id) {
+  uint8_t kind = 0;
+  if (!ConsumeUint8(&key, &kind) || kind != static_cast<uint8_t>(OperationEntry::kByActivity) ||
+      !ConsumeOrderedString(&key, activity_id) || !ConsumeUint64(&key, version) ||
+      key.size() != kOperationIdSize) {
+    return false;
+  }
+  *operation_id = key;
+  return true;
+}
+
 }  // namespace catalog::storage

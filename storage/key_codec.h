@@ -141,6 +141,30 @@ bool ParseReporterIndexKey(std::string_view key, std::string* principal,
 // Prefix of every entry of one kind.
 std::string TerugmeldingEntryPrefix(TerugmeldingEntry kind);
 
+// processing (the processing log): four kinds of entries, told apart by
+// their first byte (frozen values, see OperationEntry). An operation's id
+// within the log is u64(start micros) | trace id (16) | span id (8), so
+// that records are in time order:
+//   u8(1) | operation id -> catalog.v1.ProcessingOperation
+//   u8(2) | subject hash (32) | operation id -> empty
+//   u8(3) | ordered(activity id) | u64(version) | operation id -> empty
+//   u8(4) | trace id | span id -> u64(start micros)
+enum class OperationEntry : uint8_t { kRecord = 1, kBySubject = 2, kByActivity = 3, kByTrace = 4 };
+inline constexpr size_t kOperationIdSize = 8 + 16 + 8;
+std::string OperationId(uint64_t start_micros, std::string_view trace_id,
+                        std::string_view span_id);
+std::string OperationRecordKey(std::string_view operation_id);
+std::string SubjectIndexPrefix(std::string_view subject_hash);
+std::string ActivityIndexPrefix(std::string_view activity_id);
+std::string ActivityIndexPrefix(std::string_view activity_id, uint64_t version);
+std::string TraceIndexPrefix(std::string_view trace_id);
+// Each index key is its prefix followed by the operation id (the trace
+// index: by the span id); these give the operation id back.
+bool OperationIdOfIndexKey(std::string_view key, std::string_view* operation_id);
+bool ParseActivityIndexKey(std::string_view key, std::string* activity_id, uint64_t* version,
+                           std::string_view* operation_id);
+std::string OperationEntryPrefix(OperationEntry kind);
+
 // change_log: u64(revision).
 std::string ChangeLogKey(uint64_t revision);
 bool ParseChangeLogKey(std::string_view key, uint64_t* revision);

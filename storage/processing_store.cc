@@ -46,7 +46,11 @@ absl::StatusOr<ProcessingActivity> CatalogStore::CreateProcessingActivity(
       1,
       [&](uint64_t revision, rocksdb::WriteBatch* batch) {
         Impl::Stamp(&activity, static_cast<const ProcessingActivity*>(nullptr), revision, context);
-        SetVersion(&activity, 1, context.time);
+        const absl::Time from = activity.has_valid_from()
+                                    ? absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(
+                                          activity.valid_from()))
+                                    : context.time;
+        SetVersion(&activity, 1, from);
         const std::string bytes = activity.SerializeAsString();
         batch->Put(impl_->cf(Cf::kProcessingActivities), ProcessingActivityKey(activity.id()),
                    bytes);

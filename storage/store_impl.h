@@ -15,6 +15,7 @@
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include <google/protobuf/io/coded_stream.h>
@@ -107,6 +108,10 @@ struct CatalogStore::Impl {
   LineageGraph graph;
   // Derived: the landscape facts (landscape_facts.h).
   LandscapeFacts facts;
+  // Trace and span ids of processing operations being written, so that two
+  // calls never write the same operation at once (processing_log_store.cc).
+  std::mutex operations_mutex;
+  std::unordered_set<std::string> operations_in_flight;  // Guarded by it.
 
   rocksdb::ColumnFamilyHandle* cf(Cf id) const {
     return handles[static_cast<size_t>(id)];

@@ -29,12 +29,14 @@ CERTS_EXPIRED_END="20200102000000Z"
 # OU given to client certificates whose name is not a known principal.
 CERTS_UNKNOWN_OU="onbekend"
 # The development principals and their group (OU), in issuing order.
-CERTS_PRINCIPALS=(admin steward reader auditor)
+CERTS_PRINCIPALS=(admin steward reader auditor privacy application)
 declare -A CERTS_PRINCIPAL_OU=(
   [admin]=beheer
   [steward]=gegevensbeheer
   [reader]=afnemers
   [auditor]=toezicht
+  [privacy]=privacy
+  [application]=applicaties
 )
 
 # certs_ou_for NAME: the OU (group) of a known principal, else CERTS_UNKNOWN_OU.

@@ -55,6 +55,8 @@ absl::Status LoadConfigFile(const std::string& path, ServerOptions* options,
       s = Assign(node, key, path, &options->crl_file);
     } else if (key == "policy") {
       s = Assign(node, key, path, &options->policy_file);
+    } else if (key == "processing_subject_key_file") {
+      s = Assign(node, key, path, &options->processing_subject_key_file);
     } else if (key == "client_ca") {
       s = Assign(node, key, path, &options->client_ca);
     } else if (key == "insecure_plaintext") {

@@ -102,6 +102,9 @@ int main(int argc, char** argv) {
       "--insecure-plaintext", options.insecure_plaintext,
       "development only: no TLS, no client certificates; loopback addresses only");
   CLI::Option* level = serve->add_option("--log-level", log_level, "trace|debug|info|warn|error");
+  CLI::Option* subject_key = serve->add_option(
+      "--processing-subject-key", options.processing_subject_key_file,
+      "key file for the subject-id hashes of the processing log (outside the data directory)");
 
   std::string check_dir;
   CLI::App* check = app.add_subcommand("check", "Verify the indexes and history of a data directory");
@@ -137,6 +140,10 @@ int main(int argc, char** argv) {
     if (policy->count() == 0) options.policy_file = from_file.policy_file;
     if (crl->count() == 0) options.crl_file = from_file.crl_file;
     if (level->count() == 0) log_level = file_level;
+    if (subject_key->count() == 0) {
+      options.processing_subject_key_file = from_file.processing_subject_key_file;
+    }
+    options.lineage_limits = from_file.lineage_limits;
     options.max_message_bytes = from_file.max_message_bytes;
     options.limits = from_file.limits;
     options.write_threads = from_file.write_threads;

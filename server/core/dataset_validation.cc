@@ -269,6 +269,35 @@ bool IsIsoDuration(const std::string& s) {
   return !digits;
 }
 
+std::optional<absl::Time> SubtractIsoDuration(absl::Time t, const std::string& s) {
+  if (!IsIsoDuration(s)) return std::nullopt;
+  int64_t years = 0, months = 0, days = 0;
+  int64_t number = 0;
+  for (size_t i = 1; i < s.size(); ++i) {
+    const char c = s[i];
+    if (absl::ascii_isdigit(static_cast<unsigned char>(c))) {
+      if (number > 100000) return std::nullopt;
+      number = number * 10 + (c - '0');
+      continue;
+    }
+    if (c == 'Y') years = number;
+    if (c == 'M') months = number;
+    if (c == 'W') days += 7 * number;
+    if (c == 'D') days += number;
+    number = 0;
+  }
+  const absl::TimeZone utc = absl::UTCTimeZone();
+  const absl::CivilSecond at = absl::ToCivilSecond(t, utc);
+  const absl::CivilMonth month = absl::CivilMonth(at) - (years * 12 + months);
+  // The same day of the month, or the month's last day when it is shorter.
+  absl::CivilDay day(month.year(), month.month(), at.day());
+  if (day.month() != month.month()) day = absl::CivilDay(absl::CivilMonth(month) + 1) - 1;
+  const absl::CivilSecond shifted(day.year(), day.month(), day.day(), at.hour(), at.minute(),
+                                  at.second());
+  return absl::FromCivil(shifted, utc) - absl::Hours(24 * days) +
+         (t - absl::FromCivil(at, utc));
+}
+
 absl::Status ValidateOin(const std::string& oin, absl::string_view path) {
   return CheckOin(oin, path);
 }

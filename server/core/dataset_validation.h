@@ -5,9 +5,12 @@
 
 #include <google/protobuf/message.h>
 
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "absl/strings/string_view.h"
 #include "catalog/v1/dataset.pb.h"
 
@@ -37,6 +40,9 @@ absl::Status ValidateOin(const std::string& oin, absl::string_view path);
 // An ISO 8601 duration with years, months, weeks and days: P20Y, P6M,
 // P10Y6M, P2W, P30D.
 bool IsIsoDuration(const std::string& s);
+// `t` less the ISO 8601 duration `s` (years and months in the calendar,
+// UTC); nullopt when `s` is not one (IsIsoDuration).
+std::optional<absl::Time> SubtractIsoDuration(absl::Time t, const std::string& s);
 
 // The generic part of the rules, for any API message (e.g. a list filter):
 // every enum value known (and not UNSPECIFIED inside repeated fields),

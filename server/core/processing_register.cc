@@ -51,8 +51,8 @@ void ClearOutputOnly(ProcessingActivity* a) {
   a->clear_etag();
 }
 
-// "processing-activities/{id}[/versions/{n}]" or the id: the id and the
-// version (0: current).
+}  // namespace
+
 absl::StatusOr<std::pair<std::string, int64_t>> ParseActivityName(absl::string_view name,
                                                                   absl::string_view field) {
   absl::ConsumePrefix(&name, kActivityCollection);
@@ -68,6 +68,8 @@ absl::StatusOr<std::pair<std::string, int64_t>> ParseActivityName(absl::string_v
   if (absl::Status s = api::ValidateDatasetId(name, field); !s.ok()) return s;
   return std::make_pair(std::string(name), version);
 }
+
+namespace {
 
 // The dataset and party names of `a` in canonical form ("datasets/x").
 absl::Status CanonicalizeReferences(ProcessingActivity* a) {
@@ -242,7 +244,15 @@ absl::StatusOr<ProcessingActivity> ProcessingRegister::Create(
   ProcessingActivity a = request.activity();
   if (a.id().empty() && !a.title().empty()) a.set_id(api::SlugFromText(a.title(), 0));
   if (absl::StartsWith(a.id(), kActivityCollection)) a.set_id(a.id().substr(kActivityCollection.size()));
+  const google::protobuf::Timestamp valid_from = a.valid_from();
   ClearOutputOnly(&a);
+  if (request.activity().has_valid_from()) {
+    if (!ValidTimestamp(valid_from)) return FieldError("valid_from", "not a valid time");
+    if (AbslTime(valid_from) > caller.time) {
+      return FieldError("valid_from", "must not be in the future (a create may only backdate)");
+    }
+    *a.mutable_valid_from() = valid_from;
+  }
   caller.audit->Concern(api::ActivityName(a.id()));
   if (a.status() == v1::PROCESSING_ACTIVITY_STATUS_UNSPECIFIED) {
     a.set_status(v1::PROCESSING_ACTIVITY_STATUS_ACTIVE);

@@ -6,7 +6,11 @@
 #ifndef CATALOG_SERVER_CORE_PROCESSING_REGISTER_H_
 #define CATALOG_SERVER_CORE_PROCESSING_REGISTER_H_
 
+#include <string>
+#include <utility>
+
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "catalog/v1/processing_service.pb.h"
 #include "server/core/caller.h"
 #include "server/core/page_token.h"
@@ -49,6 +53,11 @@ class ProcessingRegister {
   ProcessingLimits limits_;
   const PageTokens* tokens_;
 };
+
+// "processing-activities/{id}[/versions/{n}]" or the id: the id and the
+// version (0: current). INVALID_ARGUMENT naming `field`.
+absl::StatusOr<std::pair<std::string, int64_t>> ParseActivityName(absl::string_view name,
+                                                                  absl::string_view field);
 
 // Whether going from `before` to `after` changes a relevant field (one
 // whose change makes a new version).

@@ -58,6 +58,10 @@ bool Visibility::Sees(const storage::DatasetAccess& access) const {
   return Reaches(access.confidentiality);
 }
 
+bool Visibility::Sees(const catalog::v1::ProcessingOperation& operation) const {
+  return Reaches(operation.confidentiality());
+}
+
 bool Visibility::Sees(const storage::NodeInfo& node) const {
   return node.party || Reaches(node.confidentiality);
 }

@@ -1,7 +1,7 @@
 // The one visibility rule. Everything catalogd returns passes through here:
 // whether a dataset record, a landscape fact, a lineage node or edge, a
 // quality report, a terugmelding or an audit entry's resource is visible to
-// the caller, and how a dataset is presented to them (purpose check, field
+// the caller, whether a processing-log record is, and how a dataset is presented to them (purpose check, field
 // redaction, redacted column-mapping notes).
 //
 // The rule: a dataset is visible when its confidentiality marking is at or
@@ -21,6 +21,7 @@
 #include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "catalog/v1/accountability_service.pb.h"
 #include "catalog/v1/dataset.pb.h"
 #include "catalog/v1/lineage.pb.h"
 #include "server/core/caller.h"
@@ -55,6 +56,9 @@ class Visibility {
   // CheckPurpose). A listing leaves out what the stated purpose does not
   // cover rather than failing; without a purpose, Present refuses.
   bool Lists(const catalog::v1::Dataset& dataset) const;
+  // A record of the processing log: its confidentiality (that of its
+  // activity version's log records) at or below the clearance.
+  bool Sees(const catalog::v1::ProcessingOperation& operation) const;
   // Per-principal read counts are audit data: auditors and admins.
   bool SeesReaders() const;
 

@@ -9,6 +9,8 @@ constexpr RoleSet kReaders = kAllRoles;
 constexpr RoleSet kWriters = Bit(Role::kSteward) | Bit(Role::kOwner) | Bit(Role::kAdmin);
 constexpr RoleSet kOwners = Bit(Role::kOwner) | Bit(Role::kAdmin);
 constexpr RoleSet kAuditors = Bit(Role::kAuditor) | Bit(Role::kAdmin);
+constexpr RoleSet kAccountability = kAuditors | Bit(Role::kPrivacyOfficer);
+constexpr RoleSet kApplications = Bit(Role::kApplication);
 
 constexpr MethodRule kTable[] = {
     {method::kCreateDataset, kWriters},
@@ -53,6 +55,16 @@ constexpr MethodRule kTable[] = {
     {method::kListProcessingActivities, kReaders},
     {method::kUpdateProcessingActivity, kWriters},
     {method::kListProcessingActivityVersions, kReaders},
+    // The processing log: applications write it (and do nothing else);
+    // privacy officers, auditors and admins answer from it. Only a privacy
+    // officer or an admin purges what its retention let go.
+    {method::kLogboekExport, kApplications},
+    {method::kOtlpTraceExport, kApplications},
+    {method::kGetSubjectAccount, kAccountability},
+    {method::kListActivityOperations, kAccountability},
+    {method::kGetTrace, kAccountability},
+    {method::kListDeliveries, kAccountability},
+    {method::kPurgeExpiredOperations, Bit(Role::kPrivacyOfficer) | Bit(Role::kAdmin)},
 };
 
 }  // namespace

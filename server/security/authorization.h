@@ -61,6 +61,18 @@ inline constexpr char kUpdateProcessingActivity[] =
     "/catalog.v1.ProcessingService/UpdateProcessingActivity";
 inline constexpr char kListProcessingActivityVersions[] =
     "/catalog.v1.ProcessingService/ListProcessingActivityVersions";
+// The processing log's intake: the two wire protocols.
+inline constexpr char kLogboekExport[] = "/logboek.v1.LogboekService/Export";
+inline constexpr char kOtlpTraceExport[] =
+    "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
+// AccountabilityService: the answers from the processing log.
+inline constexpr char kGetSubjectAccount[] = "/catalog.v1.AccountabilityService/GetSubjectAccount";
+inline constexpr char kListActivityOperations[] =
+    "/catalog.v1.AccountabilityService/ListActivityOperations";
+inline constexpr char kGetTrace[] = "/catalog.v1.AccountabilityService/GetTrace";
+inline constexpr char kListDeliveries[] = "/catalog.v1.AccountabilityService/ListDeliveries";
+inline constexpr char kPurgeExpiredOperations[] =
+    "/catalog.v1.AccountabilityService/PurgeExpiredOperations";
 }  // namespace method
 
 struct MethodRule {

@@ -19,6 +19,7 @@ namespace {
 constexpr std::pair<Role, const char*> kRoleNames[] = {
     {Role::kReader, "reader"}, {Role::kSteward, "steward"}, {Role::kOwner, "owner"},
     {Role::kAuditor, "auditor"}, {Role::kAdmin, "admin"},
+    {Role::kPrivacyOfficer, "privacy_officer"}, {Role::kApplication, "application"},
 };
 
 absl::Status Invalid(const std::string& source, const toml::node& node, const std::string& what) {
@@ -36,7 +37,8 @@ absl::StatusOr<RoleSet> ParseRoles(const std::string& source, const toml::node& 
                                      [&](const auto& r) { return name && *name == r.second; });
     if (found == std::end(kRoleNames)) {
       return Invalid(source, item,
-                     "unknown role; expected reader, steward, owner, auditor or admin");
+                     "unknown role; expected reader, steward, owner, auditor, admin, "
+                     "privacy_officer or application");
     }
     roles |= Bit(found->first);
   }

@@ -11,7 +11,8 @@
 //
 //   [[grant]]
 //   principal = "steward"        # certificate CN, or a SAN URI or DNS name
-//   roles = ["steward"]          # reader | steward | owner | auditor | admin
+//   roles = ["steward"]          # reader | steward | owner | auditor | admin |
+//                                # privacy_officer | application
 //   clearance = "vertrouwelijk"  # highest confidentiality marking visible
 //   domains = ["Burgerzaken"]    # where steward/owner may change; omit: all
 //
@@ -40,13 +41,26 @@
 
 namespace catalog::server {
 
-enum class Role : uint8_t { kReader, kSteward, kOwner, kAuditor, kAdmin };
+// privacy_officer: the functionaris gegevensbescherming, who answers from
+// the processing log (inzage, deliveries). application: an application
+// that writes to the processing log and may do nothing else.
+enum class Role : uint8_t {
+  kReader,
+  kSteward,
+  kOwner,
+  kAuditor,
+  kAdmin,
+  kPrivacyOfficer,
+  kApplication
+};
 
 // A set of roles as a bit mask.
 using RoleSet = uint8_t;
 constexpr RoleSet Bit(Role role) { return static_cast<RoleSet>(1u << static_cast<int>(role)); }
+// The roles of people, who read the catalogue (every role but application).
 constexpr RoleSet kAllRoles = Bit(Role::kReader) | Bit(Role::kSteward) | Bit(Role::kOwner) |
-                              Bit(Role::kAuditor) | Bit(Role::kAdmin);
+                              Bit(Role::kAuditor) | Bit(Role::kAdmin) |
+                              Bit(Role::kPrivacyOfficer);
 
 // Lower-case role name ("reader"); the table of names is in policy.cc.
 std::string RoleName(Role role);

@@ -21,6 +21,8 @@
 #include "server/service/catalog_service.h"
 #include "server/service/landscape_service.h"
 #include "server/service/lineage_service.h"
+#include "server/service/accountability_service.h"
+#include "server/service/processing_log_service.h"
 #include "server/service/processing_service.h"
 #include "server/service/quality_service.h"
 #include "server/service/terugmelding_service.h"
@@ -43,6 +45,8 @@ struct CatalogServer::Impl {
   std::unique_ptr<TerugmeldingCatalog> terugmeldingen;
   std::unique_ptr<LandscapeCatalog> landscape;
   std::unique_ptr<ProcessingRegister> processing;
+  std::unique_ptr<ProcessingLog> processing_log;
+  std::unique_ptr<Accountability> accountability;
   std::unique_ptr<AuditRecorder> audit;
   std::unique_ptr<BlockingExecutor> executor;
   std::unique_ptr<CatalogServiceImpl> catalog_service;
@@ -52,6 +56,9 @@ struct CatalogServer::Impl {
   std::unique_ptr<TerugmeldingServiceImpl> terugmelding_service;
   std::unique_ptr<LandscapeServiceImpl> landscape_service;
   std::unique_ptr<ProcessingServiceImpl> processing_service;
+  std::unique_ptr<LogboekServiceImpl> logboek_service;
+  std::unique_ptr<OtlpTraceServiceImpl> otlp_service;
+  std::unique_ptr<AccountabilityServiceImpl> accountability_service;
   std::unique_ptr<grpc::Server> server;
   int port = 0;
   bool shut_down = false;
@@ -115,6 +122,14 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
         "--policy is required: catalogd denies every call that no policy grant allows");
   }
 
+  std::shared_ptr<const SubjectKey> subject_key;
+  if (!options.processing_subject_key_file.empty()) {
+    absl::StatusOr<SubjectKey> key =
+        SubjectKey::Load(options.processing_subject_key_file, options.data_dir);
+    if (!key.ok()) return key.status();
+    subject_key = std::make_shared<const SubjectKey>(*std::move(key));
+  }
+
   auto impl = std::make_unique<Impl>();
   absl::StatusOr<std::unique_ptr<PolicyStore>> policy = PolicyStore::Open(options.policy_file);
   if (!policy.ok()) return policy.status();
@@ -148,6 +163,11 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
                                                        options.quality, options.terugmelding);
   impl->processing = std::make_unique<ProcessingRegister>(
       impl->store.get(), options.processing_limits, impl->page_tokens.get());
+  impl->processing_log = std::make_unique<ProcessingLog>(impl->store.get(), subject_key,
+                                                         options.processing_log_limits);
+  impl->accountability =
+      std::make_unique<Accountability>(impl->store.get(), impl->processing_log.get(),
+                                       options.accountability_limits, impl->page_tokens.get());
   impl->executor = std::make_unique<BlockingExecutor>(options.write_threads);
   impl->audit = std::make_unique<AuditRecorder>(impl->store.get());
   const ServiceDeps deps{impl->policy.get(), impl->audit.get(), impl->executor.get(),
@@ -161,6 +181,10 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
   impl->landscape_service = std::make_unique<LandscapeServiceImpl>(impl->landscape.get(), deps);
   impl->processing_service =
       std::make_unique<ProcessingServiceImpl>(impl->processing.get(), deps);
+  impl->logboek_service = std::make_unique<LogboekServiceImpl>(impl->processing_log.get(), deps);
+  impl->otlp_service = std::make_unique<OtlpTraceServiceImpl>(impl->processing_log.get(), deps);
+  impl->accountability_service =
+      std::make_unique<AccountabilityServiceImpl>(impl->accountability.get(), deps);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -173,6 +197,9 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
   builder.RegisterService(impl->terugmelding_service.get());
   builder.RegisterService(impl->landscape_service.get());
   builder.RegisterService(impl->processing_service.get());
+  builder.RegisterService(impl->logboek_service.get());
+  builder.RegisterService(impl->otlp_service.get());
+  builder.RegisterService(impl->accountability_service.get());
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options.max_concurrent_streams);
   // gRPC enables SO_REUSEPORT by default: a second server could then bind
   // the same port and receive part of the connections. Refuse instead.
@@ -189,10 +216,12 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
   Impl* raw = impl.get();
   impl->policy_watcher =
       std::thread([raw, interval = options.policy_check_interval] { raw->WatchPolicy(interval); });
-  spdlog::info("msg=\"catalogd serving\" listen={} port={} data_dir={} tls={} policy={} revision={}",
-               options.listen, impl->port, options.data_dir,
-               options.insecure_plaintext ? "off" : "mutual", options.policy_file,
-               impl->store->LatestRevision());
+  spdlog::info(
+      "msg=\"catalogd serving\" listen={} port={} data_dir={} tls={} policy={} revision={} "
+      "processing_log={}",
+      options.listen, impl->port, options.data_dir, options.insecure_plaintext ? "off" : "mutual",
+      options.policy_file, impl->store->LatestRevision(),
+      subject_key != nullptr ? "on" : "off (no processing_subject_key_file)");
   return std::unique_ptr<CatalogServer>(new CatalogServer(std::move(impl)));
 }
 

@@ -14,9 +14,11 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "server/core/accountability.h"
 #include "server/core/dataset_catalog.h"
 #include "server/core/landscape_catalog.h"
 #include "server/core/lineage_catalog.h"
+#include "server/core/processing_log.h"
 #include "server/core/processing_register.h"
 #include "server/core/quality_catalog.h"
 #include "server/core/terugmelding_catalog.h"
@@ -55,6 +57,13 @@ struct ServerOptions {
   LineageLimits lineage_limits;
   // The register of processing activities: page limits.
   ProcessingLimits processing_limits;
+  // The processing log: the key file of the subject-id hashes (see
+  // server/core/subject_key.h; outside the data directory). Empty: the log
+  // refuses exports (FAILED_PRECONDITION) and answers nothing.
+  std::string processing_subject_key_file;
+  ProcessingLogLimits processing_log_limits;
+  // Accountability answers: page limits.
+  AccountabilityLimits accountability_limits;
   // Quality: staleness period, batch limit, clock.
   QualityOptions quality;
   // Terugmeldingen: page limits, handling periods, the clock.

@@ -73,6 +73,16 @@ std::unique_ptr<TestServer> TestServer::Start(server::ServerOptions options) {
   if (options.client_ca.empty()) options.client_ca = certs + "/ca.pem";
   if (options.write_threads == server::ServerOptions().write_threads) options.write_threads = 16;
   if (options.policy_file.empty()) options.policy_file = SourceDir() + "/scripts/dev/policy.toml";
+  if (options.processing_subject_key_file == kNoSubjectKey) {
+    options.processing_subject_key_file.clear();
+  } else if (options.processing_subject_key_file.empty()) {
+    test->key_dir_ = std::make_unique<TempDir>();
+    options.processing_subject_key_file = test->key_dir_->path() + "/subject.key";
+    std::ofstream(options.processing_subject_key_file) << kTestSubjectKey;
+    std::filesystem::permissions(options.processing_subject_key_file,
+                                 std::filesystem::perms::owner_read |
+                                     std::filesystem::perms::owner_write);
+  }
   test->options_ = options;
   absl::StatusOr<std::unique_ptr<server::CatalogServer>> started =
       server::CatalogServer::Start(options);

@@ -53,6 +53,12 @@ std::shared_ptr<grpc::ChannelCredentials> ClientCredentials(const std::string& p
                                                             const std::string& dir,
                                                             const std::string& ca_dir);
 
+// The processing log's subject key of a TestServer (written to a file in a
+// temporary directory apart from the data directory), unless the options
+// name another file or kNoSubjectKey (a server without a processing log).
+inline constexpr char kTestSubjectKey[] = "test-subject-key-of-the-suite-0123456789abcdef";
+inline constexpr char kNoSubjectKey[] = "-";
+
 // catalogd in process, on 127.0.0.1 port 0, over mutual TLS with the suite's
 // certificates, on a temporary data directory.
 class TestServer {
@@ -78,6 +84,7 @@ class TestServer {
  private:
   TestServer() = default;
   std::unique_ptr<TempDir> dir_;
+  std::unique_ptr<TempDir> key_dir_;
   server::ServerOptions options_;
   std::unique_ptr<server::CatalogServer> server_;
 };
