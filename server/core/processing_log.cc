@@ -115,8 +115,8 @@ class ProcessingLog::Resolver {
     if (it != cache_.end()) return &it->second;
     absl::StatusOr<std::vector<ProcessingActivity>> versions =
         store_->ListProcessingActivityVersions(id, 0, kMaxVersions);
-    if (!versions.ok()) return versions.status();
-    if (versions->empty()) {
+    if (!versions.ok() && !absl::IsNotFound(versions.status())) return versions.status();
+    if (!versions.ok() || versions->empty()) {
       return AttributeError(dpl::kActivity,
                         absl::StrCat(api::ActivityName(id), " is not in the register"));
     }
