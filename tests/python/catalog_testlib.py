@@ -280,6 +280,16 @@ def _pump_lines(stream, lines):
         stream.close()
 
 
+def subject_key_args(work_dir):
+    """Writes a processing-log subject key into `work_dir` (outside the data
+    directory, owner-only) and returns the catalogd flags that name it."""
+    path = os.path.join(work_dir, "subject.key")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write("suite-subject-key-" + "0123456789abcdef" * 2 + "\n")
+    return ["--processing-subject-key", path]
+
+
 def run_check(data_dir, timeout=60):
     """`catalogd check --data-dir DIR`: CompletedProcess (text)."""
     return subprocess.run([catalogd_path(), "check", "--data-dir", data_dir],
