@@ -16,13 +16,18 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "api/resource_names.h"
+#include "catalog/v1/accountability_service.grpc.pb.h"
 #include "catalog/v1/landscape_service.grpc.pb.h"
 #include "catalog/v1/processing_service.grpc.pb.h"
 #include "catalog/v1/quality_service.grpc.pb.h"
+#include "logboek/v1/logboek.grpc.pb.h"
+#include "opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h"
+#include "server/core/subject_key.h"
 #include "server/security/authorization.h"
 #include "storage/audit_chain.h"
 #include "storage/catalog_store.h"
@@ -44,6 +49,7 @@ using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::MatchesRegex;
+using ::testing::Not;
 using ::testing::StartsWith;
 namespace method = server::method;
 
@@ -577,6 +583,31 @@ TEST_F(AuditTest, UnknownPrincipalIsDeniedEveryRpcAndAudited) {
     statuses.push_back(v1::LandscapeService::NewStub(server_->Channel(kUnknownPrincipal))
                            ->GetLandscape(Context().get(), v1::GetLandscapeRequest(), &landscape));
   }
+  {
+    namespace v1 = catalog::v1;
+    using Stub = v1::AccountabilityService::Stub;
+    auto accountability = server_->Accountability(kUnknownPrincipal);
+    auto call = [&](auto method, auto request, auto response) {
+      statuses.push_back(((*accountability).*method)(Context().get(), request, &response));
+    };
+    call(&Stub::GetSubjectAccount, v1::GetSubjectAccountRequest(), v1::SubjectAccount());
+    call(&Stub::ListActivityOperations, v1::ListActivityOperationsRequest(),
+         v1::ListActivityOperationsResponse());
+    call(&Stub::GetTrace, v1::GetTraceRequest(), v1::Trace());
+    call(&Stub::ListDeliveries, v1::ListDeliveriesRequest(), v1::ListDeliveriesResponse());
+    call(&Stub::PurgeExpiredOperations, v1::PurgeExpiredOperationsRequest(),
+         v1::PurgeExpiredOperationsResponse());
+  }
+  {
+    logboek::v1::ExportOperationsResponse logged;
+    statuses.push_back(server_->Logboek(kUnknownPrincipal)
+                           ->Export(Context().get(), logboek::v1::ExportOperationsRequest(),
+                                    &logged));
+    namespace otlp = opentelemetry::proto::collector::trace::v1;
+    otlp::ExportTraceServiceResponse traced;
+    statuses.push_back(otlp::TraceService::NewStub(server_->Channel(kUnknownPrincipal))
+                           ->Export(Context().get(), otlp::ExportTraceServiceRequest(), &traced));
+  }
   for (const grpc::Status& status : statuses) {
     EXPECT_TRUE(
         HasStatus(status, StatusCode::PERMISSION_DENIED,
@@ -599,6 +630,152 @@ TEST_F(AuditTest, UnknownPrincipalIsDeniedEveryRpcAndAudited) {
   std::sort(methods.begin(), methods.end());
   std::sort(table.begin(), table.end());
   EXPECT_EQ(methods, table) << "one refusal per RPC, each audited once";
+}
+
+// ---- The processing log in the trail ----
+
+// Inzage is audited like every call, but the data subject is named in the
+// trail only by the keyed hash of its id: "data-subjects/" and the 64 hex
+// digits of HMAC-SHA256 under the server's subject key (the same for every
+// way of writing the id and its type). The BSN is in no audit entry, not in
+// its stored bytes, not in what ListAuditEvents returns, and nowhere in the
+// store. Also when the call is refused or the id is no BSN. The export that
+// logged the operation is audited with the activity version.
+TEST_F(AuditTest, SubjectAccountIsAuditedUnderTheKeyedHashOfTheSubjectOnly) {
+  namespace v1 = catalog::v1;
+  constexpr char kBsn[] = "999993653";
+  constexpr char kNotABsn[] = "999993654";  // Fails the elfproef.
+  // A register entry and one logged operation for the subject.
+  v1::CreateProcessingActivityRequest create;
+  v1::ProcessingActivity* activity = create.mutable_activity();
+  activity->set_id("bijstand");
+  activity->set_title("Bijstandsverlening");
+  activity->set_purpose("Uitvoering Participatiewet");
+  activity->set_legal_basis(v1::LEGAL_BASIS_WETTELIJKE_VERPLICHTING);
+  activity->mutable_controller()->set_name("Gemeente Voorbeeldstad");
+  activity->set_retention_period("P7Y");
+  activity->set_log_confidentiality(v1::CONFIDENTIALITY_INTERN);
+  activity->add_datasets(api::DatasetName("aa-intern"));
+  *activity->mutable_valid_from() =
+      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(absl::Now() - absl::Hours(1)));
+  v1::ProcessingActivity created;
+  ASSERT_TRUE(IsOk(v1::ProcessingService::NewStub(server_->Channel("admin"))
+                       ->CreateProcessingActivity(Context().get(), create, &created)));
+  {
+    logboek::v1::ExportOperationsResponse response;
+    ASSERT_TRUE(IsOk(server_->Logboek(kApplicationPrincipal)
+                         ->Export(CallContext("r-export").get(),
+                                  LogboekExport(api::ActivityName("bijstand"), kBsn,
+                                                std::string(16, '\x11'), std::string(8, '\x22'),
+                                                absl::Now() - absl::Minutes(1)),
+                                  &response)));
+  }
+  auto inzage = [&](const std::string& who, const std::string& rid, const std::string& id,
+                    const std::string& type, v1::SubjectAccount* account) {
+    v1::GetSubjectAccountRequest request;
+    request.set_data_subject_id(id);
+    request.set_data_subject_id_type(type);
+    return server_->Accountability(who)->GetSubjectAccount(CallContext(rid).get(), request,
+                                                           account);
+  };
+  v1::SubjectAccount account;
+  ASSERT_TRUE(IsOk(inzage(kPrivacyPrincipal, "r-inzage", kBsn, "BSN", &account)));
+  ASSERT_EQ(account.operation_count(), 1);
+  ASSERT_EQ(account.activities_size(), 1);
+  EXPECT_EQ(account.activities(0).activity().id(), "bijstand");
+  EXPECT_THAT(account.DebugString(), Not(HasSubstr(kBsn)));
+  // The same subject, written otherwise, by an auditor.
+  v1::SubjectAccount again;
+  ASSERT_TRUE(IsOk(inzage("auditor", "r-inzage-anders", absl::StrCat(" ", kBsn, " "), " bsn",
+                          &again)));
+  EXPECT_EQ(again.operation_count(), 1);
+  v1::SubjectAccount none;
+  EXPECT_EQ(inzage("reader", "r-inzage-geweigerd", kBsn, "BSN", &none).error_code(),
+            StatusCode::PERMISSION_DENIED);
+  const grpc::Status invalid = inzage(kPrivacyPrincipal, "r-inzage-ongeldig", kNotABsn, "BSN",
+                                      &none);
+  EXPECT_EQ(invalid.error_code(), StatusCode::INVALID_ARGUMENT) << invalid.error_message();
+  EXPECT_THAT(invalid.error_message(), Not(HasSubstr(kNotABsn)));
+
+  const std::string subject = absl::StrCat(
+      "data-subjects/",
+      absl::BytesToHexString(server::SubjectKey(kTestSubjectKey).Hash("BSN", kBsn)));
+  ASSERT_THAT(subject, MatchesRegex("data-subjects/[0-9a-f]{64}"));
+
+  // What an auditor finds by the subject's name in the trail.
+  Barrier();
+  ListAuditEventsRequest filter;
+  filter.set_resource(subject);
+  filter.set_oldest_first(true);
+  const std::vector<AuditEvent> listed = Events(filter);
+  std::vector<std::string> listed_rids;
+  for (const AuditEvent& e : listed) {
+    listed_rids.push_back(e.request_id());
+    EXPECT_EQ(e.method(), method::kGetSubjectAccount);
+    EXPECT_THAT(e.resources(), ElementsAre(subject));
+    EXPECT_THAT(e.DebugString(), Not(HasSubstr(kBsn)));
+  }
+  EXPECT_THAT(listed_rids, ElementsAre("r-inzage", "r-inzage-anders"));
+  {
+    std::vector<AuditEvent> all;
+    ASSERT_TRUE(IsOk(ListAllEvents(*server_->Audit("admin"), ListAuditEventsRequest(), &all)));
+    for (const AuditEvent& e : all) {
+      EXPECT_THAT(e.SerializeAsString(), Not(HasSubstr(kBsn))) << e.request_id();
+      EXPECT_THAT(e.SerializeAsString(), Not(HasSubstr(kNotABsn))) << e.request_id();
+    }
+  }
+
+  server_->Stop();
+  std::map<std::string, storage::AuditEntry> by_rid;
+  for (const storage::AuditEntry& entry : ReadTrail(server_->data_dir())) {
+    // The entry, and the bytes the chain hashes and the store keeps.
+    const std::string bytes = entry.SerializeAsString();
+    EXPECT_THAT(bytes, Not(HasSubstr(kBsn))) << entry.ShortDebugString();
+    EXPECT_THAT(bytes, Not(HasSubstr(kNotABsn))) << entry.ShortDebugString();
+    EXPECT_THAT(entry.DebugString(), Not(HasSubstr(kBsn)));
+    by_rid[entry.request_id()] = entry;
+  }
+  for (const char* rid : {"r-inzage", "r-inzage-anders"}) {
+    SCOPED_TRACE(rid);
+    ASSERT_EQ(by_rid.count(rid), 1u);
+    EXPECT_EQ(by_rid[rid].method(), method::kGetSubjectAccount);
+    EXPECT_EQ(by_rid[rid].code(), 0);
+    EXPECT_THAT(by_rid[rid].resources(), ElementsAre(subject));
+  }
+  EXPECT_EQ(by_rid["r-inzage"].principal(), kPrivacyPrincipal);
+  EXPECT_EQ(by_rid["r-inzage-anders"].principal(), "auditor");
+  // Refused before the request was read: no subject at all.
+  EXPECT_EQ(by_rid["r-inzage-geweigerd"].code(), StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(by_rid["r-inzage-geweigerd"].resources(), IsEmpty());
+  // No BSN: whatever it names, it is a hash, not the id.
+  EXPECT_EQ(by_rid["r-inzage-ongeldig"].code(), StatusCode::INVALID_ARGUMENT);
+  for (const std::string& resource : by_rid["r-inzage-ongeldig"].resources()) {
+    EXPECT_THAT(resource, MatchesRegex("data-subjects/[0-9a-f]{64}"));
+    EXPECT_NE(resource, subject);
+  }
+  // The export names the register version it logged under.
+  EXPECT_EQ(by_rid["r-export"].principal(), kApplicationPrincipal);
+  EXPECT_EQ(by_rid["r-export"].method(), method::kLogboekExport);
+  EXPECT_THAT(by_rid["r-export"].resources(), ElementsAre(created.version_name()));
+
+  // Nowhere in the store: every column family, keys and values.
+  storage::StoreOptions options;
+  options.path = server_->data_dir();
+  absl::StatusOr<std::unique_ptr<storage::CatalogStore>> store =
+      storage::CatalogStore::Open(options);
+  ASSERT_TRUE(store.ok()) << store.status();
+  size_t records = 0;
+  for (const storage::ColumnFamilySpec& cf : storage::kColumnFamilies) {
+    std::unique_ptr<rocksdb::Iterator> it((*store)->RawDbForTesting()->NewIterator(
+        rocksdb::ReadOptions(), (*store)->RawColumnFamilyForTesting(static_cast<int>(cf.id))));
+    for (it->SeekToFirst(); it->Valid(); it->Next(), ++records) {
+      EXPECT_THAT(it->key().ToString(), Not(HasSubstr(kBsn))) << cf.name;
+      EXPECT_THAT(it->value().ToString(), Not(HasSubstr(kBsn))) << cf.name;
+    }
+    EXPECT_TRUE(it->status().ok()) << it->status().ToString();
+  }
+  EXPECT_GT(records, 0u);
+  EXPECT_TRUE((*store)->Close().ok());
 }
 
 // ---- ListAuditEvents ----

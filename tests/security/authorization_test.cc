@@ -17,10 +17,13 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "catalog/v1/accountability_service.pb.h"
 #include "catalog/v1/audit_service.pb.h"
 #include "catalog/v1/catalog_service.pb.h"
 #include "catalog/v1/lineage_service.pb.h"
 #include "catalog/v1/quality_service.pb.h"
+#include "logboek/v1/logboek.pb.h"
+#include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
 #include "server/security/identity.h"
 #include "server/security/policy.h"
 #include "tests/security/expected_authorization.h"
@@ -42,8 +45,32 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::UnorderedElementsAre;
 
-constexpr Role kRoles[] = {Role::kReader, Role::kSteward, Role::kOwner,
-                           Role::kAuditor, Role::kAdmin};
+constexpr Role kRoles[] = {Role::kReader,         Role::kSteward,
+                           Role::kOwner,          Role::kAuditor,
+                           Role::kAdmin,          Role::kPrivacyOfficer,
+                           Role::kApplication};
+
+// The roles of people: every role but application.
+constexpr Role kPeople[] = {Role::kReader,  Role::kSteward, Role::kOwner,
+                            Role::kAuditor, Role::kAdmin,
+                            Role::kPrivacyOfficer};
+
+// The processing log's intake, the only RPCs an application may call.
+constexpr const char* kIntake[] = {
+    "/logboek.v1.LogboekService/Export",
+    "/opentelemetry.proto.collector.trace.v1.TraceService/Export"};
+
+// The answers from the processing log.
+constexpr const char* kAccountabilityReads[] = {
+    "/catalog.v1.AccountabilityService/GetSubjectAccount",
+    "/catalog.v1.AccountabilityService/ListActivityOperations",
+    "/catalog.v1.AccountabilityService/GetTrace",
+    "/catalog.v1.AccountabilityService/ListDeliveries"};
+
+bool IsIntake(absl::string_view method) {
+  return std::find(std::begin(kIntake), std::end(kIntake), method) !=
+         std::end(kIntake);
+}
 
 Grant GrantOf(RoleSet roles) {
   Grant grant;
@@ -93,7 +120,7 @@ INSTANTIATE_TEST_SUITE_P(Table, AuthorizationRowTest,
                          ::testing::ValuesIn(AllRowRoles()),
                          [](const ::testing::TestParamInfo<RowRole>& info) {
                            return absl::StrCat(
-                               ShortMethodName(
+                               RowTestName(
                                    kExpectedAuthorization[info.param.row].method),
                                "_", server::RoleName(info.param.role));
                          });
@@ -104,7 +131,7 @@ class AuthorizationUnknownPrincipalTest
 TEST_P(AuthorizationUnknownPrincipalTest, IsDeniedEvenWithRoleBits) {
   const ExpectedRule& rule = kExpectedAuthorization[GetParam()];
   Grant grant;  // No grant matched; roles cannot make up for that.
-  grant.roles = server::kAllRoles;
+  grant.roles = server::kAllRoles | Bit(Role::kApplication);
   const absl::Status status = Authorize(rule.method, grant, "onbekend");
   EXPECT_EQ(status.code(), absl::StatusCode::kPermissionDenied);
   EXPECT_THAT(std::string(status.message()),
@@ -115,32 +142,67 @@ INSTANTIATE_TEST_SUITE_P(
     Table, AuthorizationUnknownPrincipalTest,
     ::testing::Range<size_t>(0, std::size(kExpectedAuthorization)),
     [](const ::testing::TestParamInfo<size_t>& info) {
-      return ShortMethodName(kExpectedAuthorization[info.param].method);
+      return RowTestName(kExpectedAuthorization[info.param].method);
     });
 
 // Rows to check how column strings are read (namespace scope: the
 // statement of EXPECT_NONFATAL_FAILURE may not use local variables).
-constexpr ExpectedRule kEveryone{"x", "RSOAD"};
-constexpr ExpectedRule kReaderOnly{"x", "R----"};
-constexpr ExpectedRule kAdminOnly{"x", "----D"};
-constexpr ExpectedRule kStewardAndAuditor{"x", "-S-A-"};
-constexpr ExpectedRule kLettersSwapped{"x", "SR---"};
-constexpr ExpectedRule kColumnMissing{"x", "RSOA"};
+constexpr ExpectedRule kEveryone{"x", "RSOADPX"};
+constexpr ExpectedRule kEveryPerson{"x", "RSOADP-"};
+constexpr ExpectedRule kReaderOnly{"x", "R------"};
+constexpr ExpectedRule kAdminOnly{"x", "----D--"};
+constexpr ExpectedRule kPrivacyOfficerOnly{"x", "-----P-"};
+constexpr ExpectedRule kApplicationOnly{"x", "------X"};
+constexpr ExpectedRule kStewardAndAuditor{"x", "-S-A---"};
+constexpr ExpectedRule kLettersSwapped{"x", "SR-----"};
+constexpr ExpectedRule kPrivacyAndApplicationSwapped{"x", "-----XP"};
+constexpr ExpectedRule kColumnMissing{"x", "RSOADP"};
+constexpr ExpectedRule kOldFiveColumns{"x", "RSOAD"};
 
 // The column strings themselves: a typo must not silently mean "nobody".
 TEST(ExpectedAuthorization, EveryRowIsWellFormedAndCallableBySomeone) {
-  EXPECT_EQ(ExpectedRoles(kEveryone), server::kAllRoles);
+  EXPECT_EQ(ExpectedRoles(kEveryone),
+            server::kAllRoles | Bit(Role::kApplication));
+  EXPECT_EQ(ExpectedRoles(kEveryPerson), server::kAllRoles);
   EXPECT_EQ(ExpectedRoles(kReaderOnly), Bit(Role::kReader));
   EXPECT_EQ(ExpectedRoles(kAdminOnly), Bit(Role::kAdmin));
+  EXPECT_EQ(ExpectedRoles(kPrivacyOfficerOnly), Bit(Role::kPrivacyOfficer));
+  EXPECT_EQ(ExpectedRoles(kApplicationOnly), Bit(Role::kApplication));
   EXPECT_EQ(ExpectedRoles(kStewardAndAuditor),
             Bit(Role::kSteward) | Bit(Role::kAuditor));
   EXPECT_NONFATAL_FAILURE(ExpectedRoles(kLettersSwapped), "in the column of");
-  EXPECT_NONFATAL_FAILURE(ExpectedRoles(kColumnMissing), "needs 5 columns");
+  EXPECT_NONFATAL_FAILURE(ExpectedRoles(kPrivacyAndApplicationSwapped),
+                          "in the column of");
+  EXPECT_NONFATAL_FAILURE(ExpectedRoles(kColumnMissing), "needs 7 columns");
+  EXPECT_NONFATAL_FAILURE(ExpectedRoles(kOldFiveColumns), "needs 7 columns");
   for (const ExpectedRule& rule : kExpectedAuthorization) {
-    EXPECT_NE(ExpectedRoles(rule), 0) << rule.method;
-    EXPECT_NE(ExpectedRoles(rule) & Bit(Role::kAdmin), 0)
-        << rule.method << ": admins may call everything";
+    const RoleSet roles = ExpectedRoles(rule);
+    EXPECT_NE(roles, 0) << rule.method;
+    if (IsIntake(rule.method)) {
+      // The processing log records what applications did: only they write
+      // it, not even an admin.
+      EXPECT_EQ(roles, Bit(Role::kApplication)) << rule.method;
+    } else {
+      EXPECT_NE(roles & Bit(Role::kAdmin), 0)
+          << rule.method << ": admins may call everything but the intake";
+      EXPECT_EQ(roles & Bit(Role::kApplication), 0)
+          << rule.method << ": an application may only write the log";
+    }
   }
+}
+
+// Test names of rows are unique, also for the two RPCs named Export.
+TEST(ExpectedAuthorization, RowTestNamesAreUnique) {
+  std::set<std::string> names;
+  for (const ExpectedRule& rule : kExpectedAuthorization) {
+    EXPECT_TRUE(names.insert(RowTestName(rule.method)).second) << rule.method;
+  }
+  EXPECT_EQ(RowTestName("/catalog.v1.CatalogService/GetDataset"), "GetDataset");
+  EXPECT_EQ(RowTestName("/logboek.v1.LogboekService/Export"),
+            "LogboekService_Export");
+  EXPECT_EQ(RowTestName(
+                "/opentelemetry.proto.collector.trace.v1.TraceService/Export"),
+            "TraceService_Export");
 }
 
 TEST(AuthorizationTable, HasExactlyTheMethodsOfTheIntendedPolicy) {
@@ -199,9 +261,11 @@ TEST(ExpectedAuthorization, CoversEveryRpcOfTheServicesExactlyOnce) {
   std::set<std::string> served;
   for (const char* name :
        {"catalog.v1.CatalogService", "catalog.v1.AuditService",
-        "catalog.v1.LineageService",
-        "catalog.v1.TerugmeldingService", "catalog.v1.QualityService",
-        "catalog.v1.LandscapeService", "catalog.v1.ProcessingService"}) {
+        "catalog.v1.LineageService", "catalog.v1.TerugmeldingService",
+        "catalog.v1.QualityService", "catalog.v1.LandscapeService",
+        "catalog.v1.ProcessingService", "catalog.v1.AccountabilityService",
+        "logboek.v1.LogboekService",
+        "opentelemetry.proto.collector.trace.v1.TraceService"}) {
     const google::protobuf::ServiceDescriptor* service =
         google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
             name);
@@ -229,15 +293,18 @@ TEST(AuthorizationTable, OnlyAuditorsAndAdminsReadTheAuditTrail) {
   }
 }
 
-TEST(AuthorizationTable, ReadersAndAuditorsChangeNothing) {
+TEST(AuthorizationTable, OnlyStewardsOwnersAndAdminsChangeMetadata) {
   for (const char* method :
        {server::method::kCreateDataset, server::method::kUpdateDataset,
         server::method::kDeleteDataset, server::method::kUpsertDatasets,
         server::method::kCreateParty, server::method::kDeleteParty,
         server::method::kCreateEdge, server::method::kDeleteEdge,
         server::method::kIngestOpenLineage, server::method::kRecordMeasurement,
-        server::method::kRecordMeasurements}) {
-    for (Role role : {Role::kReader, Role::kAuditor}) {
+        server::method::kRecordMeasurements,
+        server::method::kCreateProcessingActivity,
+        server::method::kUpdateProcessingActivity}) {
+    for (Role role : {Role::kReader, Role::kAuditor, Role::kPrivacyOfficer,
+                      Role::kApplication}) {
       EXPECT_EQ(Authorize(method, GrantOf(Bit(role)), "x").code(),
                 absl::StatusCode::kPermissionDenied)
           << method << " by " << server::RoleName(role);
@@ -256,14 +323,89 @@ TEST(AuthorizationTable, OnlyOwnersAndAdminsDelete) {
   }
 }
 
-TEST(AuthorizationTable, EveryRoleReadsDatasetMetadata) {
+TEST(AuthorizationTable, EveryPersonReadsDatasetMetadata) {
   for (const char* method :
        {server::method::kGetDataset, server::method::kListDatasets,
         server::method::kListDatasetRevisions}) {
-    for (Role role : kRoles) {
+    for (Role role : kPeople) {
       EXPECT_TRUE(Authorize(method, GrantOf(Bit(role)), "x").ok())
           << method << " by " << server::RoleName(role);
     }
+  }
+}
+
+// An application writes the processing log and may do nothing else: no
+// metadata, no audit trail, no answers from the log it writes.
+TEST(AuthorizationTable, ApplicationsMayOnlyWriteTheProcessingLog) {
+  for (const ExpectedRule& rule : kExpectedAuthorization) {
+    const absl::Status status =
+        Authorize(rule.method, GrantOf(Bit(Role::kApplication)), "zaaksysteem");
+    if (IsIntake(rule.method)) {
+      EXPECT_TRUE(status.ok()) << rule.method << ": " << status;
+    } else {
+      EXPECT_EQ(status.code(), absl::StatusCode::kPermissionDenied)
+          << rule.method;
+      EXPECT_THAT(std::string(status.message()),
+                  HasSubstr("\"zaaksysteem\" (application) may not call"));
+    }
+  }
+}
+
+// No person writes the processing log: it records what applications did.
+TEST(AuthorizationTable, NoPersonWritesTheProcessingLog) {
+  for (const char* method : kIntake) {
+    for (Role role : kPeople) {
+      const absl::Status status = Authorize(method, GrantOf(Bit(role)), "x");
+      EXPECT_EQ(status.code(), absl::StatusCode::kPermissionDenied)
+          << method << " by " << server::RoleName(role);
+      EXPECT_THAT(std::string(status.message()),
+                  HasSubstr("it needs one of: application"));
+    }
+    // Every person's role at once does not make an application either.
+    EXPECT_EQ(Authorize(method, GrantOf(server::kAllRoles), "x").code(),
+              absl::StatusCode::kPermissionDenied)
+        << method;
+  }
+}
+
+TEST(AuthorizationTable,
+     OnlyPrivacyOfficersAuditorsAndAdminsAnswerFromTheProcessingLog) {
+  for (const char* method : kAccountabilityReads) {
+    for (Role role : kRoles) {
+      EXPECT_EQ(Authorize(method, GrantOf(Bit(role)), "x").ok(),
+                role == Role::kPrivacyOfficer || role == Role::kAuditor ||
+                    role == Role::kAdmin)
+          << method << " by " << server::RoleName(role);
+    }
+  }
+}
+
+TEST(AuthorizationTable, OnlyPrivacyOfficersAndAdminsPurgeTheProcessingLog) {
+  for (Role role : kRoles) {
+    EXPECT_EQ(Authorize("/catalog.v1.AccountabilityService/"
+                        "PurgeExpiredOperations",
+                        GrantOf(Bit(role)), "x")
+                  .ok(),
+              role == Role::kPrivacyOfficer || role == Role::kAdmin)
+        << server::RoleName(role);
+  }
+}
+
+// A privacy officer reads what every person reads and changes no metadata;
+// the audit trail stays the auditors'.
+TEST(AuthorizationTable, PrivacyOfficersReadLikeReadersButNotTheAuditTrail) {
+  for (const ExpectedRule& rule : kExpectedAuthorization) {
+    const bool reader = Authorize(rule.method, GrantOf(Bit(Role::kReader)), "x").ok();
+    if (!reader) continue;
+    EXPECT_TRUE(
+        Authorize(rule.method, GrantOf(Bit(Role::kPrivacyOfficer)), "x").ok())
+        << rule.method;
+  }
+  for (const char* method : {"/catalog.v1.AuditService/ListAuditEvents",
+                             "/catalog.v1.AuditService/VerifyAuditTrail"}) {
+    EXPECT_EQ(Authorize(method, GrantOf(Bit(Role::kPrivacyOfficer)), "x").code(),
+              absl::StatusCode::kPermissionDenied)
+        << method;
   }
 }
 
@@ -355,6 +497,39 @@ TEST(PolicyParse, ShippedPoliciesParse) {
   }
 }
 
+// The development policy grants the two new development certificates their
+// roles: privacy (privacy_officer, zeer_geheim) and application
+// (application alone, openbaar).
+TEST(PolicyParse, DevelopmentPolicyGrantsPrivacyOfficerAndApplication) {
+  absl::StatusOr<std::shared_ptr<const Policy>> policy =
+      Policy::Load(SourceDir() + "/scripts/dev/policy.toml");
+  ASSERT_TRUE(policy.ok()) << policy.status();
+  for (const char* name : {"privacy", "application"}) {
+    absl::StatusOr<Identity> identity = server::IdentityFromPem(
+        ReadFile(absl::StrCat(TestCertsDir(), "/", name, ".pem")));
+    ASSERT_TRUE(identity.ok()) << name << ": " << identity.status()
+                               << " (regenerate the test certificates)";
+    const Grant grant = (*policy)->Resolve(*identity);
+    EXPECT_TRUE(grant.known) << name;
+    if (std::string(name) == "privacy") {
+      EXPECT_EQ(grant.roles, Bit(Role::kPrivacyOfficer));
+      EXPECT_EQ(grant.clearance, catalog::v1::CONFIDENTIALITY_ZEER_GEHEIM);
+    } else {
+      EXPECT_EQ(grant.roles, Bit(Role::kApplication));
+      EXPECT_EQ(grant.clearance, catalog::v1::CONFIDENTIALITY_OPENBAAR);
+    }
+  }
+}
+
+TEST(PolicyParse, NewRolesParseAndCombine) {
+  const Grant grant =
+      ParseOk(
+          "[[grant]]\nprincipal = \"p\"\nroles = [\"privacy_officer\"]\n"
+          "[[grant]]\ngroup = \"apps\"\nroles = [\"application\"]\n")
+          ->Resolve(IdentityOf("p", {"apps"}));
+  EXPECT_EQ(grant.roles, Bit(Role::kPrivacyOfficer) | Bit(Role::kApplication));
+}
+
 TEST(PolicyParse, LoadReadsTheFile) {
   TempDir dir;
   const std::string path = dir.path() + "/policy.toml";
@@ -406,6 +581,10 @@ constexpr BadPolicy kBadPolicies[] = {
      "unknown key purpose.required"},
     {"UnknownRole",
      "[[grant]]\nprincipal = \"a\"\nroles = [\"reader\", \"koning\"]\n", 3,
+     "unknown role; expected reader, steward, owner, auditor, admin, "
+     "privacy_officer or application"},
+    {"RoleNameWithSpace",
+     "[[grant]]\nprincipal = \"a\"\nroles = [\"privacy officer\"]\n", 3,
      "unknown role"},
     {"UnknownRoleInPurpose", "[purpose]\nrequired_for = [\"afnemer\"]\n", 2,
      "unknown role"},
@@ -604,7 +783,11 @@ TEST(PolicyResolve, ClearanceNamesAreCaseInsensitive) {
 
 TEST(PolicyResolve, RoleNamesRoundTrip) {
   EXPECT_EQ(server::RoleSetText(server::kAllRoles),
-            "reader, steward, owner, auditor, admin");
+            "reader, steward, owner, auditor, admin, privacy_officer");
+  EXPECT_EQ(server::RoleSetText(Bit(Role::kApplication)), "application");
+  EXPECT_EQ(server::RoleSetText(server::kAllRoles | Bit(Role::kApplication)),
+            "reader, steward, owner, auditor, admin, privacy_officer, "
+            "application");
   for (Role role : kRoles) {
     std::shared_ptr<const Policy> policy =
         ParseOk(absl::StrCat("[[grant]]\nprincipal = \"p\"\nroles = [\"",
@@ -648,7 +831,9 @@ TEST(IdentityFromPem, EveryDevelopmentCertificateHasItsGroup) {
       {"admin", "beheer"},
       {"steward", "gegevensbeheer"},
       {"reader", "afnemers"},
-      {"auditor", "toezicht"}};
+      {"auditor", "toezicht"},
+      {"privacy", "privacy"},
+      {"application", "applicaties"}};
   for (const auto& [name, group] : expected) {
     absl::StatusOr<Identity> identity = server::IdentityFromPem(
         ReadFile(absl::StrCat(TestCertsDir(), "/", name, ".pem")));

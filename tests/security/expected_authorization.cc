@@ -5,13 +5,19 @@
 #include <cstring>
 #include <iterator>
 
+#include "absl/strings/str_cat.h"
+
 namespace catalog::testing {
 
 server::RoleSet ExpectedRoles(const ExpectedRule& rule) {
-  constexpr char kLetters[] = "RSOAD";
+  // The column order of the header: R S O A D P X.
+  constexpr char kLetters[] = "RSOADPX";
   constexpr server::Role kColumnRoles[] = {
-      server::Role::kReader, server::Role::kSteward, server::Role::kOwner,
-      server::Role::kAuditor, server::Role::kAdmin};
+      server::Role::kReader,  server::Role::kSteward,
+      server::Role::kOwner,   server::Role::kAuditor,
+      server::Role::kAdmin,   server::Role::kPrivacyOfficer,
+      server::Role::kApplication};
+  static_assert(std::size(kLetters) - 1 == std::size(kColumnRoles));
   constexpr size_t kColumns = std::size(kColumnRoles);
   if (std::strlen(rule.roles) != kColumns) {
     ADD_FAILURE() << rule.method << ": \"" << rule.roles << "\" needs "
@@ -49,6 +55,21 @@ bool ExpectedAllows(absl::string_view method,
 
 std::string ShortMethodName(absl::string_view method) {
   return std::string(method.substr(method.rfind('/') + 1));
+}
+
+std::string RowTestName(absl::string_view method) {
+  const std::string short_name = ShortMethodName(method);
+  int same = 0;
+  for (const ExpectedRule& rule : kExpectedAuthorization) {
+    if (ShortMethodName(rule.method) == short_name) ++same;
+  }
+  if (same <= 1) return short_name;
+  // "/a.b.Service/Method": the last segment of the package path.
+  const size_t slash = method.rfind('/');
+  const absl::string_view service = method.substr(0, slash);
+  const size_t dot = service.rfind('.');
+  return absl::StrCat(service.substr(dot == absl::string_view::npos ? 0 : dot + 1), "_",
+                      short_name);
 }
 
 }  // namespace catalog::testing

@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "api/resource_names.h"
+#include "catalog/v1/processing_service.grpc.pb.h"
 #include "tests/integration/grpc_expectations.h"
 #include "tests/security/security_support.h"
 
@@ -245,6 +246,62 @@ TEST_F(PurposeByRoleUnionTest, AnyListedRoleRequiresAPurpose) {
                         StatusCode::FAILED_PRECONDITION, "x-purpose"));
   EXPECT_TRUE(IsOk(Get("steward", kPersonal, "registeronderhoud")));
   EXPECT_TRUE(IsOk(Get("admin", kPersonal, "")));
+}
+
+// A purpose may name a processing activity of the register: the read must
+// then concern one of the activity's datasets, and the activity must be in
+// force.
+class ActivityPurposeTest : public PurposeTest {
+ protected:
+  void SetUp() override {
+    PurposeTest::SetUp();
+    Create(WithPersonalData("ss-schuldhulp", catalog::v1::CONFIDENTIALITY_INTERN));
+    register_ = catalog::v1::ProcessingService::NewStub(server_->Channel("admin"));
+    activity_.set_id("uitkering-verstrekken");
+    activity_.set_title("Uitkering verstrekken");
+    activity_.set_purpose("Verstrekken van bijstandsuitkeringen (Participatiewet)");
+    activity_.set_legal_basis(catalog::v1::LEGAL_BASIS_WETTELIJKE_VERPLICHTING);
+    activity_.mutable_controller()->set_name("College van B&W");
+    activity_.mutable_controller()->set_oin("00000001001234567000");
+    activity_.set_governing_body(catalog::v1::GOVERNING_BODY_COLLEGE_VAN_BW);
+    activity_.add_data_subject_categories("Aanvragers");
+    activity_.add_personal_data_categories("Inkomen");
+    activity_.set_retention_period("P10Y");
+    activity_.set_log_confidentiality(catalog::v1::CONFIDENTIALITY_INTERN);
+    activity_.add_datasets(api::DatasetName(kPersonal));
+    catalog::v1::CreateProcessingActivityRequest request;
+    *request.mutable_activity() = activity_;
+    ASSERT_TRUE(IsOk(register_->CreateProcessingActivity(Context().get(), request, &activity_)));
+  }
+
+  std::unique_ptr<catalog::v1::ProcessingService::Stub> register_;
+  catalog::v1::ProcessingActivity activity_;
+};
+
+TEST_F(ActivityPurposeTest, ReadsOnlyTheDatasetsOfTheNamedActivity) {
+  const std::string purpose = "processing-activities/uitkering-verstrekken";
+  EXPECT_TRUE(IsOk(Get("reader", kPersonal, purpose)));
+  EXPECT_TRUE(IsOk(Get("reader", kPersonal, "  " + purpose + " "))) << "white space around";
+  EXPECT_TRUE(HasStatus(Get("reader", "ss-schuldhulp", purpose), StatusCode::PERMISSION_DENIED,
+                        "processing activity processing-activities/uitkering-verstrekken does "
+                        "not use datasets/ss-schuldhulp"));
+  EXPECT_TRUE(HasStatus(Get("reader", kPersonal, "processing-activities/onbekend"),
+                        StatusCode::PERMISSION_DENIED,
+                        "processing-activities/onbekend is not a processing activity of the "
+                        "register"));
+  EXPECT_TRUE(IsOk(Get("reader", kImpersonal, "processing-activities/onbekend")))
+      << "datasets without personal data are not bound";
+}
+
+TEST_F(ActivityPurposeTest, AnEndedActivityGivesNoPurpose) {
+  catalog::v1::UpdateProcessingActivityRequest request;
+  *request.mutable_activity() = activity_;
+  request.mutable_activity()->set_status(catalog::v1::PROCESSING_ACTIVITY_STATUS_ENDED);
+  request.mutable_update_mask()->add_paths("status");
+  catalog::v1::ProcessingActivity ended;
+  ASSERT_TRUE(IsOk(register_->UpdateProcessingActivity(Context().get(), request, &ended)));
+  EXPECT_TRUE(HasStatus(Get("reader", kPersonal, "processing-activities/uitkering-verstrekken"),
+                        StatusCode::PERMISSION_DENIED, "has ended"));
 }
 
 }  // namespace

@@ -1,8 +1,9 @@
 // The security matrix: every RPC of the intended authorization policy
 // (expected_authorization.h, written out by hand; authorization_test checks
 // that the production table has exactly its methods) x every role of the
-// suite (and a principal no policy knows) x datasets at several
-// confidentiality levels, against a real catalogd over mutual TLS. The
+// suite (people's roles, an application, and a principal no policy knows) x
+// datasets (or processing-log records) at several confidentiality levels,
+// against a real catalogd over mutual TLS. The
 // expected outcome of each cell follows from the hand-written row and the
 // caller's clearance, never from the production table: allowed (OK), denied
 // (PERMISSION_DENIED, nothing changed) or hidden (NOT_FOUND with the message
@@ -11,17 +12,25 @@
 // After the matrix, the data-dependent write rules: domains, classification
 // rights and clearance on writes.
 #include <gmock/gmock.h>
+#include <google/protobuf/util/time_util.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
 #include "api/resource_names.h"
+#include "catalog/v1/accountability_service.grpc.pb.h"
 #include "catalog/v1/landscape_service.grpc.pb.h"
 #include "catalog/v1/processing_service.grpc.pb.h"
 #include "catalog/v1/quality_service.grpc.pb.h"
+#include "logboek/v1/logboek.grpc.pb.h"
+#include "opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h"
 #include "server/security/authorization.h"
 #include "tests/integration/grpc_expectations.h"
 #include "tests/security/expected_authorization.h"
@@ -157,6 +166,7 @@ class SecurityMatrixTest : public ::testing::TestWithParam<MatrixCase> {
   void RunQuality();
   void RunLandscape();
   void RunProcessing();
+  void RunProcessingLog();
   // The target with an edge from an openbaar source into it, both created by
   // the admin; returns the source's id.
   std::string CreateTargetWithSource();
@@ -703,6 +713,197 @@ void SecurityMatrixTest::RunProcessing() {
   }
 }
 
+// The processing log. The intake follows the table alone: an application's
+// operation is stored, anyone else's refused with nothing stored. The
+// answers from the log follow the table, then the clearance: an operation
+// whose activity logs at a marking above the caller's clearance is counted,
+// never shown, and a delivery of a dataset the caller cannot see is left
+// out. The purge removes what the retention let go, and nothing when
+// refused.
+void SecurityMatrixTest::RunProcessingLog() {
+  namespace v1 = catalog::v1;
+  namespace m = server::method;
+  namespace otlp = opentelemetry::proto;
+  using google::protobuf::util::TimeUtil;
+  CreateTarget();
+  const int n = next_id_++;
+  const bool purge = method_ == m::kPurgeExpiredOperations;
+  // For the purge, an operation that ended two years ago under an activity
+  // that keeps its records one year; else one of a minute ago.
+  const absl::Time start = purge ? absl::Now() - absl::Hours(2 * 366 * 24)
+                                 : absl::Now() - absl::Minutes(1);
+  v1::ProcessingActivity activity;
+  activity.set_id(absl::StrCat("logboek-", n));
+  activity.set_title("Verwerking met logboek");
+  activity.set_purpose("Uitvoering wettelijke taak");
+  activity.set_legal_basis(v1::LEGAL_BASIS_WETTELIJKE_VERPLICHTING);
+  activity.mutable_controller()->set_name("Gemeente Voorbeeldstad");
+  activity.set_retention_period(purge ? "P1Y" : "P7Y");
+  activity.set_log_confidentiality(level_);
+  activity.add_datasets(api::DatasetName(id_));
+  *activity.mutable_valid_from() = TimeUtil::MicrosecondsToTimestamp(
+      absl::ToUnixMicros(start - absl::Hours(1)));
+  v1::CreateProcessingActivityRequest create;
+  *create.mutable_activity() = activity;
+  v1::ProcessingActivity created;
+  ASSERT_TRUE(IsOk(v1::ProcessingService::NewStub(server_->Channel("admin"))
+                       ->CreateProcessingActivity(Context().get(), create, &created)));
+  const std::string activity_name = api::ActivityName(activity.id());
+  const std::string bsn = TestBsn(n);
+  const std::string trace_hex = absl::StrFormat("5ec0%012x%016x", n, n + 1);
+  const std::string trace = absl::HexStringToBytes(trace_hex);
+  const std::string span = absl::HexStringToBytes(absl::StrFormat("%016x", n + 1));
+  const auto mine = server_->Accountability(who_.name);
+  const auto admin = server_->Accountability("admin");
+  // The operations the log holds under the row's activity (the admin sees
+  // every marking).
+  auto logged = [&]() -> int {
+    v1::ListActivityOperationsRequest request;
+    request.set_activity(activity_name);
+    request.set_page_size(1000);
+    v1::ListActivityOperationsResponse response;
+    EXPECT_TRUE(IsOk(admin->ListActivityOperations(Context().get(), request, &response)));
+    for (const v1::ProcessingOperation& op : response.operations()) {
+      EXPECT_TRUE(op.data_subject_hash().empty()) << "the subject's hash is never returned";
+    }
+    return response.operations_size();
+  };
+
+  grpc::Status status;
+  if (method_ == m::kLogboekExport) {
+    logboek::v1::ExportOperationsResponse response;
+    status = server_->Logboek(who_.name)
+                 ->Export(Context().get(), LogboekExport(activity_name, bsn, trace, span, start),
+                          &response);
+  } else if (method_ == m::kOtlpTraceExport) {
+    otlp::collector::trace::v1::ExportTraceServiceRequest request;
+    otlp::trace::v1::ResourceSpans* resource = request.add_resource_spans();
+    otlp::common::v1::KeyValue* service = resource->mutable_resource()->add_attributes();
+    service->set_key("service.name");
+    service->mutable_value()->set_string_value("zaaksysteem");
+    otlp::trace::v1::Span* s = resource->add_scope_spans()->add_spans();
+    s->set_trace_id(trace);
+    s->set_span_id(span);
+    s->set_name("aanvraag beoordelen");
+    s->set_start_time_unix_nano(static_cast<uint64_t>(absl::ToUnixNanos(start)));
+    s->set_end_time_unix_nano(
+        static_cast<uint64_t>(absl::ToUnixNanos(start + absl::Seconds(1))));
+    for (const auto& [key, value] :
+         {std::pair{"dpl.core.processing_activity_id", activity_name},
+          std::pair{"dpl.core.data_subject_id", bsn},
+          std::pair{"dpl.core.data_subject_id_type", std::string("BSN")}}) {
+      otlp::common::v1::KeyValue* attribute = s->add_attributes();
+      attribute->set_key(key);
+      attribute->mutable_value()->set_string_value(value);
+    }
+    otlp::collector::trace::v1::ExportTraceServiceResponse response;
+    status = otlp::collector::trace::v1::TraceService::NewStub(server_->Channel(who_.name))
+                 ->Export(Context().get(), request, &response);
+    if (status.ok()) {
+      EXPECT_EQ(response.partial_success().rejected_spans(), 0)
+          << response.partial_success().error_message();
+    }
+  }
+  if (method_ == m::kLogboekExport || method_ == m::kOtlpTraceExport) {
+    ExpectStatus(status, allowed_ ? StatusCode::OK : StatusCode::PERMISSION_DENIED);
+    EXPECT_EQ(logged(), allowed_ ? 1 : 0) << "a refused export stores nothing";
+    return;
+  }
+
+  // The answers: an application logs the operation first.
+  {
+    logboek::v1::ExportOperationsResponse response;
+    ASSERT_TRUE(IsOk(server_->Logboek(kApplicationPrincipal)
+                         ->Export(Context().get(),
+                                  LogboekExport(activity_name, bsn, trace, span, start),
+                                  &response)));
+  }
+  const int shown = visible_ ? 1 : 0;
+  const int hidden = visible_ ? 0 : 1;
+  std::string answer;
+  if (method_ == m::kGetSubjectAccount) {
+    v1::GetSubjectAccountRequest request;
+    request.set_data_subject_id(bsn);
+    request.set_data_subject_id_type("BSN");
+    v1::SubjectAccount account;
+    status = mine->GetSubjectAccount(Context().get(), request, &account);
+    answer = account.DebugString();
+    if (status.ok()) {
+      EXPECT_EQ(account.operation_count(), shown);
+      EXPECT_EQ(account.hidden_operations(), hidden);
+      EXPECT_EQ(account.activities_size(), shown);
+    }
+  } else if (method_ == m::kListActivityOperations) {
+    v1::ListActivityOperationsRequest request;
+    request.set_activity(activity_name);
+    v1::ListActivityOperationsResponse response;
+    status = mine->ListActivityOperations(Context().get(), request, &response);
+    answer = response.DebugString();
+    if (status.ok()) {
+      EXPECT_EQ(response.operations_size(), shown);
+    }
+  } else if (method_ == m::kGetTrace) {
+    v1::GetTraceRequest request;
+    request.set_trace_id(trace_hex);
+    v1::Trace response;
+    status = mine->GetTrace(Context().get(), request, &response);
+    answer = response.DebugString();
+    if (status.ok()) {
+      EXPECT_EQ(response.operations_size(), shown);
+      EXPECT_EQ(response.hidden_operations(), hidden);
+    }
+  } else if (method_ == m::kListDeliveries) {
+    // A delivery of the row's dataset to a party, documented by the admin.
+    const std::string party = absl::StrCat("p-", id_);
+    v1::CreatePartyRequest create_party;
+    create_party.mutable_party()->set_id(party);
+    create_party.mutable_party()->set_name("Afnemer");
+    create_party.mutable_party()->set_kind(v1::PARTY_KIND_CBS);
+    v1::ExternalParty stored_party;
+    ASSERT_TRUE(IsOk(server_->Lineage("admin")->CreateParty(Context().get(), create_party,
+                                                          &stored_party)));
+    v1::CreateEdgeRequest edge;
+    edge.mutable_edge()->set_source(api::DatasetName(id_));
+    edge.mutable_edge()->set_target(api::PartyName(party));
+    edge.mutable_edge()->set_relation(v1::LINEAGE_RELATION_DELIVERY);
+    edge.mutable_edge()->set_purpose("Statistiek");
+    edge.mutable_edge()->set_legal_basis(v1::LEGAL_BASIS_WETTELIJKE_VERPLICHTING);
+    v1::LineageEdge stored_edge;
+    ASSERT_TRUE(
+        IsOk(server_->Lineage("admin")->CreateEdge(Context().get(), edge, &stored_edge)));
+    v1::ListDeliveriesRequest request;
+    request.set_page_size(1000);
+    v1::ListDeliveriesResponse response;
+    status = mine->ListDeliveries(Context().get(), request, &response);
+    answer = response.DebugString();
+    if (status.ok()) {
+      int found = 0;
+      for (const v1::Delivery& d : response.deliveries()) {
+        if (d.edge() == stored_edge.name()) ++found;
+      }
+      EXPECT_EQ(found, shown) << "a delivery is listed exactly when its dataset is visible";
+    }
+  } else {
+    ASSERT_EQ(method_, m::kPurgeExpiredOperations);
+    v1::PurgeExpiredOperationsResponse response;
+    status = mine->PurgeExpiredOperations(Context().get(),
+                                          v1::PurgeExpiredOperationsRequest(), &response);
+    if (status.ok()) {
+      int64_t purged = -1;
+      for (const v1::PurgedActivity& a : response.activities()) {
+        if (a.activity() == created.version_name()) purged = a.operations();
+      }
+      EXPECT_EQ(purged, 1) << response.DebugString();
+    }
+    EXPECT_EQ(logged(), status.ok() ? 0 : 1) << "a refused purge removes nothing";
+  }
+  ExpectStatus(status, allowed_ ? StatusCode::OK : StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(answer, Not(HasSubstr(bsn))) << "the subject's id is never returned";
+  if (!visible_) {
+    EXPECT_THAT(answer, Not(HasSubstr(id_))) << "a hidden dataset is never named";
+  }
+}
+
 TEST_P(SecurityMatrixTest, OutcomeFollowsTheIntendedPolicyAndClearance) {
   SCOPED_TRACE(absl::StrCat(method_, " by ", who_.name, " on a ",
                             LevelName(level_), " dataset: the intended policy ",
@@ -723,6 +924,10 @@ TEST_P(SecurityMatrixTest, OutcomeFollowsTheIntendedPolicyAndClearance) {
   if (absl::StartsWith(method_, "/catalog.v1.QualityService/")) return RunQuality();
   if (method_ == m::kGetLandscape) return RunLandscape();
   if (absl::StartsWith(method_, "/catalog.v1.ProcessingService/")) return RunProcessing();
+  if (method_ == m::kLogboekExport || method_ == m::kOtlpTraceExport ||
+      absl::StartsWith(method_, "/catalog.v1.AccountabilityService/")) {
+    return RunProcessingLog();
+  }
   FAIL() << "the matrix has no call for " << method_ << "; add one";
 }
 
@@ -730,7 +935,7 @@ INSTANTIATE_TEST_SUITE_P(
     Matrix, SecurityMatrixTest, ::testing::ValuesIn(AllCases()),
     [](const ::testing::TestParamInfo<MatrixCase>& info) {
       return absl::StrCat(
-          ShortMethodName(kExpectedAuthorization[info.param.row].method), "_",
+          RowTestName(kExpectedAuthorization[info.param.row].method), "_",
           SuitePrincipals()[info.param.principal].name, "_",
           LevelName(info.param.level));
     });
@@ -1005,6 +1210,166 @@ TEST_F(WriteRulesTest, UnknownPrincipalIsDeniedEveryWrite) {
              {{InDomain("bz-paspoorten", "Burgerzaken")}}, &responses),
       StatusCode::PERMISSION_DENIED, "is not known to the access policy"));
   EXPECT_TRUE(responses.empty());
+}
+
+// ---- The processing log and the clearance ----
+
+namespace v1 = catalog::v1;
+
+// The matrix's callers of the accountability RPCs all hold zeer_geheim; here
+// a privacy officer cleared for intern only. Datasets ii-intern (intern) and
+// vv-geheim (geheim); activity a-intern logs at intern and uses both,
+// a-geheim logs at geheim and uses ii-intern; one operation of one subject
+// under each, in one trace; a delivery of each dataset to party cbs.
+class ProcessingLogClearanceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    using google::protobuf::util::TimeUtil;
+    server_ = SecureServer::Start(PolicyToml({
+        {kPrivacyPrincipal, "", {"privacy_officer"}, "intern", {}},
+        {kApplicationPrincipal, "", {"application"}, "", {}},
+        {"admin", "", {"admin"}, "zeer_geheim", {}},
+    }));
+    ASSERT_NE(server_, nullptr);
+    for (const auto& [id, level] :
+         {std::pair{"ii-intern", v1::CONFIDENTIALITY_INTERN},
+          std::pair{"vv-geheim", v1::CONFIDENTIALITY_GEHEIM}}) {
+      v1::CreateDatasetRequest request;
+      *request.mutable_dataset() = DatasetAt(id, level);
+      Dataset stored;
+      ASSERT_TRUE(IsOk(server_->Catalog("admin")->CreateDataset(Context().get(), request, &stored)));
+    }
+    const absl::Time start = absl::Now() - absl::Minutes(1);
+    // a-intern logs at intern and uses both datasets; a-geheim logs at geheim.
+    for (const auto& [id, level] : {std::pair{"a-intern", v1::CONFIDENTIALITY_INTERN},
+                                    std::pair{"a-geheim", v1::CONFIDENTIALITY_GEHEIM}}) {
+      v1::CreateProcessingActivityRequest create;
+      v1::ProcessingActivity* a = create.mutable_activity();
+      a->set_id(id);
+      a->set_title(absl::StrCat("Verwerking ", id));
+      a->set_purpose("Uitvoering wettelijke taak");
+      a->set_legal_basis(v1::LEGAL_BASIS_WETTELIJKE_VERPLICHTING);
+      a->mutable_controller()->set_name("Gemeente Voorbeeldstad");
+      a->set_retention_period("P7Y");
+      a->set_log_confidentiality(level);
+      a->add_datasets(api::DatasetName("ii-intern"));
+      if (level == v1::CONFIDENTIALITY_INTERN) a->add_datasets(api::DatasetName("vv-geheim"));
+      *a->mutable_valid_from() =
+          TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(start - absl::Hours(1)));
+      v1::ProcessingActivity created;
+      ASSERT_TRUE(IsOk(v1::ProcessingService::NewStub(server_->Channel("admin"))
+                           ->CreateProcessingActivity(Context().get(), create, &created)));
+    }
+    int span = 0;
+    for (const char* id : {"a-intern", "a-geheim"}) {
+      logboek::v1::ExportOperationsResponse response;
+      ASSERT_TRUE(IsOk(server_->Logboek(kApplicationPrincipal)
+                           ->Export(Context().get(),
+                                    LogboekExport(api::ActivityName(id), bsn_, trace_,
+                                                  std::string(7, '\0') + static_cast<char>(++span),
+                                                  start),
+                                    &response)));
+    }
+    // Deliveries of both datasets to one party.
+    v1::CreatePartyRequest party;
+    party.mutable_party()->set_id("cbs");
+    party.mutable_party()->set_name("CBS");
+    party.mutable_party()->set_kind(v1::PARTY_KIND_CBS);
+    v1::ExternalParty stored_party;
+    ASSERT_TRUE(
+        IsOk(server_->Lineage("admin")->CreateParty(Context().get(), party, &stored_party)));
+    for (const char* id : {"ii-intern", "vv-geheim"}) {
+      v1::CreateEdgeRequest edge;
+      edge.mutable_edge()->set_source(api::DatasetName(id));
+      edge.mutable_edge()->set_target(api::PartyName("cbs"));
+      edge.mutable_edge()->set_relation(v1::LINEAGE_RELATION_DELIVERY);
+      edge.mutable_edge()->set_purpose("Statistiek");
+      edge.mutable_edge()->set_legal_basis(v1::LEGAL_BASIS_WETTELIJKE_VERPLICHTING);
+      v1::LineageEdge stored_edge;
+      ASSERT_TRUE(IsOk(server_->Lineage("admin")->CreateEdge(Context().get(), edge, &stored_edge)));
+    }
+  }
+
+  std::unique_ptr<SecureServer> server_;
+  const std::string bsn_ = TestBsn(7);
+  const std::string trace_ = std::string(16, '\x42');
+};
+
+// An operation whose activity logs above the caller's clearance is counted,
+// never shown (inzage, trace, activity listing); a dataset above it is
+// "hidden" in the account and its deliveries are left out. The admin sees
+// everything.
+TEST_F(ProcessingLogClearanceTest, RecordsAboveTheClearanceAreCountedNotShown) {
+  for (const std::string who : {kPrivacyPrincipal, "admin"}) {
+    SCOPED_TRACE(who);
+    const bool cleared = who == "admin";
+    const auto accountability = server_->Accountability(who);
+    v1::GetSubjectAccountRequest inzage;
+    inzage.set_data_subject_id(bsn_);
+    inzage.set_data_subject_id_type("BSN");
+    v1::SubjectAccount account;
+    ASSERT_TRUE(IsOk(accountability->GetSubjectAccount(Context().get(), inzage, &account)));
+    EXPECT_EQ(account.operation_count(), cleared ? 2 : 1);
+    EXPECT_EQ(account.hidden_operations(), cleared ? 0 : 1);
+    std::vector<std::string> activities, datasets;
+    for (const v1::ActivityAccount& a : account.activities()) {
+      activities.push_back(a.activity().id());
+      if (a.activity().id() != "a-intern") continue;
+      for (const v1::DatasetUse& d : a.datasets()) datasets.push_back(d.dataset());
+    }
+    std::sort(activities.begin(), activities.end());
+    const std::vector<std::string> all_activities = {"a-geheim", "a-intern"};
+    const std::vector<std::string> intern_activities = {"a-intern"};
+    EXPECT_EQ(activities, cleared ? all_activities : intern_activities);
+    EXPECT_THAT(datasets, ElementsAre("datasets/ii-intern",
+                                      cleared ? "datasets/vv-geheim" : "hidden"));
+    if (!cleared) {
+      EXPECT_THAT(account.DebugString(), Not(HasSubstr("a-geheim")));
+    }
+
+    v1::GetTraceRequest get_trace;
+    get_trace.set_trace_id(absl::BytesToHexString(trace_));
+    v1::Trace got;
+    ASSERT_TRUE(IsOk(accountability->GetTrace(Context().get(), get_trace, &got)));
+    EXPECT_EQ(got.operations_size(), cleared ? 2 : 1);
+    EXPECT_EQ(got.hidden_operations(), cleared ? 0 : 1);
+
+    for (const char* id : {"a-intern", "a-geheim"}) {
+      v1::ListActivityOperationsRequest request;
+      request.set_activity(api::ActivityName(id));
+      v1::ListActivityOperationsResponse response;
+      ASSERT_TRUE(IsOk(accountability->ListActivityOperations(Context().get(), request, &response)));
+      EXPECT_EQ(response.operations_size(), cleared || std::string(id) == "a-intern" ? 1 : 0)
+          << id;
+    }
+
+    v1::ListDeliveriesResponse deliveries;
+    ASSERT_TRUE(IsOk(accountability->ListDeliveries(Context().get(), v1::ListDeliveriesRequest(),
+                                                    &deliveries)));
+    std::vector<std::string> delivered;
+    for (const v1::Delivery& d : deliveries.deliveries()) delivered.push_back(d.dataset());
+    const std::vector<std::string> both = {"datasets/ii-intern", "datasets/vv-geheim"};
+    const std::vector<std::string> intern_only = {"datasets/ii-intern"};
+    EXPECT_EQ(delivered, cleared ? both : intern_only);
+  }
+}
+
+// The register entry in an account is shown as every read of the register
+// shows it (processing_register.cc, Present): a dataset above the caller's
+// clearance is "hidden" in activity.datasets too, not only in the account's
+// dataset list.
+TEST_F(ProcessingLogClearanceTest, SubjectAccountNamesNoDatasetAboveTheClearance) {
+  v1::GetSubjectAccountRequest inzage;
+  inzage.set_data_subject_id(bsn_);
+  inzage.set_data_subject_id_type("BSN");
+  v1::SubjectAccount account;
+  ASSERT_TRUE(IsOk(server_->Accountability(kPrivacyPrincipal)
+                       ->GetSubjectAccount(Context().get(), inzage, &account)));
+  ASSERT_EQ(account.activities_size(), 1);
+  EXPECT_THAT(account.activities(0).activity().datasets(),
+              ElementsAre("datasets/ii-intern", "hidden"));
+  EXPECT_THAT(account.DebugString(), Not(HasSubstr("vv-geheim")))
+      << "a dataset above the caller's clearance is never named";
 }
 
 // ---- Who a certificate names ----

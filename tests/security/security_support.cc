@@ -8,6 +8,9 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <utility>
+
+#include <google/protobuf/util/time_util.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -22,8 +25,8 @@ namespace fs = std::filesystem;
 using catalog::v1::Confidentiality;
 using server::Role;
 
-constexpr const char* kDevelopmentPrincipals[] = {"admin", "steward", "reader",
-                                                  "auditor"};
+constexpr const char* kDevelopmentPrincipals[] = {
+    "admin", "steward", "reader", "auditor", kPrivacyPrincipal, kApplicationPrincipal};
 
 constexpr SuitePrincipal kSuitePrincipals[] = {
     {"reader", Role::kReader, catalog::v1::CONFIDENTIALITY_INTERN},
@@ -31,6 +34,11 @@ constexpr SuitePrincipal kSuitePrincipals[] = {
     {kOwnerPrincipal, Role::kOwner, catalog::v1::CONFIDENTIALITY_VERTROUWELIJK},
     {"auditor", Role::kAuditor, catalog::v1::CONFIDENTIALITY_ZEER_GEHEIM},
     {"admin", Role::kAdmin, catalog::v1::CONFIDENTIALITY_ZEER_GEHEIM},
+    {kPrivacyPrincipal, Role::kPrivacyOfficer,
+     catalog::v1::CONFIDENTIALITY_ZEER_GEHEIM},
+    {kApplicationPrincipal, Role::kApplication,
+     catalog::v1::CONFIDENTIALITY_OPENBAAR},
+    // Last: SuitePrincipalNamed falls back to it.
     {kUnknownPrincipal, std::nullopt, catalog::v1::CONFIDENTIALITY_OPENBAAR},
 };
 
@@ -268,6 +276,16 @@ std::unique_ptr<catalog::v1::LineageService::Stub> SecureServer::Lineage(
   return catalog::v1::LineageService::NewStub(Channel(principal));
 }
 
+std::unique_ptr<catalog::v1::AccountabilityService::Stub>
+SecureServer::Accountability(const std::string& principal) {
+  return catalog::v1::AccountabilityService::NewStub(Channel(principal));
+}
+
+std::unique_ptr<logboek::v1::LogboekService::Stub> SecureServer::Logboek(
+    const std::string& principal) {
+  return logboek::v1::LogboekService::NewStub(Channel(principal));
+}
+
 void SecureServer::WritePolicy(const std::string& toml) const {
   WriteFileAtomically(options_.policy_file, toml);
 }
@@ -345,6 +363,50 @@ grpc::Status ListAllDatasets(catalog::v1::CatalogService::Stub& stub,
     request.set_page_token(response.next_page_token());
   }
   return grpc::Status(grpc::StatusCode::INTERNAL, "listing does not end");
+}
+
+std::string TestBsn(int n) {
+  // 8 digits counted up from 10000000, and the ninth that makes the
+  // elfproef (9*d1 + 8*d2 + ... + 2*d8 - d9 divisible by 11) hold; a prefix
+  // that would need 10 is skipped.
+  int found = -1;
+  for (int prefix = 10000000;; ++prefix) {
+    const std::string digits = absl::StrCat(prefix);
+    int sum = 0;
+    for (size_t i = 0; i < 8; ++i) sum += static_cast<int>(9 - i) * (digits[i] - '0');
+    const int last = sum % 11;
+    if (last == 10) continue;
+    if (++found == n) return absl::StrCat(digits, last);
+  }
+}
+
+logboek::v1::ExportOperationsRequest LogboekExport(
+    const std::string& activity, const std::string& bsn,
+    const std::string& trace_id, const std::string& operation_id,
+    absl::Time start) {
+  logboek::v1::ExportOperationsRequest request;
+  request.mutable_resource()->set_name("zaaksysteem");
+  request.mutable_resource()->set_version("1.0");
+  logboek::v1::ProcessingOperation* op = request.add_operations();
+  op->set_trace_id(trace_id);
+  op->set_operation_id(operation_id);
+  op->set_name("aanvraag beoordelen");
+  *op->mutable_start_time() =
+      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
+          absl::ToUnixMicros(start));
+  *op->mutable_end_time() =
+      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
+          absl::ToUnixMicros(start + absl::Seconds(1)));
+  op->set_status_code(logboek::v1::ProcessingOperation::STATUS_CODE_OK);
+  for (const auto& [key, value] :
+       {std::pair{"dpl.core.processing_activity_id", activity},
+        std::pair{"dpl.core.data_subject_id", bsn},
+        std::pair{"dpl.core.data_subject_id_type", std::string("BSN")}}) {
+    logboek::v1::Attribute* attribute = op->add_attributes();
+    attribute->set_key(key);
+    attribute->set_value(value);
+  }
+  return request;
 }
 
 std::vector<storage::AuditEntry> ReadTrail(const std::string& data_dir) {

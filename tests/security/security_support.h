@@ -15,10 +15,13 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "catalog/v1/accountability_service.grpc.pb.h"
 #include "catalog/v1/audit_service.grpc.pb.h"
 #include "catalog/v1/catalog_service.grpc.pb.h"
 #include "catalog/v1/lineage_service.grpc.pb.h"
+#include "logboek/v1/logboek.grpc.pb.h"
 #include "server/security/policy.h"
 #include "server/transport/catalog_server.h"
 #include "storage/proto/records.pb.h"
@@ -32,12 +35,17 @@ namespace catalog::testing {
 inline constexpr char kOwnerPrincipal[] = "eigenaar";
 inline constexpr char kOwnerGroup[] = "eigenaren";
 inline constexpr char kUnknownPrincipal[] = "onbekend";
+// The development principals of the two roles the processing log brought:
+// a privacy officer (privacy_officer, functionaris gegevensbescherming) and
+// an application that writes the processing log (application).
+inline constexpr char kPrivacyPrincipal[] = "privacy";
+inline constexpr char kApplicationPrincipal[] = "application";
 
 // A directory with ca.pem and <name>.pem/.key for admin, steward, reader,
-// auditor (copied from TestCertsDir()) and eigenaar, onbekend (issued with
-// scripts/issue-client-cert.sh from a copy of the suite's CA). Issued once
-// per CA and shared by the test processes of one run; safe to call from
-// concurrent processes.
+// auditor, privacy, application (copied from TestCertsDir()) and eigenaar,
+// onbekend (issued with scripts/issue-client-cert.sh from a copy of the
+// suite's CA). Issued once per CA and shared by the test processes of one
+// run; safe to call from concurrent processes.
 const std::string& SecurityCertsDir();
 
 // One [[grant]] of a policy file.
@@ -65,7 +73,8 @@ struct SuitePrincipal {
 
 // reader (intern), steward (vertrouwelijk), eigenaar (owner through group
 // eigenaren, vertrouwelijk), auditor (zeer_geheim), admin (zeer_geheim),
-// onbekend (no grant).
+// privacy (privacy_officer, zeer_geheim), application (application,
+// openbaar), onbekend (no grant; last).
 absl::Span<const SuitePrincipal> SuitePrincipals();
 const SuitePrincipal& SuitePrincipalNamed(const std::string& name);
 
@@ -124,6 +133,10 @@ class SecureServer {
       const std::string& principal);
   std::unique_ptr<catalog::v1::LineageService::Stub> Lineage(
       const std::string& principal);
+  std::unique_ptr<catalog::v1::AccountabilityService::Stub> Accountability(
+      const std::string& principal);
+  std::unique_ptr<logboek::v1::LogboekService::Stub> Logboek(
+      const std::string& principal);
 
   // Replaces the policy file (atomically).
   void WritePolicy(const std::string& toml) const;
@@ -168,6 +181,19 @@ grpc::Status ListAllDatasets(catalog::v1::CatalogService::Stub& stub,
                              catalog::v1::ListDatasetsRequest request,
                              std::vector<catalog::v1::Dataset>* datasets,
                              std::vector<std::string>* tokens = nullptr);
+
+// The n-th (from 0) nine-digit number that passes the elfproef: a valid
+// BSN that is nobody's (the suite's subjects), different for every n.
+std::string TestBsn(int n);
+
+// A logboek.v1 export of one operation by application "zaaksysteem": under
+// processing activity `activity` ("processing-activities/{id}"), for the
+// data subject with BSN `bsn`, with the given trace (16 bytes) and
+// operation id (8 bytes), lasting a second from `start`.
+logboek::v1::ExportOperationsRequest LogboekExport(
+    const std::string& activity, const std::string& bsn,
+    const std::string& trace_id, const std::string& operation_id,
+    absl::Time start);
 
 // The whole audit trail of a data directory whose server is stopped, oldest
 // first.
