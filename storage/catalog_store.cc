@@ -86,7 +86,10 @@ absl::StatusOr<std::unique_ptr<CatalogStore>> CatalogStore::Open(
       // stacked up, so that reading it never applies a month of them.
       options.max_successive_merges = 8;
     }
-    if (spec.id == Cf::kDatasetReads) options.merge_operator = NewCounterMergeOperator();
+    // Read counts, and the daily operation counts of the processing log.
+    if (spec.id == Cf::kDatasetReads || spec.id == Cf::kProcessing) {
+      options.merge_operator = NewCounterMergeOperator();
+    }
     descriptors.emplace_back(std::string(spec.name), options);
   }
   rocksdb::Status s = rocksdb::DB::Open(db_options, options.path, descriptors,

@@ -439,6 +439,11 @@ class CatalogStore {
   absl::StatusOr<int64_t> PurgeOperations(const std::string& activity_id, uint64_t version,
                                           absl::Time cutoff, bool dry_run,
                                           const WriteContext& context);
+  // Operations of activity `activity_id` (every version) that started on
+  // the days (UTC) of [from, to), from counters kept with every write and
+  // purge.
+  absl::StatusOr<int64_t> CountOperations(const std::string& activity_id, absl::Time from,
+                                          absl::Time to) const;
   // ---- Lineage ----
 
   // Applies `write` atomically (see LineageWrite).

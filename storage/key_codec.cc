@@ -463,6 +463,24 @@ std::string TraceIndexPrefix(std::string_view trace_id) {
   key.append(trace_id);
   return key;
 }
+std::string OperationDayCountPrefix(std::string_view activity_id) {
+  std::string key = OperationEntryPrefix(OperationEntry::kDayCount);
+  AppendOrderedString(&key, activity_id);
+  return key;
+}
+std::string OperationDayCountKey(std::string_view activity_id, uint64_t version, uint32_t day) {
+  std::string key = OperationDayCountPrefix(activity_id);
+  AppendUint64(&key, version);
+  AppendUint32(&key, day);
+  return key;
+}
+bool ParseOperationDayCountKey(std::string_view key, std::string* activity_id, uint64_t* version,
+                               uint32_t* day) {
+  uint8_t kind = 0;
+  return ConsumeUint8(&key, &kind) && kind == static_cast<uint8_t>(OperationEntry::kDayCount) &&
+         ConsumeOrderedString(&key, activity_id) && ConsumeUint64(&key, version) &&
+         ConsumeUint32(&key, day) && key.empty();
+}
 bool OperationIdOfIndexKey(std::string_view key, std::string_view* operation_id) {
   if (key.size() < 1 + kOperationIdSize) return false;
   *operation_id = key.substr(key.size() - kOperationIdSize);

@@ -149,7 +149,15 @@ std::string TerugmeldingEntryPrefix(TerugmeldingEntry kind);
 //   u8(2) | subject hash (32) | operation id -> empty
 //   u8(3) | ordered(activity id) | u64(version) | operation id -> empty
 //   u8(4) | trace id | span id -> u64(start micros)
-enum class OperationEntry : uint8_t { kRecord = 1, kBySubject = 2, kByActivity = 3, kByTrace = 4 };
+//   u8(5) | ordered(activity id) | u64(version) | u32(day of start, UTC)
+//         -> u64 count of operations (merged counter)
+enum class OperationEntry : uint8_t {
+  kRecord = 1,
+  kBySubject = 2,
+  kByActivity = 3,
+  kByTrace = 4,
+  kDayCount = 5
+};
 inline constexpr size_t kOperationIdSize = 8 + 16 + 8;
 std::string OperationId(uint64_t start_micros, std::string_view trace_id,
                         std::string_view span_id);
@@ -164,6 +172,10 @@ bool OperationIdOfIndexKey(std::string_view key, std::string_view* operation_id)
 bool ParseActivityIndexKey(std::string_view key, std::string* activity_id, uint64_t* version,
                            std::string_view* operation_id);
 std::string OperationEntryPrefix(OperationEntry kind);
+std::string OperationDayCountKey(std::string_view activity_id, uint64_t version, uint32_t day);
+std::string OperationDayCountPrefix(std::string_view activity_id);
+bool ParseOperationDayCountKey(std::string_view key, std::string* activity_id, uint64_t* version,
+                               uint32_t* day);
 
 // change_log: u64(revision).
 std::string ChangeLogKey(uint64_t revision);

@@ -1,6 +1,7 @@
 // The processing log: operations and their three indexes (subject,
 // activity version, trace) in the `processing` column family, written
 // together in one batch; see key_codec.h for the layout.
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -21,6 +22,21 @@ std::string TraceSpan(const ProcessingOperation& op) {
 
 uint64_t StartMicros(const ProcessingOperation& op) {
   return static_cast<uint64_t>(TimeUtil::TimestampToMicroseconds(op.start_time()));
+}
+
+constexpr uint64_t kMicrosPerDay = uint64_t{86400} * 1000000;
+
+uint32_t DayOf(uint64_t micros) { return static_cast<uint32_t>(micros / kMicrosPerDay); }
+
+// Adds `delta` (two's complement for a decrease) to the day counters of the
+// operations in `counts`.
+void MergeDayCounts(const std::map<std::string, uint64_t>& counts,
+                    rocksdb::ColumnFamilyHandle* cf, rocksdb::WriteBatch* batch) {
+  for (const auto& [key, delta] : counts) {
+    std::string value;
+    AppendUint64(&value, delta);
+    batch->Merge(cf, key, value);
+  }
 }
 
 // Claims the operations of one call in the in-flight set for its lifetime.
@@ -60,6 +76,7 @@ struct PreparedOperation {
   std::string activity_key;
   std::string trace_key;
   std::string trace_value;
+  std::string day_count_key;
 };
 
 PreparedOperation Prepare(const OperationWrite& write) {
@@ -72,6 +89,8 @@ PreparedOperation Prepare(const OperationWrite& write) {
   p.activity_key = ActivityIndexPrefix(write.activity_id, write.activity_version) + id;
   p.trace_key = TraceIndexPrefix(op.trace_id()) + op.span_id();
   AppendUint64(&p.trace_value, StartMicros(op));
+  p.day_count_key =
+      OperationDayCountKey(write.activity_id, write.activity_version, DayOf(StartMicros(op)));
   return p;
 }
 
@@ -146,8 +165,11 @@ absl::StatusOr<std::vector<OperationOutcome>> CatalogStore::WriteOperations(
                       : OperationOutcome::kConflict;
   }
   std::vector<const PreparedOperation*> to_write;
+  std::map<std::string, uint64_t> day_counts;
   for (size_t i : fresh) {
-    if (outcomes[i] == OperationOutcome::kStored) to_write.push_back(&prepared[i]);
+    if (outcomes[i] != OperationOutcome::kStored) continue;
+    to_write.push_back(&prepared[i]);
+    ++day_counts[prepared[i].day_count_key];
   }
   const bool conflict = std::find(outcomes.begin(), outcomes.end(),
                                   OperationOutcome::kConflict) != outcomes.end();
@@ -163,6 +185,7 @@ absl::StatusOr<std::vector<OperationOutcome>> CatalogStore::WriteOperations(
           batch->Put(cf, p->activity_key, rocksdb::Slice());
           batch->Put(cf, p->trace_key, p->trace_value);
         }
+        MergeDayCounts(day_counts, cf, batch);
       },
       context);
   if (!committed.ok()) return committed;
@@ -311,19 +334,46 @@ absl::StatusOr<int64_t> CatalogStore::PurgeOperations(const std::string& activit
       absl::Status committed = impl_->Commit(
           0,
           [&](uint64_t, rocksdb::WriteBatch* batch) {
+            std::map<std::string, uint64_t> day_counts;
             for (const ProcessingOperation& op : expired) {
+              day_counts[OperationDayCountKey(activity_id, version, DayOf(StartMicros(op)))] -= 1;
               const std::string id = OperationId(StartMicros(op), op.trace_id(), op.span_id());
               batch->Delete(cf, OperationRecordKey(id));
               batch->Delete(cf, SubjectIndexPrefix(op.data_subject_hash()) + id);
               batch->Delete(cf, ActivityIndexPrefix(activity_id, version) + id);
               batch->Delete(cf, TraceIndexPrefix(op.trace_id()) + op.span_id());
             }
+            MergeDayCounts(day_counts, cf, batch);
           },
           chunk_context);
       if (!committed.ok()) return committed;
     }
     if (last) return removed;
   }
+}
+
+absl::StatusOr<int64_t> CatalogStore::CountOperations(const std::string& activity_id,
+                                                      absl::Time from, absl::Time to) const {
+  const uint64_t first_day = DayOf(static_cast<uint64_t>(std::max<int64_t>(0, ToMicros(from))));
+  const uint64_t end_micros = static_cast<uint64_t>(std::max<int64_t>(0, ToMicros(to)));
+  const std::string prefix = OperationDayCountPrefix(activity_id);
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(Cf::kProcessing)));
+  uint64_t total = 0;
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    std::string id;
+    uint64_t version = 0;
+    uint32_t day = 0;
+    std::string_view value = it->value().ToStringView();
+    uint64_t count = 0;
+    if (!ParseOperationDayCountKey(it->key().ToStringView(), &id, &version, &day) ||
+        !ConsumeUint64(&value, &count)) {
+      return absl::DataLossError("a day count of the processing log is corrupt");
+    }
+    if (day >= first_day && uint64_t{day} * kMicrosPerDay < end_micros) total += count;
+  }
+  if (!it->status().ok()) return FromRocksStatus(it->status(), "counting the processing log");
+  return static_cast<int64_t>(total);
 }
 
 }  // namespace catalog::storage

@@ -158,7 +158,7 @@ absl::StatusOr<v1::ActivityAccount> Accountability::AccountOf(
       r->set_legal_basis(e.legal_basis());
     }
   }
-  *account.mutable_activity() = *std::move(activity);
+  *account.mutable_activity() = PresentActivity(*std::move(activity), visibility, *store_);
   return account;
 }
 

@@ -43,6 +43,15 @@ class CallAudit {
   bool committed_ = false;
 };
 
+// A stated purpose that names a processing activity of the register
+// ("processing-activities/{id}"): what doelbinding checks against.
+struct PurposeActivity {
+  std::string name;
+  bool registered = false;  // The register holds it.
+  bool active = false;      // Its current version is not ended.
+  std::vector<std::string> datasets;  // "datasets/{id}" it uses.
+};
+
 struct Caller {
   // Principal from the verified client certificate (subject CN), or
   // "anonymous" on a development plaintext listener.
@@ -55,6 +64,8 @@ struct Caller {
   std::string request_id;
   // Stated purpose (x-purpose), may be empty.
   std::string purpose;
+  // Set when `purpose` names a processing activity.
+  std::shared_ptr<const PurposeActivity> purpose_activity;
   // When the call arrived.
   absl::Time time = absl::Now();
   // Roles, clearance and domains from the access policy.

@@ -14,10 +14,23 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "api/resource_names.h"
+#include "server/core/processing_landscape.h"
 #include "server/core/request_rules.h"
 #include "server/core/visibility.h"
 
 namespace catalog::server {
+void AddCounts(std::vector<std::pair<std::string, int64_t>> rows,
+               google::protobuf::RepeatedPtrField<catalog::v1::Count>* out) {
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+  for (auto& [key, count] : rows) {
+    catalog::v1::Count* c = out->Add();
+    c->set_key(std::move(key));
+    c->set_count(count);
+  }
+}
+
 namespace {
 
 namespace v1 = ::catalog::v1;
@@ -27,19 +40,6 @@ constexpr int kDimensions = v1::QualityDimension_ARRAYSIZE;
 
 // Counts per enum value (all enums of the API are below 256).
 using EnumCounts = std::array<int64_t, 256>;
-
-// Appends `rows` to `out`, most first, ties by key.
-void AddCounts(std::vector<std::pair<std::string, int64_t>> rows,
-               google::protobuf::RepeatedPtrField<v1::Count>* out) {
-  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
-    return a.second != b.second ? a.second > b.second : a.first < b.first;
-  });
-  for (auto& [key, count] : rows) {
-    v1::Count* c = out->Add();
-    c->set_key(std::move(key));
-    c->set_count(count);
-  }
-}
 
 // Enum-valued breakdowns: keyed by the value's name.
 template <typename Enum>
@@ -127,6 +127,7 @@ struct RuleInput {
   bool stale;           // A normed dimension is unmeasured or measured too long ago.
   bool overdue;         // An open terugmelding is past its handling period.
   bool concept_too_long;
+  bool without_activity;  // The register is kept here and no active activity uses it.
 };
 
 // One compliance rule: what it is, how bad, how to fix it, and which
@@ -191,6 +192,10 @@ constexpr ComplianceRuleSpec kRules[] = {
      "Check the fields named like personal data; mark the dataset (and the fields) as "
      "personal data with legal basis and purposes, or rename the fields.",
      [](const RuleInput& in) { return in.f.personal_fields && !in.f.personal_data; }},
+    {v1::COMPLIANCE_RULE_PERSONAL_DATA_WITHOUT_ACTIVITY, v1::FINDING_SEVERITY_MEDIUM,
+     "Record the processing activity that uses the dataset in the register (AVG art. 30), "
+     "or remove the personal data.",
+     [](const RuleInput& in) { return in.f.personal_data && in.without_activity; }},
     {v1::COMPLIANCE_RULE_CONCEPT_TOO_LONG, v1::FINDING_SEVERITY_LOW,
      "Complete the catalogue entry and set its status, or remove it.",
      [](const RuleInput& in) { return in.concept_too_long; }},
@@ -203,6 +208,7 @@ struct TallyRules {
   int64_t concept_micros;
   size_t limit;  // Datasets named per finding.
   const TerugmeldingOptions* terugmelding;
+  const RegisterFacts* register_facts;
 };
 
 // Everything one GetLandscape call counts: one pass over the facts of the
@@ -248,7 +254,9 @@ void Tally::AddDataset(const DatasetFacts& f, const TallyRules& rules) {
   if (f.provider != 0) AddProvider(f, overall, outside);
   const RuleInput input{f, outside, any_below, any_stale, any_overdue,
                         f.status == v1::DATASET_STATUS_CONCEPT &&
-                            rules.now_micros - f.create_micros > rules.concept_micros};
+                            rules.now_micros - f.create_micros > rules.concept_micros,
+                        rules.register_facts->kept() &&
+                            !rules.register_facts->used_datasets.contains(f.id)};
   for (const ComplianceRuleSpec& spec : kRules) {
     if (spec.broken != nullptr && spec.broken(input)) hits[spec.rule].Add(f.id, rules.limit);
   }
@@ -554,13 +562,15 @@ absl::StatusOr<v1::Landscape> LandscapeCatalog::Get(const v1::GetLandscapeReques
   const absl::Time since =
       request.has_usage_since() ? AbslTime(request.usage_since()) : until - options_.usage_period;
   if (since >= until) return FieldError("usage_since", "must be before usage_until");
+  absl::StatusOr<RegisterFacts> register_facts = LoadRegisterFacts(*store_);
+  if (!register_facts.ok()) return register_facts.status();
   const TallyRules rules{absl::ToUnixMicros(now),
                          absl::ToInt64Microseconds(StalePeriod(quality_)),
                          absl::ToInt64Microseconds(options_.concept_period),
                          request.max_datasets_per_finding() == 0
                              ? static_cast<size_t>(options_.default_finding_datasets)
                              : static_cast<size_t>(request.max_datasets_per_finding()),
-                         &terugmelding_};
+                         &terugmelding_, &*register_facts};
 
   v1::Landscape out;
   // The revision first: everything counted below is at least as new.
@@ -627,6 +637,11 @@ absl::StatusOr<v1::Landscape> LandscapeCatalog::Get(const v1::GetLandscapeReques
   WriteSecurity(tally, out.mutable_security());
   WriteQuality(tally, facts, out.mutable_quality());
   if (absl::Status s = WriteBasisregistratieUse(reach, *store_, visibility, since, until, &out);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = WriteProcessing(*store_, *register_facts, visibility, included, since,
+                                      until, rules.limit, &out);
       !s.ok()) {
     return s;
   }

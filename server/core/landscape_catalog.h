@@ -42,6 +42,10 @@ struct LandscapeOptions {
   std::function<absl::Time()> now = [] { return absl::Now(); };
 };
 
+// Appends `rows` to `out` as counts, most first, ties by key.
+void AddCounts(std::vector<std::pair<std::string, int64_t>> rows,
+               google::protobuf::RepeatedPtrField<catalog::v1::Count>* out);
+
 class LandscapeCatalog {
  public:
   // `store` must outlive this object.

@@ -69,6 +69,23 @@ absl::StatusOr<std::pair<std::string, int64_t>> ParseActivityName(absl::string_v
   return std::make_pair(std::string(name), version);
 }
 
+std::shared_ptr<const PurposeActivity> ResolvePurposeActivity(const storage::CatalogStore& store,
+                                                              const std::string& purpose) {
+  const absl::string_view stated = absl::StripAsciiWhitespace(purpose);
+  if (!absl::StartsWith(stated, kActivityCollection)) return nullptr;
+  auto resolved = std::make_shared<PurposeActivity>();
+  resolved->name = std::string(stated);
+  absl::StatusOr<std::pair<std::string, int64_t>> name = ParseActivityName(stated, "x-purpose");
+  if (!name.ok() || name->second != 0) return resolved;  // Not registered as such.
+  absl::StatusOr<ProcessingActivity> activity = store.GetProcessingActivity(name->first);
+  if (!activity.ok()) return resolved;
+  resolved->registered = true;
+  resolved->active = activity->status() != v1::PROCESSING_ACTIVITY_STATUS_ENDED;
+  resolved->datasets.assign(activity->datasets().begin(), activity->datasets().end());
+  return resolved;
+}
+
+
 namespace {
 
 // The dataset and party names of `a` in canonical form ("datasets/x").
@@ -414,6 +431,11 @@ absl::StatusOr<v1::ListProcessingActivityVersionsResponse> ProcessingRegister::L
         absl::StrCat(response.versions(response.versions_size() - 1).version())));
   }
   return response;
+}
+
+ProcessingActivity PresentActivity(ProcessingActivity a, const Visibility& visibility,
+                                   const storage::CatalogStore& store) {
+  return Present(std::move(a), visibility, store);
 }
 
 }  // namespace catalog::server

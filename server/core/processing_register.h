@@ -6,6 +6,7 @@
 #ifndef CATALOG_SERVER_CORE_PROCESSING_REGISTER_H_
 #define CATALOG_SERVER_CORE_PROCESSING_REGISTER_H_
 
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -14,6 +15,7 @@
 #include "catalog/v1/processing_service.pb.h"
 #include "server/core/caller.h"
 #include "server/core/page_token.h"
+#include "server/core/visibility.h"
 #include "storage/catalog_store.h"
 
 namespace catalog::server {
@@ -58,6 +60,19 @@ class ProcessingRegister {
 // version (0: current). INVALID_ARGUMENT naming `field`.
 absl::StatusOr<std::pair<std::string, int64_t>> ParseActivityName(absl::string_view name,
                                                                   absl::string_view field);
+
+// The activity a stated purpose names ("processing-activities/{id}",
+// compared ignoring surrounding white space), as doelbinding checks it;
+// null when the purpose names none.
+std::shared_ptr<const PurposeActivity> ResolvePurposeActivity(const storage::CatalogStore& store,
+                                                              const std::string& purpose);
+
+// `a` as the caller may see it: a dataset above their clearance (or no
+// longer in the catalogue) is named "hidden". Every read of the register
+// returns activities through here.
+catalog::v1::ProcessingActivity PresentActivity(catalog::v1::ProcessingActivity a,
+                                                const Visibility& visibility,
+                                                const storage::CatalogStore& store);
 
 // Whether going from `before` to `after` changes a relevant field (one
 // whose change makes a new version).

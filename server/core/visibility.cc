@@ -139,6 +139,26 @@ absl::StatusOr<Dataset> Visibility::Present(Dataset dataset) const {
   return dataset;
 }
 
+absl::Status Visibility::CheckActivityPurpose(const PurposeActivity& activity,
+                                             const Dataset& dataset) const {
+  const std::string name = api::DatasetName(dataset.id());
+  if (!activity.registered) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "x-purpose: doelbinding: ", activity.name, " is not a processing activity of the register"));
+  }
+  if (!activity.active) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "x-purpose: doelbinding: processing activity ", activity.name, " has ended"));
+  }
+  if (std::find(activity.datasets.begin(), activity.datasets.end(), name) ==
+      activity.datasets.end()) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "x-purpose: doelbinding: processing activity ", activity.name, " does not use ", name,
+        " (the register lists the datasets each activity may use)"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Visibility::CheckPurpose(const Dataset& dataset) const {
   if (!caller_.grant.purpose_required || !dataset.personal_data().contains_personal_data()) {
     return absl::OkStatus();
@@ -148,6 +168,9 @@ absl::Status Visibility::CheckPurpose(const Dataset& dataset) const {
     return absl::FailedPreconditionError(
         "x-purpose: reading datasets that contain personal data requires a stated purpose "
         "(doelbinding); send it as x-purpose request metadata (catalogctl --purpose)");
+  }
+  if (const PurposeActivity* activity = caller_.purpose_activity.get(); activity != nullptr) {
+    return CheckActivityPurpose(*activity, dataset);
   }
   if (Declares(dataset, stated)) return absl::OkStatus();
   const auto& declared = dataset.personal_data().purposes();

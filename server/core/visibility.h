@@ -82,7 +82,9 @@ class Visibility {
   // state a purpose: FAILED_PRECONDITION when no purpose was stated,
   // PERMISSION_DENIED when the stated purpose is none of the dataset's
   // declared purposes (personal_data.purposes; compared ignoring case and
-  // surrounding white space).
+  // surrounding white space). A purpose that names a processing activity
+  // ("processing-activities/{id}") instead requires that the activity is in
+  // the register, not ended, and uses the dataset.
   absl::Status CheckPurpose(const catalog::v1::Dataset& dataset) const;
   // Clears the transformation notes of the column mappings of `edge` that
   // touch a redacted field of `source` or `target` (null: a party, whose
@@ -102,6 +104,8 @@ class Visibility {
  private:
   // The rule itself.
   bool Reaches(int confidentiality) const;
+  absl::Status CheckActivityPurpose(const PurposeActivity& activity,
+                                    const catalog::v1::Dataset& dataset) const;
   void RedactFields(catalog::v1::Dataset* dataset) const;
   bool DatasetVisible(const storage::CatalogStore& store, absl::string_view id) const;
 

@@ -56,7 +56,7 @@ class BatchReactor final : public grpc::ServerBidiReactor<Request, Response> {
 
   BatchReactor(grpc::CallbackServerContext* context, const char* method, Process process,
                const ServiceDeps& deps, int depth = 1, Admit admit = nullptr)
-      : caller_(CallerFrom(*context, method, *deps.policy)),
+      : caller_(CallerFrom(*context, method, deps)),
         process_(std::move(process)),
         admit_(std::move(admit)),
         deps_(deps),

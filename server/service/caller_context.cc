@@ -80,16 +80,19 @@ Identity IdentityOf(const grpc::ServerContextBase& context) {
 }  // namespace
 
 Caller CallerFrom(const grpc::ServerContextBase& context, const char* method,
-                  const PolicyStore& policy) {
+                  const ServiceDeps& deps) {
   Caller caller;
   const Identity identity = IdentityOf(context);
   caller.principal = identity.principal.empty() ? kAnonymousPrincipal : identity.principal;
-  caller.grant = policy.Current()->Resolve(identity);
+  caller.grant = deps.policy->Current()->Resolve(identity);
   caller.peer = context.peer();
   caller.method = method;
   const std::string request_id = Metadata(context, kRequestIdHeader);
   caller.request_id = IsSafeRequestId(request_id) ? request_id : NewRequestId();
   caller.purpose = Printable(Metadata(context, kPurposeHeader), kMaxPurposeLength);
+  if (deps.purpose_activity && !caller.purpose.empty()) {
+    caller.purpose_activity = deps.purpose_activity(caller.purpose);
+  }
   return caller;
 }
 

@@ -7,6 +7,10 @@
 #include <google/protobuf/message.h>
 #include <grpcpp/server_context.h>
 
+#include <functional>
+#include <memory>
+#include <string>
+
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "server/core/audit_recorder.h"
@@ -32,10 +36,13 @@ struct ServiceDeps {
   // Streams whose client set no (or a later) deadline are cancelled after
   // this long, so that no stream holds server resources indefinitely.
   absl::Duration default_stream_deadline = absl::Minutes(30);
+  // Looks up a stated purpose that names a processing activity (null when
+  // it names none); unset: purposes are only text.
+  std::function<std::shared_ptr<const PurposeActivity>(const std::string&)> purpose_activity;
 };
 
 Caller CallerFrom(const grpc::ServerContextBase& context, const char* method,
-                  const PolicyStore& policy);
+                  const ServiceDeps& deps);
 
 // The dataset resource names a request message refers to ("id",
 // "dataset.id", "datasets[].id"), for the audit entry of a call refused

@@ -36,7 +36,7 @@ grpc::ServerUnaryReactor* RunInline(const ServiceDeps& deps, grpc::CallbackServe
                                     const char* method, const Request* request,
                                     Response* response, Operation operation) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  RunAndFinish(deps, reactor, CallerFrom(*context, method, *deps.policy), *request, response,
+  RunAndFinish(deps, reactor, CallerFrom(*context, method, deps), *request, response,
                operation);
   return reactor;
 }
@@ -48,7 +48,7 @@ grpc::ServerUnaryReactor* RunBlocking(const ServiceDeps& deps,
                                       const Request* request, Response* response,
                                       Operation operation) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  deps.executor->Submit([&deps, reactor, caller = CallerFrom(*context, method, *deps.policy),
+  deps.executor->Submit([&deps, reactor, caller = CallerFrom(*context, method, deps),
                          request, response, operation = std::move(operation)]() mutable {
     RunAndFinish(deps, reactor, caller, *request, response, operation);
   });

@@ -171,7 +171,10 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
   impl->executor = std::make_unique<BlockingExecutor>(options.write_threads);
   impl->audit = std::make_unique<AuditRecorder>(impl->store.get());
   const ServiceDeps deps{impl->policy.get(), impl->audit.get(), impl->executor.get(),
-                         options.default_stream_deadline};
+                         options.default_stream_deadline,
+                         [store = impl->store.get()](const std::string& purpose) {
+                           return ResolvePurposeActivity(*store, purpose);
+                         }};
   impl->catalog_service = std::make_unique<CatalogServiceImpl>(impl->catalog.get(), deps);
   impl->audit_service = std::make_unique<AuditServiceImpl>(impl->audit_queries.get(), deps);
   impl->lineage_service = std::make_unique<LineageServiceImpl>(impl->lineage.get(), deps);
