@@ -145,8 +145,8 @@ absl::Status ValidateFields(const ProcessingActivity& a) {
         !absl::ascii_isupper(t.country()[1])) {
       return FieldError(absl::StrCat(at, ".country"), "an ISO 3166-1 alpha-2 code such as US");
     }
-    if (absl::StripAsciiWhitespace(t.safeguards()).empty()) {
-      return FieldError(absl::StrCat(at, ".safeguards"), "required (AVG art. 46)");
+    if (absl::StripAsciiWhitespace(t.recipient()).empty()) {
+      return FieldError(absl::StrCat(at, ".recipient"), "required (who receives the data there)");
     }
   }
   return absl::OkStatus();

@@ -23,6 +23,7 @@
 #include "absl/time/time.h"
 #include "catalog/v1/accountability_service.grpc.pb.h"
 #include "catalog/v1/audit_service.grpc.pb.h"
+#include "catalog/v1/landscape_service.grpc.pb.h"
 #include "catalog/v1/processing_service.grpc.pb.h"
 #include "logboek/v1/logboek.grpc.pb.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h"
@@ -649,6 +650,99 @@ TEST_F(ProcessingLogTest, OtherRolesCannotExportAndApplicationsCanOnlyExport) {
   v1::SubjectAccount account;
   EXPECT_TRUE(HasStatus(app_accountability->GetSubjectAccount(Context().get(), {}, &account),
                         StatusCode::PERMISSION_DENIED, "may not call"));
+}
+
+v1::Dataset PersonalDataset(const std::string& id) {
+  v1::Dataset d = ValidDataset(id);
+  d.mutable_personal_data()->set_contains_personal_data(true);
+  d.mutable_personal_data()->set_legal_basis(v1::LEGAL_BASIS_WETTELIJKE_VERPLICHTING);
+  d.mutable_personal_data()->add_purposes("Uitvoering Wmo");
+  return d;
+}
+
+std::vector<std::string> FindingNames(const v1::Landscape& landscape, v1::ComplianceRule rule) {
+  for (const v1::ComplianceFinding& f : landscape.findings()) {
+    if (f.rule() != rule) continue;
+    std::vector<std::string> names(f.datasets().begin(), f.datasets().end());
+    names.insert(names.end(), f.activities().begin(), f.activities().end());
+    return names;
+  }
+  return {};
+}
+
+TEST_F(ProcessingLogTest, TheLandscapeShowsTheRegisterAndItsFindings) {
+  auto landscape_stub = v1::LandscapeService::NewStub(server_->Channel("admin"));
+  v1::Landscape before;
+  steward_->CreateDatasetOk(PersonalDataset("schuldhulp"));
+  ASSERT_TRUE(IsOk(landscape_stub->GetLandscape(Context().get(), {}, &before)));
+  EXPECT_TRUE(FindingNames(before, v1::COMPLIANCE_RULE_PERSONAL_DATA_WITHOUT_ACTIVITY).empty())
+      << "no register kept here yet: the rule does not apply";
+
+  steward_->CreateDatasetOk(PersonalDataset("wmo-aanvragen"));
+  v1::ExternalParty cak;
+  cak.set_id("cak");
+  cak.set_name("CAK");
+  cak.set_kind(v1::PARTY_KIND_OVERHEID);
+  steward_->CreatePartyOk(cak);
+  v1::LineageEdge delivery;
+  delivery.set_source("datasets/wmo-aanvragen");
+  delivery.set_target("parties/cak");
+  delivery.set_relation(v1::LINEAGE_RELATION_DELIVERY);
+  delivery.set_purpose("Eigen bijdrage");
+  delivery.set_legal_basis(v1::LEGAL_BASIS_WETTELIJKE_VERPLICHTING);
+  steward_->CreateEdgeOk(delivery);
+  CreateActivity(Activity("wmo-aanvraag", "wmo-aanvragen", absl::Hours(24)));
+  v1::ProcessingActivity marketing = Activity("nieuwsbrief", "", absl::Hours(24));
+  marketing.set_legal_basis(v1::LEGAL_BASIS_GERECHTVAARDIGD_BELANG);
+  CreateActivity(marketing);
+  v1::ProcessingActivity cloud = Activity("zorg-in-de-cloud", "", absl::Hours(24));
+  cloud.add_special_categories(v1::SPECIAL_CATEGORY_GEZONDHEID);
+  v1::ThirdCountryTransfer* transfer = cloud.add_transfers();
+  transfer->set_country("US");
+  transfer->set_recipient("Cloudleverancier Inc.");
+  CreateActivity(cloud);
+  std::vector<logboek::v1::ProcessingOperation> ops;
+  for (char span : {'1', '2', '3'}) {
+    ops.push_back(LogboekOp('l', span, "processing-activities/wmo-aanvraag", kBsn,
+                            absl::Hours(2)));
+  }
+  ASSERT_TRUE(IsOk(ExportLogboek(ops)));
+
+  v1::Landscape landscape;
+  ASSERT_TRUE(IsOk(landscape_stub->GetLandscape(Context().get(), {}, &landscape)));
+  EXPECT_THAT(FindingNames(landscape, v1::COMPLIANCE_RULE_PERSONAL_DATA_WITHOUT_ACTIVITY),
+              ElementsAre("datasets/schuldhulp"));
+  EXPECT_THAT(FindingNames(landscape, v1::COMPLIANCE_RULE_ACTIVITY_BASIS_NOT_ALLOWED),
+              ElementsAre("processing-activities/nieuwsbrief"));
+  EXPECT_THAT(
+      FindingNames(landscape, v1::COMPLIANCE_RULE_SPECIAL_CATEGORIES_TRANSFER_WITHOUT_SAFEGUARDS),
+      ElementsAre("processing-activities/zorg-in-de-cloud"));
+  EXPECT_THAT(FindingNames(landscape, v1::COMPLIANCE_RULE_DELIVERY_RECIPIENT_NOT_REGISTERED),
+              ElementsAre("datasets/wmo-aanvragen"));
+  const v1::ProcessingOverview& p = landscape.processing();
+  EXPECT_EQ(p.active_activities(), 3);
+  EXPECT_EQ(p.ended_activities(), 0);
+  EXPECT_EQ(p.operations(), 3);
+  ASSERT_EQ(p.operations_by_activity_size(), 1);
+  EXPECT_EQ(p.operations_by_activity(0).key(), "processing-activities/wmo-aanvraag");
+  EXPECT_EQ(p.operations_by_activity(0).count(), 3);
+  std::vector<std::string> bases;
+  for (const v1::Count& c : p.by_legal_basis()) bases.push_back(absl::StrCat(c.key(), "=", c.count()));
+  EXPECT_THAT(bases, ElementsAre("LEGAL_BASIS_WETTELIJKE_VERPLICHTING=2",
+                                 "LEGAL_BASIS_GERECHTVAARDIGD_BELANG=1"));
+
+  // Fixed: the safeguards recorded, CAK listed as a recipient.
+  transfer->set_safeguards("Standaardcontractbepalingen (EU) 2021/914");
+  UpdateActivity(cloud, "transfers");
+  v1::ProcessingActivity wmo = Activity("wmo-aanvraag", "wmo-aanvragen", absl::Hours(24));
+  wmo.add_recipient_parties("parties/cak");
+  UpdateActivity(wmo, "recipient_parties");
+  ASSERT_TRUE(IsOk(landscape_stub->GetLandscape(Context().get(), {}, &landscape)));
+  EXPECT_TRUE(
+      FindingNames(landscape, v1::COMPLIANCE_RULE_SPECIAL_CATEGORIES_TRANSFER_WITHOUT_SAFEGUARDS)
+          .empty());
+  EXPECT_TRUE(FindingNames(landscape, v1::COMPLIANCE_RULE_DELIVERY_RECIPIENT_NOT_REGISTERED).empty());
+  EXPECT_EQ(landscape.processing().operations(), 3);
 }
 
 TEST(ProcessingLogWithoutKeyTest, ExportsAndQueriesFailWithAClearReason) {

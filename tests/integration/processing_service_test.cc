@@ -251,12 +251,13 @@ TEST_F(ProcessingServiceTest, EveryFieldRuleNamesTheField) {
       {"retention_period", [](ProcessingActivity* a) { a->clear_retention_period(); }},
       {"log_confidentiality: required",
        [](ProcessingActivity* a) { a->clear_log_confidentiality(); }},
-      {"transfers[0].safeguards: required",
+      {"transfers[0].recipient: required",
        [](ProcessingActivity* a) { a->add_transfers()->set_country("US"); }},
       {"transfers[0].country",
        [](ProcessingActivity* a) {
          v1::ThirdCountryTransfer* t = a->add_transfers();
          t->set_country("Verenigde Staten");
+         t->set_recipient("Leverancier");
          t->set_safeguards("SCC");
        }},
       {"datasets[0] \"Geen Id\" is not a valid id",
