@@ -587,6 +587,13 @@ TEST_F(ProcessingLogTest, RetentionPurgeRemovesExpiredOperationsOnly) {
   EXPECT_EQ(purged.activities(0).activity(), name + "/versions/1");
   EXPECT_EQ(purged.activities(0).operations(), 2);
   EXPECT_THAT(SubjectSpans(kBsn), ElementsAre('3'));
+  // The landscape's daily counts went down with the purge.
+  v1::GetLandscapeRequest period;
+  *period.mutable_usage_since() = At(absl::Now() - absl::Hours(24 * 10));
+  v1::Landscape landscape;
+  ASSERT_TRUE(IsOk(v1::LandscapeService::NewStub(server_->Channel("admin"))
+                       ->GetLandscape(Context().get(), period, &landscape)));
+  EXPECT_EQ(landscape.processing().operations(), 1);
   v1::GetTraceRequest trace;
   trace.set_trace_id(absl::BytesToHexString(TraceId('p')));
   v1::Trace out;
