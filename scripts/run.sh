@@ -255,6 +255,13 @@ if [[ ! -e "$data_dir" ]]; then
       show_log "$load_log"
       die "demo load failed"
     }
+  # The processing log of the demo register, written as applications write
+  # it (OTLP, the application principal).
+  ctl "$load_addr" application demo log --operations 3000 --seed 1 ||
+    {
+      show_log "$load_log"
+      die "demo log failed"
+    }
   log "stopping the temporary catalogd"
   stop_server "$server_pid" "$load_log"
   log "checking the indexes of the loaded catalogue"

@@ -113,6 +113,9 @@ void RegisterQualityCommands(CLI::App& app, CommandRegistry& registry);
 void RegisterReportCommands(CLI::App& app, CommandRegistry& registry);
 void RegisterLandscapeCommands(CLI::App& app, CommandRegistry& registry);
 void RegisterProcessingCommands(CLI::App& app, CommandRegistry& registry);
+// Adds to the processing group (after RegisterProcessingCommands) and the
+// top-level `deliveries`.
+void RegisterAccountabilityCommands(CLI::App& app, CommandRegistry& registry);
 
 // After a parse error: the problem with the command words of `args` (the
 // arguments after the program name), when there is one -- an unknown command

@@ -34,6 +34,8 @@ struct DemoOptions {
   uint64_t seed = 1;
   int batch = 500;
   bool add_to_existing = false;
+  int64_t operations = 3000;  // demo log
+  int days = 30;
 
   catalog::demo::LandscapeOptions Landscape() const {
     catalog::demo::LandscapeOptions landscape;
@@ -416,6 +418,41 @@ absl::Status RunLoad(CommandContext& ctx, const DemoOptions& o) {
   return absl::OkStatus();
 }
 
+// ---- log ----
+
+// Exports the demo processing log (run as an `application` principal):
+// every span must be accepted.
+absl::Status RunLog(CommandContext& ctx, const DemoOptions& o) {
+  CATALOGCTL_ASSIGN_OR_RETURN(client::CatalogClient * client, ctx.Client());
+  const catalog::demo::LandscapeGenerator generator(o.Landscape());
+  int64_t spans = 0, rejected = 0, requests = 0;
+  std::string first_problem;
+  const absl::Time start = absl::Now();
+  for (const auto& request : generator.ProcessingLog(o.operations, o.days, absl::Now())) {
+    CATALOGCTL_ASSIGN_OR_RETURN(auto response, client->ExportSpans(request));
+    ++requests;
+    for (const auto& rs : request.resource_spans()) {
+      for (const auto& ss : rs.scope_spans()) spans += ss.spans_size();
+    }
+    rejected += response.partial_success().rejected_spans();
+    if (first_problem.empty()) first_problem = response.partial_success().error_message();
+  }
+  nlohmann::ordered_json json = {{"operations", spans - rejected},
+                                 {"rejected", rejected},
+                                 {"requests", requests},
+                                 {"seconds", absl::ToDoubleSeconds(absl::Now() - start)}};
+  CATALOGCTL_RETURN_IF_ERROR(ctx.Print(json, [&] {
+    return absl::StrCat("log: ", spans - rejected, " operations exported in ", requests,
+                        " requests", rejected > 0 ? absl::StrCat(", ", rejected, " rejected") : "",
+                        "\n");
+  }));
+  if (rejected > 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(rejected, " operations of the demo log were rejected: ", first_problem));
+  }
+  return absl::OkStatus();
+}
+
 void AddLandscapeOptions(CLI::App* command, DemoOptions* o) {
   command->add_option("--datasets", o->datasets, "number of datasets")
       ->check(Positive())
@@ -451,6 +488,21 @@ void RegisterDemoCommands(CLI::App& app, CommandRegistry& registry) {
         ->capture_default_str();
     c->add_flag("--add-to-existing", o->add_to_existing,
                 "load although the catalogue already holds datasets (default: refused)");
+  }
+  {
+    auto o = std::make_shared<DemoOptions>();
+    CLI::App* c = registry.Add(
+        *group, "log",
+        "Export a processing log for the demo register over OTLP (as an application "
+        "principal): operations for test BSNs over the last days",
+        [o](CommandContext& ctx) { return RunLog(ctx, *o); });
+    c->add_option("--seed", o->seed, "seed; the same seed, the same log")->capture_default_str();
+    c->add_option("--operations", o->operations, "number of operations")
+        ->check(Between(1, 10000000))
+        ->capture_default_str();
+    c->add_option("--days", o->days, "spread over this many days before now")
+        ->check(Between(1, 3650))
+        ->capture_default_str();
   }
 }
 

@@ -97,7 +97,9 @@ void AddNameArgument(CLI::App* command, std::string* name) {
 
 void RegisterProcessingCommands(CLI::App& app, CommandRegistry& registry) {
   CLI::App* group = registry.AddGroup(
-      app, "processing", "Accountability: the register of processing activities (AVG art. 30)");
+      app, "processing",
+      "Accountability: the register of processing activities (AVG art. 30) and the processing "
+      "log (inzage, operations, traces, retention)");
   CLI::App* activity = registry.AddGroup(
       *group, "activity", "Processing activities (verwerkingsactiviteiten), versioned");
   {

@@ -21,6 +21,7 @@
 #define CATALOG_CLIENT_DEMO_LANDSCAPE_GENERATOR_H_
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "absl/time/time.h"
@@ -28,6 +29,7 @@
 #include "catalog/v1/lineage.pb.h"
 #include "catalog/v1/processing_service.pb.h"
 #include "catalog/v1/quality.pb.h"
+#include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
 
 namespace catalog::demo {
 
@@ -37,6 +39,10 @@ struct LandscapeOptions {
   // Seed; the same seed gives the same landscape.
   uint64_t seed = 1;
 };
+
+// `count` distinct BSNs from the test range 999900000-999999999 that pass
+// the elfproef, in ascending order (the same for every call).
+std::vector<std::string> DemoBsns(size_t count);
 
 class LandscapeGenerator {
  public:
@@ -59,6 +65,21 @@ class LandscapeGenerator {
   // every seed, using the basisregistraties of the landscape (those beyond
   // size() left out) and parties of Parties() as recipients.
   std::vector<catalog::v1::ProcessingActivity> ProcessingActivities() const;
+
+  // The register's activities are in force since this time (backdated, as
+  // an existing register entered here), so that the generated log below
+  // resolves to them.
+  static absl::Time RegisterInForceSince();
+
+  // A processing log for the active activities of ProcessingActivities():
+  // `operations` spans over the `days` days before `now`, as the
+  // applications of the municipality export them over OTLP (one
+  // ExportTraceServiceRequest per application and batch of at most 512
+  // spans). Data subjects are test BSNs that pass the elfproef (DemoBsns);
+  // a processing (trace) has one to three operations. Depends only on
+  // (seed, operations, days, now).
+  std::vector<opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest>
+  ProcessingLog(int64_t operations, int days, absl::Time now) const;
 
   // The lineage edges whose target is dataset i (0 <= i < size()), then the
   // deliveries of dataset i to parties of Parties(). Sources are

@@ -21,6 +21,8 @@ CatalogClient::CatalogClient(std::shared_ptr<grpc::Channel> channel,
       terugmelding_stub_(v1::TerugmeldingService::NewStub(channel_)),
       landscape_stub_(v1::LandscapeService::NewStub(channel_)),
       processing_stub_(v1::ProcessingService::NewStub(channel_)),
+      accountability_stub_(v1::AccountabilityService::NewStub(channel_)),
+      trace_stub_(opentelemetry::proto::collector::trace::v1::TraceService::NewStub(channel_)),
       options_(std::move(options)) {}
 
 // ---- ProcessingService ----
@@ -49,6 +51,41 @@ absl::StatusOr<v1::ListProcessingActivityVersionsResponse>
 CatalogClient::ListProcessingActivityVersions(
     const v1::ListProcessingActivityVersionsRequest& request) {
   return Call(*processing_stub_, &v1::ProcessingService::Stub::ListProcessingActivityVersions,
+              request);
+}
+
+// ---- AccountabilityService ----
+
+absl::StatusOr<v1::SubjectAccount> CatalogClient::GetSubjectAccount(
+    const v1::GetSubjectAccountRequest& request) {
+  return Call(*accountability_stub_, &v1::AccountabilityService::Stub::GetSubjectAccount, request);
+}
+
+absl::StatusOr<v1::ListActivityOperationsResponse> CatalogClient::ListActivityOperations(
+    const v1::ListActivityOperationsRequest& request) {
+  return Call(*accountability_stub_, &v1::AccountabilityService::Stub::ListActivityOperations,
+              request);
+}
+
+absl::StatusOr<opentelemetry::proto::collector::trace::v1::ExportTraceServiceResponse>
+CatalogClient::ExportSpans(
+    const opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest& request) {
+  return Call(*trace_stub_, &opentelemetry::proto::collector::trace::v1::TraceService::Stub::Export,
+              request);
+}
+
+absl::StatusOr<v1::Trace> CatalogClient::GetTrace(const v1::GetTraceRequest& request) {
+  return Call(*accountability_stub_, &v1::AccountabilityService::Stub::GetTrace, request);
+}
+
+absl::StatusOr<v1::ListDeliveriesResponse> CatalogClient::ListDeliveries(
+    const v1::ListDeliveriesRequest& request) {
+  return Call(*accountability_stub_, &v1::AccountabilityService::Stub::ListDeliveries, request);
+}
+
+absl::StatusOr<v1::PurgeExpiredOperationsResponse> CatalogClient::PurgeExpiredOperations(
+    const v1::PurgeExpiredOperationsRequest& request) {
+  return Call(*accountability_stub_, &v1::AccountabilityService::Stub::PurgeExpiredOperations,
               request);
 }
 

@@ -1,7 +1,7 @@
 // CatalogClient: the calls of catalogd's services (CatalogService,
 // AuditService, LineageService, QualityService, TerugmeldingService,
-// LandscapeService, ProcessingService) as functions returning absl::StatusOr, over one
-// channel.
+// LandscapeService, ProcessingService, AccountabilityService) as functions
+// returning absl::StatusOr, over one channel.
 // Every unary call gets a fresh context (deadline and purpose from
 // ConnectionOptions) and its gRPC status converted in one place.
 //
@@ -17,6 +17,8 @@
 #include <utility>
 
 #include "absl/status/statusor.h"
+#include "opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h"
+#include "catalog/v1/accountability_service.grpc.pb.h"
 #include "catalog/v1/audit_service.grpc.pb.h"
 #include "catalog/v1/catalog_service.grpc.pb.h"
 #include "catalog/v1/landscape_service.grpc.pb.h"
@@ -134,6 +136,26 @@ class CatalogClient {
   ListProcessingActivityVersions(
       const catalog::v1::ListProcessingActivityVersionsRequest& request);
 
+  // The RPCs of AccountabilityService: the processing log (privacy
+  // officers, auditors and admins; the purge privacy officers and admins
+  // only). Errors as above (FAILED_PRECONDITION when the server keeps no
+  // processing log).
+  absl::StatusOr<catalog::v1::SubjectAccount> GetSubjectAccount(
+      const catalog::v1::GetSubjectAccountRequest& request);
+  absl::StatusOr<catalog::v1::ListActivityOperationsResponse> ListActivityOperations(
+      const catalog::v1::ListActivityOperationsRequest& request);
+  absl::StatusOr<catalog::v1::Trace> GetTrace(const catalog::v1::GetTraceRequest& request);
+  absl::StatusOr<catalog::v1::ListDeliveriesResponse> ListDeliveries(
+      const catalog::v1::ListDeliveriesRequest& request);
+  absl::StatusOr<catalog::v1::PurgeExpiredOperationsResponse> PurgeExpiredOperations(
+      const catalog::v1::PurgeExpiredOperationsRequest& request);
+
+  // OTLP TraceService.Export: writes processing operations to the log (the
+  // `application` role; the demo log).
+  absl::StatusOr<opentelemetry::proto::collector::trace::v1::ExportTraceServiceResponse>
+  ExportSpans(
+      const opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest& request);
+
   // BulkLoad() over this client's stub; see bulk_loader.h.
   absl::StatusOr<BulkLoadResult> BulkLoad(
       const std::function<bool(catalog::v1::Dataset*)>& next,
@@ -172,6 +194,8 @@ class CatalogClient {
   std::unique_ptr<catalog::v1::TerugmeldingService::Stub> terugmelding_stub_;
   std::unique_ptr<catalog::v1::LandscapeService::Stub> landscape_stub_;
   std::unique_ptr<catalog::v1::ProcessingService::Stub> processing_stub_;
+  std::unique_ptr<catalog::v1::AccountabilityService::Stub> accountability_stub_;
+  std::unique_ptr<opentelemetry::proto::collector::trace::v1::TraceService::Stub> trace_stub_;
   ConnectionOptions options_;
 };
 

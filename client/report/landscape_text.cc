@@ -104,6 +104,15 @@ constexpr KeyText kLabels[] = {
      {"Te lang in concept", "Draft for too long"}},
     {"COMPLIANCE_RULE_PERSONAL_DATA_NOT_MARKED",
      {"Lijkt persoonsgegevens, niet zo gemarkeerd", "Looks like personal data, not marked"}},
+    {"COMPLIANCE_RULE_PERSONAL_DATA_WITHOUT_ACTIVITY",
+     {"Persoonsgegevens zonder verwerkingsactiviteit", "Personal data without processing activity"}},
+    {"COMPLIANCE_RULE_ACTIVITY_BASIS_NOT_ALLOWED",
+     {"Verwerking op gerechtvaardigd belang", "Processing on legitimate interest"}},
+    {"COMPLIANCE_RULE_DELIVERY_RECIPIENT_NOT_REGISTERED",
+     {"Levering aan ontvanger buiten het register", "Delivery to a recipient not in the register"}},
+    {"COMPLIANCE_RULE_SPECIAL_CATEGORIES_TRANSFER_WITHOUT_SAFEGUARDS",
+     {"Bijzondere gegevens buiten de EER zonder waarborgen",
+      "Special categories outside the EEA without safeguards"}},
 };
 
 // What to do, per compliance rule.
@@ -166,6 +175,26 @@ constexpr KeyText kFixes[] = {
       "de velden.",
       "Check the fields named like bsn, date of birth or address; mark the dataset (and "
       "the fields) as personal data with legal basis and purposes, or rename the fields."}},
+    {"COMPLIANCE_RULE_PERSONAL_DATA_WITHOUT_ACTIVITY",
+     {"Neem de verwerkingsactiviteit die de dataset gebruikt op in het register (AVG art. "
+      "30), of verwijder de persoonsgegevens.",
+      "Record the processing activity that uses the dataset in the register (AVG art. 30), "
+      "or remove the personal data."}},
+    {"COMPLIANCE_RULE_ACTIVITY_BASIS_NOT_ALLOWED",
+     {"Baseer de verwerking op een publieke taak of wettelijke verplichting: een "
+      "overheidsorgaan mag voor zijn publieke taken geen gerechtvaardigd belang gebruiken.",
+      "Base the processing on a public task or a legal obligation: a public body may not "
+      "rely on legitimate interest for its public tasks."}},
+    {"COMPLIANCE_RULE_DELIVERY_RECIPIENT_NOT_REGISTERED",
+     {"Neem de partij als ontvanger op bij een verwerkingsactiviteit die de dataset "
+      "gebruikt, of stop de levering.",
+      "List the party as a recipient of a processing activity that uses the dataset, or stop "
+      "the delivery."}},
+    {"COMPLIANCE_RULE_SPECIAL_CATEGORIES_TRANSFER_WITHOUT_SAFEGUARDS",
+     {"Leg de waarborgen van elke doorgifte buiten de EER vast (adequaatheidsbesluit, "
+      "modelcontractbepalingen) of stop de doorgifte.",
+      "Record the safeguards of every transfer outside the EEA (adequacy decision, standard "
+      "contractual clauses) or stop the transfer."}},
 };
 
 constexpr Text kNotRecorded = {"(niet vastgelegd)", "(not recorded)"};

@@ -63,10 +63,11 @@ def chromium_path():
     return path
 
 
-def pdfinfo_path():
-    path = shutil.which("pdfinfo")
+def poppler_path(tool):
+    """The path of `tool` of poppler-utils ("pdfinfo", "pdftotext")."""
+    path = shutil.which(tool)
     if path is None:
-        raise AssertionError(f"pdfinfo (poppler-utils) is not installed; {INSTALL_HINT}")
+        raise AssertionError(f"{tool} (poppler-utils) is not installed; {INSTALL_HINT}")
     return path
 
 
@@ -281,7 +282,7 @@ class LandscapeReportTest(E.CliTestCase):
         self.assertGreater(non_white / sampled, 0.03, f"{non_white}/{sampled} non-white pixels")
 
         # The PDF: a first page of key figures, then a page per section.
-        info = subprocess.run([pdfinfo_path(), pdf], capture_output=True, text=True,
+        info = subprocess.run([poppler_path("pdfinfo"), pdf], capture_output=True, text=True,
                               timeout=60)
         self.assertEqual(info.returncode, 0, info.stderr)
         pages = [line for line in info.stdout.splitlines() if line.startswith("Pages:")]

@@ -65,18 +65,36 @@ def free_loopback_port():
         return s.getsockname()[1]
 
 
+def write_subject_key(directory):
+    """A processing-subject key file in `directory` (keep it outside the data
+    directory), chmod 600, 64 bytes: catalogd keeps a processing log only
+    with one (--processing-subject-key). Returns its path."""
+    path = os.path.join(directory, "processing-subject.key")
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as f:
+        f.write(os.urandom(32).hex())
+    return path
+
+
 def describe(result):
     return (f"exit {result.returncode}\n--- stdout\n{result.stdout[-3000:]}"
             f"\n--- stderr\n{result.stderr[-3000:]}")
 
 
 class CliTestCase(unittest.TestCase):
-    """A catalogd for the class; helpers to run catalogctl against it."""
+    """A catalogd for the class; helpers to run catalogctl against it.
+    With `processing_log` True (a class attribute) catalogd gets a subject
+    key and keeps a processing log."""
+
+    processing_log = False
 
     @classmethod
     def setUpClass(cls):
         cls.work_dir = T.make_temp_dir("cli-e2e")
-        cls.server = T.CatalogServer(cls.work_dir)
+        extra_args = []
+        if cls.processing_log:
+            extra_args = ["--processing-subject-key", write_subject_key(cls.work_dir)]
+        cls.server = T.CatalogServer(cls.work_dir, extra_args=extra_args)
         cls.server.start()
         cls.flags = connection_flags(cls.server.port)
         cls.admin_flags = connection_flags(cls.server.port, "admin")
