@@ -642,6 +642,9 @@ absl::StatusOr<CheckReport> CatalogStore::Check() const {
   // 5b. Terugmeldingen: records and the reporter index agree both ways.
   if (absl::Status s = impl_->CheckTerugmeldingen(read, &report, problem); !s.ok()) return s;
 
+  // 5c. The processing log: records, their indexes and day counters agree.
+  if (absl::Status s = impl_->CheckProcessingLog(read, &report, problem); !s.ok()) return s;
+
   // 6. The audit trail's hash chain.
   absl::StatusOr<AuditVerification> audit = VerifyAuditTrail();
   if (!audit.ok()) return audit.status();

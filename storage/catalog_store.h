@@ -304,6 +304,7 @@ struct CheckReport {
   int64_t change_log_entries = 0;
   int64_t edges = 0;
   int64_t terugmeldingen = 0;
+  int64_t processing_operations = 0;
   int64_t audit_entries = 0;
   // One line per problem found; empty means consistent.
   std::vector<std::string> problems;

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "storage/store_impl.h"
 
@@ -350,6 +352,88 @@ absl::StatusOr<int64_t> CatalogStore::PurgeOperations(const std::string& activit
     }
     if (last) return removed;
   }
+}
+
+absl::Status CatalogStore::Impl::CheckProcessingLog(
+    const rocksdb::ReadOptions& read, CheckReport* report,
+    const std::function<void(std::string)>& problem) const {
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(read, cf(Cf::kProcessing)));
+  auto present = [&](const std::string& key) {
+    std::string ignored;
+    return db->Get(read, cf(Cf::kProcessing), key, &ignored).ok();
+  };
+  // 1. Records: their index entries exist; count them per day counter.
+  std::map<std::string, uint64_t> counted;
+  const std::string records = OperationEntryPrefix(OperationEntry::kRecord);
+  for (it->Seek(records); it->Valid() && it->key().starts_with(records); it->Next()) {
+    ++report->processing_operations;
+    const std::string_view id = it->key().ToStringView().substr(records.size());
+    ProcessingOperation op;
+    std::string activity_id;
+    int64_t version = 0;
+    const std::string shown = absl::BytesToHexString(std::string(id));
+    if (!ParseValue(*it, &op) || id.size() != kOperationIdSize ||
+        OperationId(StartMicros(op), op.trace_id(), op.span_id()) != id) {
+      problem(absl::StrCat("processing operation ", shown, " is corrupt or under another key"));
+      continue;
+    }
+    const size_t at = op.activity().rfind("/versions/");
+    if (at == std::string::npos || !absl::SimpleAtoi(op.activity().substr(at + 10), &version)) {
+      problem(absl::StrCat("processing operation ", shown, " names no activity version"));
+      continue;
+    }
+    activity_id = op.activity().substr(0, at).substr(op.activity().find('/') + 1);
+    const auto v = static_cast<uint64_t>(version);
+    if (!present(SubjectIndexPrefix(op.data_subject_hash()) + std::string(id)) ||
+        !present(ActivityIndexPrefix(activity_id, v) + std::string(id)) ||
+        !present(TraceIndexPrefix(op.trace_id()) + op.span_id())) {
+      problem(absl::StrCat("processing operation ", shown, ": an index entry is missing"));
+    }
+    ++counted[OperationDayCountKey(activity_id, v, DayOf(StartMicros(op)))];
+  }
+  // 2. Index entries name records; day counters equal the records.
+  for (OperationEntry kind : {OperationEntry::kBySubject, OperationEntry::kByActivity}) {
+    const std::string prefix = OperationEntryPrefix(kind);
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      std::string_view id;
+      if (!OperationIdOfIndexKey(it->key().ToStringView(), &id) ||
+          !present(OperationRecordKey(id))) {
+        problem(absl::StrCat("processing index entry ",
+                             absl::BytesToHexString(it->key().ToString()),
+                             " names no operation"));
+      }
+    }
+  }
+  const std::string traces = OperationEntryPrefix(OperationEntry::kByTrace);
+  for (it->Seek(traces); it->Valid() && it->key().starts_with(traces); it->Next()) {
+    const std::string_view key = it->key().ToStringView().substr(traces.size());
+    std::string_view value = it->value().ToStringView();
+    uint64_t micros = 0;
+    if (key.size() != 24 || !ConsumeUint64(&value, &micros) ||
+        !present(OperationRecordKey(OperationId(micros, key.substr(0, 16), key.substr(16))))) {
+      problem(absl::StrCat("processing trace entry ", absl::BytesToHexString(std::string(key)),
+                           " names no operation"));
+    }
+  }
+  const std::string days = OperationEntryPrefix(OperationEntry::kDayCount);
+  for (it->Seek(days); it->Valid() && it->key().starts_with(days); it->Next()) {
+    std::string_view value = it->value().ToStringView();
+    uint64_t count = 0;
+    const std::string key = it->key().ToString();
+    if (!ConsumeUint64(&value, &count) || (count != 0 && counted[key] != count)) {
+      problem(absl::StrCat("processing day counter ", absl::BytesToHexString(key), " says ",
+                           count, ", the log holds ", counted[key]));
+    }
+    counted.erase(key);
+  }
+  for (const auto& [key, count] : counted) {
+    if (count > 0) {
+      problem(absl::StrCat("processing day counter ", absl::BytesToHexString(key),
+                           " is missing for ", count, " operations"));
+    }
+  }
+  if (!it->status().ok()) return FromRocksStatus(it->status(), "checking the processing log");
+  return absl::OkStatus();
 }
 
 absl::StatusOr<int64_t> CatalogStore::CountOperations(const std::string& activity_id,

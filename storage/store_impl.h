@@ -284,6 +284,12 @@ struct CatalogStore::Impl {
   absl::Status CheckTerugmeldingen(const rocksdb::ReadOptions& read, CheckReport* report,
                                    const std::function<void(std::string)>& problem) const;
 
+  // Processing-log part of CatalogStore::Check (processing_log_store.cc):
+  // every operation has its three index entries, every index entry its
+  // operation, and the day counters equal the operations they count.
+  absl::Status CheckProcessingLog(const rocksdb::ReadOptions& read, CheckReport* report,
+                                  const std::function<void(std::string)>& problem) const;
+
   // Commits a change built by `build` together with the call's audit entry.
   absl::Status Commit(uint64_t revisions,
                       std::function<void(uint64_t, rocksdb::WriteBatch*)> build,

@@ -70,6 +70,7 @@ int Check(const std::string& data_dir) {
             << "\nchange-log entries: " << report->change_log_entries
             << "\nlineage edges: " << report->edges
             << "\nterugmeldingen: " << report->terugmeldingen
+            << "\nprocessing operations: " << report->processing_operations
             << "\naudit entries: " << report->audit_entries << "\n";
   for (const std::string& problem : report->problems) std::cout << "PROBLEM: " << problem << "\n";
   std::cout << (report->ok() ? "check passed" : "check FAILED") << std::endl;

@@ -27,6 +27,7 @@
 #include "catalog/v1/processing_service.grpc.pb.h"
 #include "logboek/v1/logboek.grpc.pb.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h"
+#include "rocksdb/db.h"
 #include "tests/integration/grpc_expectations.h"
 #include "tests/support/test_support.h"
 
@@ -750,6 +751,35 @@ TEST_F(ProcessingLogTest, TheLandscapeShowsTheRegisterAndItsFindings) {
           .empty());
   EXPECT_TRUE(FindingNames(landscape, v1::COMPLIANCE_RULE_DELIVERY_RECIPIENT_NOT_REGISTERED).empty());
   EXPECT_EQ(landscape.processing().operations(), 3);
+}
+
+TEST_F(ProcessingLogTest, TheIntegrityCheckCoversTheLogAndFindsAMissingIndexEntry) {
+  CreateWmo();
+  std::vector<logboek::v1::ProcessingOperation> ops;
+  for (char span : {'1', '2', '3'}) {
+    ops.push_back(LogboekOp('k', span, "processing-activities/wmo-aanvraag", kBsn,
+                            absl::Hours(2)));
+  }
+  ASSERT_TRUE(IsOk(ExportLogboek(ops)));
+  std::unique_ptr<storage::CatalogStore> store = StopAndOpenStore();
+  ASSERT_NE(store, nullptr);
+  absl::StatusOr<storage::CheckReport> report = store->Check();
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_TRUE(report->ok()) << absl::StrJoin(report->problems, "\n");
+  EXPECT_EQ(report->processing_operations, 3);
+
+  // Remove one subject index entry behind the store's back.
+  rocksdb::DB* db = store->RawDbForTesting();
+  rocksdb::ColumnFamilyHandle* cf = store->RawColumnFamilyForTesting(8);  // processing
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), cf));
+  it->Seek(std::string(1, '\x02'));
+  ASSERT_TRUE(it->Valid() && it->key()[0] == '\x02');
+  ASSERT_TRUE(db->Delete(rocksdb::WriteOptions(), cf, it->key()).ok());
+  it.reset();
+  report = store->Check();
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_THAT(report->problems,
+              ::testing::Contains(::testing::HasSubstr("an index entry is missing")));
 }
 
 TEST(ProcessingLogWithoutKeyTest, ExportsAndQueriesFailWithAClearReason) {
