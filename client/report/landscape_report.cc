@@ -3,6 +3,7 @@
 #include <google/protobuf/repeated_ptr_field.h>
 
 #include <algorithm>
+#include <limits>
 #include <optional>
 #include <set>
 
@@ -27,6 +28,9 @@ constexpr int kMaxBars = 12;
 constexpr int kMaxDiagramNodes = 14;
 // Readers named per basisregistratie.
 constexpr int kReadersNamed = 3;
+// Datasets or activities named per finding on a terminal (the report names
+// every one the server sent).
+constexpr int kTerminalNames = 5;
 
 constexpr absl::string_view kContentSecurityPolicy =
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
@@ -221,7 +225,7 @@ std::string Table(const std::vector<std::string>& header,
   return absl::StrCat(html, "</tbody></table>");
 }
 
-// A key figure; the first page's carry their id as data-figure.
+// A key figure; one with an id carries it as data-figure.
 std::string FigureHtml(const KeyFigure& f) {
   const std::string attribute =
       f.id.empty() ? "" : absl::StrCat(" data-figure=\"", f.id, "\"");
@@ -237,8 +241,8 @@ std::string FiguresHtml(const std::vector<KeyFigure>& figures) {
   return absl::StrCat(html, "</div>");
 }
 
-// A figure of a section other than the first page (no data-figure: the
-// ids are the first page's).
+// A figure of a section other than the first page, without data-figure
+// (the ids are the first page's and the processing section's).
 struct SectionFigure {
   Text label;
   int64_t value = 0;
@@ -295,11 +299,49 @@ std::string SeverityBadge(v1::FindingSeverity severity, Language language) {
                       HtmlEscape(EnumLabel(severity, language)), "</span>");
 }
 
-// "parties/cbs" -> "cbs", "datasets/brp" -> "brp".
+// "parties/cbs" -> "cbs", "datasets/brp" -> "brp",
+// "processing-activities/wmo" -> "wmo".
 absl::string_view ShortName(absl::string_view name) {
-  if (absl::ConsumePrefix(&name, "datasets/")) return name;
-  absl::ConsumePrefix(&name, "parties/");
+  for (absl::string_view prefix :
+       {"datasets/", "parties/", "processing-activities/"}) {
+    if (absl::ConsumePrefix(&name, prefix)) break;
+  }
   return name;
+}
+
+// The operations per activity, keyed by the activities' short names.
+RepeatedPtrField<v1::Count> OperationsByActivity(
+    const v1::ProcessingOverview& p) {
+  RepeatedPtrField<v1::Count> counts = p.operations_by_activity();
+  for (v1::Count& c : counts) c.set_key(std::string(ShortName(c.key())));
+  return counts;
+}
+
+// True for a finding that names processing activities, not datasets.
+bool NamesActivities(const v1::ComplianceFinding& f) {
+  return f.activities_size() > 0 ||
+         f.rule() == v1::COMPLIANCE_RULE_ACTIVITY_BASIS_NOT_ALLOWED ||
+         f.rule() ==
+             v1::COMPLIANCE_RULE_SPECIAL_CATEGORIES_TRANSFER_WITHOUT_SAFEGUARDS;
+}
+
+// The first `max` datasets or activities a finding names, short, and how
+// many more it counts: "a, b (+23 meer)".
+std::string AffectedNames(const v1::ComplianceFinding& f, Language language,
+                          int max = std::numeric_limits<int>::max()) {
+  const RepeatedPtrField<std::string>& names =
+      NamesActivities(f) ? f.activities() : f.datasets();
+  std::vector<std::string> ids;
+  for (int i = 0; i < names.size() && i < max; ++i) {
+    ids.emplace_back(ShortName(names[i]));
+  }
+  std::string text = absl::StrJoin(ids, ", ");
+  if (f.count() > static_cast<int64_t>(ids.size())) {
+    absl::StrAppend(&text, text.empty() ? "" : " ", "(+",
+                    f.count() - static_cast<int64_t>(ids.size()),
+                    L(language, " meer)", " more)"));
+  }
+  return text;
 }
 
 // ---- The sections ----
@@ -359,7 +401,9 @@ struct FindingText {
 };
 
 FindingText DescribeFinding(const v1::ComplianceFinding& f, Language language) {
-  return {EnumLabel(f.rule(), language), DatasetCount(f.count()),
+  return {EnumLabel(f.rule(), language),
+          NamesActivities(f) ? ActivityCount(f.count(), language)
+                             : DatasetCount(f.count()),
           RuleFix(f, language)};
 }
 
@@ -706,6 +750,32 @@ std::string Basisregistraties(const v1::Landscape& l, Language language) {
                  absl::StrCat(body, "</div>"));
 }
 
+std::string Processing(const v1::Landscape& l, Language language) {
+  const v1::ProcessingOverview& p = l.processing();
+  const RepeatedPtrField<v1::Count> operations = OperationsByActivity(p);
+  return Section(
+      "processing", {"Verwerkingen", "Processing"}, language,
+      absl::StrCat(
+          FiguresHtml(ProcessingFigures(l, language)),
+          Charts({{{"Actieve activiteiten per grondslag (AVG art. 6)",
+                    "Active activities by legal basis (GDPR art. 6)"},
+                   p.by_legal_basis(),
+                   v1::LegalBasis_descriptor()},
+                  {{"Operaties per activiteit", "Operations by activity"},
+                   operations}},
+                 language),
+          "<p class=\"legend\">",
+          L(language,
+            "Het register van verwerkingsactiviteiten (AVG art. 30) en het "
+            "verwerkingslogboek: operaties die applicaties vastlegden en die "
+            "in de gebruiksperiode begonnen, per activiteit, de meeste "
+            "eerst.",
+            "The register of processing activities (GDPR art. 30) and the "
+            "processing log: operations that applications logged and that "
+            "started in the usage period, by activity, most first."),
+          "</p>"));
+}
+
 std::string Findings(const v1::Landscape& l, Language language) {
   constexpr Text kTitle = {"Wat is niet op orde?", "What is not in order?"};
   if (l.findings().empty()) {
@@ -714,26 +784,58 @@ std::string Findings(const v1::Landscape& l, Language language) {
   }
   std::vector<std::vector<std::string>> rows;
   for (const v1::ComplianceFinding& f : l.findings()) {
-    std::vector<std::string> ids;
-    for (const std::string& d : f.datasets()) ids.emplace_back(ShortName(d));
-    std::string datasets = absl::StrJoin(ids, ", ");
-    if (f.count() > f.datasets_size()) {
-      absl::StrAppend(&datasets, datasets.empty() ? "" : " ", "(+",
-                      f.count() - f.datasets_size(),
-                      L(language, " meer)", " more)"));
-    }
     const FindingText t = DescribeFinding(f, language);
     rows.push_back({SeverityBadge(f.severity(), language), HtmlEscape(t.title),
-                    absl::StrCat(f.count()), HtmlEscape(datasets),
-                    HtmlEscape(t.fix)});
+                    absl::StrCat(f.count()),
+                    HtmlEscape(AffectedNames(f, language)), HtmlEscape(t.fix)});
   }
-  return Section(
-      "findings", kTitle, language,
-      Table({std::string(L(language, "Ernst", "Severity")),
-             std::string(L(language, "Regel", "Rule")),
-             std::string(L(language, "#Aantal", "#Count")), "Datasets",
-             std::string(L(language, "Wat te doen", "What to do"))},
-            rows));
+  return Section("findings", kTitle, language,
+                 Table({std::string(L(language, "Ernst", "Severity")),
+                        std::string(L(language, "Regel", "Rule")),
+                        std::string(L(language, "#Aantal", "#Count")),
+                        std::string(L(language, "Datasets of activiteiten",
+                                      "Datasets or activities")),
+                        std::string(L(language, "Wat te doen", "What to do"))},
+                       rows));
+}
+
+// The processing figures for a terminal: the active activities with, under
+// them, their legal bases; the ended ones; the operations with, under them,
+// the activities with the most.
+std::string ProcessingTable(const v1::Landscape& l, Language language) {
+  const v1::ProcessingOverview& p = l.processing();
+  const std::vector<KeyFigure> figures = ProcessingFigures(l, language);
+  client::TextTable table(
+      {std::string(L(language, "VERWERKINGEN", "PROCESSING")),
+       std::string(L(language, "AANTAL", "COUNT")),
+       std::string(L(language, "TOELICHTING", "DETAIL"))});
+  const auto add_figure = [&](const KeyFigure& f) {
+    table.AddRow({f.label, f.value, f.detail});
+  };
+  // Server keys under their figure, indented.
+  const auto add_bars = [&](const std::vector<Bar>& bars, auto detail) {
+    for (const Bar& b : bars) {
+      table.AddRow(
+          {absl::StrCat("  ", client::Cell(b.label)), b.value_text, detail(b)});
+    }
+  };
+  add_figure(figures[0]);
+  add_bars(CountBars(p.by_legal_basis(), v1::LegalBasis_descriptor(),
+                     /*only_set=*/false, language),
+           [&](const Bar&) {
+             return std::string(L(language, "grondslag", "legal basis"));
+           });
+  add_figure(figures[1]);
+  add_figure(figures[2]);
+  add_bars(
+      CountBars(OperationsByActivity(p), nullptr, /*only_set=*/false, language),
+      [&](const Bar& b) {
+        return absl::StrCat(
+            FormatPercent(static_cast<int64_t>(b.value), p.operations(),
+                          language),
+            L(language, " van de operaties", " of the operations"));
+      });
+  return table.Render();
 }
 
 }  // namespace
@@ -801,6 +903,32 @@ std::vector<KeyFigure> KeyFigures(const v1::Landscape& l, Language language) {
   };
 }
 
+std::vector<KeyFigure> ProcessingFigures(const v1::Landscape& l,
+                                         Language language) {
+  const v1::ProcessingOverview& p = l.processing();
+  return {
+      {"active_activities",
+       std::string(L(language, "Actieve verwerkingsactiviteiten",
+                     "Active processing activities")),
+       absl::StrCat(p.active_activities()),
+       std::string(L(language, "in het register (AVG art. 30)",
+                     "in the register (GDPR art. 30)"))},
+      {"ended_activities",
+       std::string(L(language, "Beëindigde verwerkingsactiviteiten",
+                     "Ended processing activities")),
+       absl::StrCat(p.ended_activities()),
+       std::string(
+           L(language, "niet meer uitgevoerd", "no longer carried out"))},
+      {"operations",
+       std::string(
+           L(language, "Operaties in de periode", "Operations in the period")),
+       absl::StrCat(p.operations()),
+       absl::StrCat(L(language, "in het logboek, ", "in the log, "),
+                    FormatTime(l.usage_since()), " – ",
+                    FormatTime(l.usage_until()))},
+  };
+}
+
 std::vector<std::string> TopFindings(const v1::Landscape& l, Language language,
                                      int max) {
   std::vector<std::string> lines;
@@ -838,7 +966,8 @@ std::string FormatKeyFigures(const v1::Landscape& l, Language language) {
       l.revision(), ", ", FormatTime(l.generated_at()),
       L(language, " (op basis van uw rechten)\n",
         " (for your access rights)\n"),
-      FilterLine(l.filter(), language), table.Render());
+      FilterLine(l.filter(), language), table.Render(), "\n",
+      ProcessingTable(l, language));
   const std::vector<std::string> top = TopFindings(l, language);
   if (!top.empty()) {
     absl::StrAppend(
@@ -847,6 +976,13 @@ std::string FormatKeyFigures(const v1::Landscape& l, Language language) {
   }
   for (size_t i = 0; i < top.size(); ++i) {
     absl::StrAppend(&text, "  ", i + 1, ". ", top[i], "\n");
+    // The datasets or activities it names, as the report's findings table.
+    const std::string affected =
+        AffectedNames(l.findings(i), language, kTerminalNames);
+    if (!affected.empty()) {
+      absl::StrAppend(&text, "     ", L(language, "Betreft: ", "Concerns: "),
+                      client::Cell(affected), "\n");
+    }
   }
   return text;
 }
@@ -864,7 +1000,7 @@ std::string RenderLandscapeHtml(const v1::Landscape& l, Language language) {
       "</style></head><body>", Header(l, language), Summary(l, language),
       Inventory(l, language), Cloud(l, language), Security(l, language),
       Quality(l, language), Basisregistraties(l, language),
-      Findings(l, language), "<footer>catalogd · ",
+      Processing(l, language), Findings(l, language), "<footer>catalogd · ",
       L(language, "landschapsoverzicht", "landscape overview"), " · ",
       L(language, "revisie ", "revision "), l.revision(),
       "</footer></body></html>\n");

@@ -6,7 +6,8 @@
 // CSS is inline and the charts are inline SVG. Every string from the server
 // is HTML-escaped. The first page holds the key figures and the top
 // findings; then one section per question (what data, where (cloud), how
-// safe, how good, who uses the basisregistraties, what is not in order),
+// safe, how good, who uses the basisregistraties, what is processed (the
+// register of processing activities and its log), what is not in order),
 // each starting a new page when printed. Key figures carry a stable
 // `data-figure` attribute (the KeyFigure ids) for tests and scrapers.
 //
@@ -48,6 +49,12 @@ struct KeyFigure {
 std::vector<KeyFigure> KeyFigures(const catalog::v1::Landscape& landscape,
                                   Language language);
 
+// The figures of the processing section (the register and its log), in
+// its order, with the data-figure ids "active_activities",
+// "ended_activities" and "operations" (started in the usage period).
+std::vector<KeyFigure> ProcessingFigures(
+    const catalog::v1::Landscape& landscape, Language language);
+
 // The first `max` findings, one plain sentence each: title, how many
 // datasets, and what to do ("Geen eigenaar vastgelegd: 12 datasets. Leg per
 // dataset ...").
@@ -56,7 +63,10 @@ std::vector<std::string> TopFindings(const catalog::v1::Landscape& landscape,
 
 // The key figures and the top findings for a terminal: a line naming the
 // revision, the time and that the figures are for the caller's rights, a
-// table of label, value and detail, then the findings numbered.
+// table of label, value and detail, a table of the processing figures (the
+// active activities per legal basis, the operations per activity, most
+// first), then the findings numbered, each with the datasets or activities
+// it names.
 std::string FormatKeyFigures(const catalog::v1::Landscape& landscape,
                              Language language);
 

@@ -70,6 +70,15 @@ constexpr KeyText kLabels[] = {
     {"QUALITY_DIMENSION_BEGRIJPELIJKHEID",
      {"Begrijpelijkheid", "Understandability"}},
     {"QUALITY_DIMENSION_UNICITEIT", {"Uniciteit", "Uniqueness"}},
+    {"LEGAL_BASIS_TOESTEMMING", {"Toestemming (a)", "Consent (a)"}},
+    {"LEGAL_BASIS_OVEREENKOMST", {"Overeenkomst (b)", "Contract (b)"}},
+    {"LEGAL_BASIS_WETTELIJKE_VERPLICHTING",
+     {"Wettelijke verplichting (c)", "Legal obligation (c)"}},
+    {"LEGAL_BASIS_VITAAL_BELANG", {"Vitaal belang (d)", "Vital interests (d)"}},
+    {"LEGAL_BASIS_ALGEMEEN_BELANG_OPENBAAR_GEZAG",
+     {"Publieke taak (e)", "Public task (e)"}},
+    {"LEGAL_BASIS_GERECHTVAARDIGD_BELANG",
+     {"Gerechtvaardigd belang (f)", "Legitimate interests (f)"}},
     {"FINDING_SEVERITY_LOW", {"Laag", "Low"}},
     {"FINDING_SEVERITY_MEDIUM", {"Middel", "Medium"}},
     {"FINDING_SEVERITY_HIGH", {"Hoog", "High"}},
@@ -264,6 +273,13 @@ std::string FormatPercent(int64_t part, int64_t whole, Language language) {
 
 std::string DatasetCount(int64_t count) {
   return absl::StrCat(count, count == 1 ? " dataset" : " datasets");
+}
+
+std::string ActivityCount(int64_t count, Language language) {
+  const Text unit =
+      count == 1 ? Text{" verwerkingsactiviteit", " processing activity"}
+                 : Text{" verwerkingsactiviteiten", " processing activities"};
+  return absl::StrCat(count, unit.In(language));
 }
 
 std::string FormatTime(const google::protobuf::Timestamp& time) {

@@ -74,6 +74,10 @@ std::string FormatPercent(int64_t part, int64_t whole, Language language);
 // "1 dataset", "12 datasets".
 std::string DatasetCount(int64_t count);
 
+// "1 verwerkingsactiviteit", "12 verwerkingsactiviteiten" / "1 processing
+// activity", "12 processing activities".
+std::string ActivityCount(int64_t count, Language language);
+
 // "2026-11-28 10:00 UTC"; "–" for an unset timestamp.
 std::string FormatTime(const google::protobuf::Timestamp& time);
 

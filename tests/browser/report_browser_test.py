@@ -1,15 +1,22 @@
 """End to end in a browser: the landscape report of the built catalogctl.
 
 catalogd runs on 127.0.0.1:0 over mutual TLS with the development policy (as
-in tests/e2e, whose helpers this uses); the admin loads the demo landscape
-(`catalogctl demo load --datasets 300`). Then:
+in tests/e2e, whose helpers this uses) and keeps a processing log (a subject
+key); the admin loads the demo landscape (`catalogctl demo load --datasets
+300`) and registers an activity on gerechtvaardigd belang (a finding that
+names it), and the `application` principal writes the demo processing log
+(`catalogctl demo log`, as scripts/run.sh does). Then:
 
   * `catalogctl landscape -o json` gives the RPC's answer, and the table
-    output its key figures; filters and the usage period reach the server;
+    output its key figures, its processing figures (activities per legal
+    basis, operations per activity) and the activities a finding names;
+    filters and the usage period reach the server;
   * `catalogctl landscape --html F --pdf P` writes both;
   * headless Chromium (Debian's chromium) opens F from a file:// URL with
-    the network switched off: the DOM it dumps holds the key figures of the
-    JSON (data-figure attributes), its screenshot (a PNG in the test output
+    the network switched off: the DOM it dumps holds the key figures and
+    the processing figures of the JSON (data-figure attributes), the
+    activities by operations and the activity the finding names, its
+    screenshot (a PNG in the test output
     directory, decoded here with zlib) is not blank, and `pdfinfo` (poppler)
     counts at least two pages in P;
   * server strings with markup cannot make the page load anything: with a
@@ -28,7 +35,9 @@ Run: python3 report_browser_test.py (through ctest, see tests/CMakeLists.txt).
 
 import html.parser
 import http.server
+import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -49,6 +58,10 @@ EXIT_FAILED_PRECONDITION = 9
 EXIT_USAGE = 64
 
 DEMO_DATASETS = 300
+DEMO_OPERATIONS = 600
+# Registered by the test: on gerechtvaardigd belang, which a public body may
+# not use (COMPLIANCE_RULE_ACTIVITY_BASIS_NOT_ALLOWED names it).
+LEGITIMATE_INTEREST_ACTIVITY = "browser-nieuwsbrief"
 BROWSER_TIMEOUT = 120  # seconds for one Chromium run
 SCREEN = (1280, 1800)
 # Every request goes to a proxy where nothing listens, loopback included.
@@ -196,18 +209,60 @@ def json_int(message, *path):
     return int(message.get(path[-1], 0))
 
 
+def table_rows(text, header_start):
+    """The rows of the table in `text` whose header starts with
+    `header_start`, up to its end (an empty line): first cell (stripped) ->
+    second, cells split on two or more spaces."""
+    rows, inside = {}, False
+    for line in text.splitlines():
+        if line.startswith(header_start):
+            inside = True
+        elif inside and not line.strip():
+            break
+        elif inside:
+            cells = re.split(r"\s{2,}", line.strip())
+            rows[cells[0]] = cells[1] if len(cells) > 1 else ""
+    return rows
+
+
 def dutch_percent(part, whole):
     return f"{100 * part / whole:.1f}%".replace(".", ",") if whole else "–"
 
 
+def short_name(name):
+    """"processing-activities/wmo" -> "wmo", as the report shows names."""
+    return name.split("/", 1)[1] if "/" in name else name
+
+
 class LandscapeReportTest(E.CliTestCase):
+    processing_log = True
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        result = E.ctl("demo", "load", "--datasets", str(DEMO_DATASETS), "--seed", "11",
-                       "-o", "json", *cls.admin_flags)
-        if result.returncode != 0:
-            raise AssertionError(f"demo load: {E.describe(result)}")
+        activity = os.path.join(cls.work_dir, "nieuwsbrief.json")
+        with open(activity, "w", encoding="utf-8") as f:
+            json.dump({"id": LEGITIMATE_INTEREST_ACTIVITY, "title": "Nieuwsbrief aan inwoners",
+                       "purpose": "Inwoners informeren over gemeentelijk nieuws",
+                       "legalBasis": "LEGAL_BASIS_GERECHTVAARDIGD_BELANG",
+                       "controller": {"name": "College van B&W van Voorbeeldstad"},
+                       "dataSubjectCategories": ["Inwoners"],
+                       "personalDataCategories": ["NAW-gegevens", "e-mailadres"],
+                       "retentionPeriod": "P1Y",
+                       "logConfidentiality": "CONFIDENTIALITY_INTERN"}, f)
+        application = E.connection_flags(cls.server.port, "application")
+        for what, args in (
+                ("demo load", ["demo", "load", "--datasets", str(DEMO_DATASETS), "--seed", "11",
+                               "-o", "json", *cls.admin_flags]),
+                ("activity add", ["processing", "activity", "add", "-f", activity,
+                                  *cls.admin_flags]),
+                # The demo register's operations in the last 30 days: the
+                # landscape's default usage period.
+                ("demo log", ["demo", "log", "--operations", str(DEMO_OPERATIONS),
+                              "--seed", "11", *application])):
+            result = E.ctl(*args)
+            if result.returncode != 0:
+                raise AssertionError(f"{what}: {E.describe(result)}")
 
     def test_report_opens_in_the_browser_with_the_figures_of_the_rpc(self):
         landscape = self.run_json("landscape", principal="admin")
@@ -222,6 +277,39 @@ class LandscapeReportTest(E.CliTestCase):
         self.assertIn(str(total), table)
         self.assertIn("Belangrijkste bevindingen:", table)
         self.assertNotIn("HOSTING_KIND_", table)
+        processing = landscape["processing"]
+        operations = json_int(processing, "operations")
+        self.assertGreater(operations, 0, "the demo log lies in the usage period")
+        self.assertGreater(json_int(processing, "activeActivities"), 1)
+        by_activity = processing["operationsByActivity"]
+        self.assertEqual(sum(int(c["count"]) for c in by_activity), operations)
+        top = by_activity[0]
+        self.assertIn("processing-activities/", top["key"])
+        rows = table_rows(table, "VERWERKINGEN")
+        self.assertEqual(rows.get("Actieve verwerkingsactiviteiten"),
+                         str(json_int(processing, "activeActivities")), table)
+        self.assertEqual(rows.get("Beëindigde verwerkingsactiviteiten"),
+                         str(json_int(processing, "endedActivities")), table)
+        self.assertEqual(rows.get("Operaties in de periode"), str(operations), table)
+        self.assertEqual(rows.get(short_name(top["key"])), top["count"], table)
+        self.assertEqual(rows.get("Gerechtvaardigd belang (f)"), "1", table)
+        self.assertNotIn("LEGAL_BASIS_", table)
+        self.assertNotIn("processing-activities/", table)
+        # The finding names the activity, in the JSON and in the table.
+        basis = [f for f in landscape["findings"]
+                 if f["rule"] == "COMPLIANCE_RULE_ACTIVITY_BASIS_NOT_ALLOWED"]
+        self.assertEqual(len(basis), 1, landscape["findings"])
+        self.assertEqual(basis[0]["activities"],
+                         [f"processing-activities/{LEGITIMATE_INTEREST_ACTIVITY}"])
+        # Each top finding with the (first five) datasets or activities it
+        # names under it.
+        for i, finding in enumerate(landscape["findings"][:5]):
+            names = (finding.get("activities") or finding.get("datasets", []))[:5]
+            affected = ", ".join(short_name(n) for n in names)
+            rest = int(finding["count"]) - len(names)
+            if rest > 0:
+                affected += f"{' ' if affected else ''}(+{rest} meer)"
+            self.assertRegex(table, rf"\n  {i + 1}\. .*\n     Betreft: {re.escape(affected)}\n")
 
         page = os.path.join(self.work_dir, "landscape.html")
         pdf = os.path.join(self.work_dir, "landscape.pdf")
@@ -254,6 +342,9 @@ class LandscapeReportTest(E.CliTestCase):
                 json_int(landscape, "quality", "overdueTerugmeldingen")),
             "findings": str(len(landscape["findings"])),
             "revision": landscape["revision"],
+            "active_activities": str(json_int(processing, "activeActivities")),
+            "ended_activities": str(json_int(processing, "endedActivities")),
+            "operations": str(operations),
         }
         for name, value in expected.items():
             self.assertEqual(figures.get(name), value, name)
@@ -262,6 +353,16 @@ class LandscapeReportTest(E.CliTestCase):
         self.assertIn("op basis van uw rechten", dom)
         self.assertIn('class="chart heatmap"', dom)
         self.assertIn('class="chart lineage"', dom)
+        # The processing section: the activities with operations (the
+        # chart's rows) and the legal basis of the test's activity, by
+        # readable names; the findings table names that activity.
+        self.assertIn("<h2>Verwerkingen</h2>", dom)
+        for c in by_activity[:11]:
+            self.assertIn(f"<title>{short_name(c['key'])}: {c['count']}</title>", dom)
+        self.assertIn("<title>Gerechtvaardigd belang (f): 1</title>", dom)
+        self.assertNotIn("LEGAL_BASIS_", dom)
+        self.assertNotIn("processing-activities/", dom)
+        self.assertIn(f"<td>{LEGITIMATE_INTEREST_ACTIVITY}</td>", dom)
 
         # A screenshot that shows something.
         screenshot = os.path.join(output_dir(), "landscape-report.png")
@@ -295,6 +396,8 @@ class LandscapeReportTest(E.CliTestCase):
         dom = run_chromium(self.work_dir, *NO_NETWORK, "--dump-dom", file_url(page))
         self.assertIn('lang="en"', dom)
         self.assertIn("Key figures", dom)
+        self.assertIn("<h2>Processing</h2>", dom)
+        self.assertIn("<title>Legitimate interests (f): 1</title>", dom)
         self.assertIn("based on your access rights", dom)
         self.assertNotIn("Kerncijfers", dom)
         self.assertRegex(figures_of(dom)["cloud_share"], r"^\d+\.\d%$")

@@ -147,12 +147,43 @@ v1::Landscape SampleLandscape() {
   brp.add_direct_consumers("datasets/wmo-voorzieningen");
   brp.add_direct_consumers("parties/cbs");
 
+  v1::ProcessingOverview& processing = *l.mutable_processing();
+  processing.set_active_activities(7);
+  processing.set_ended_activities(1);
+  AddCount(processing.mutable_by_legal_basis(),
+           "LEGAL_BASIS_WETTELIJKE_VERPLICHTING", 4);
+  AddCount(processing.mutable_by_legal_basis(),
+           "LEGAL_BASIS_ALGEMEEN_BELANG_OPENBAAR_GEZAG", 2);
+  AddCount(processing.mutable_by_legal_basis(),
+           "LEGAL_BASIS_GERECHTVAARDIGD_BELANG", 1);
+  processing.set_operations(2500);
+  AddCount(processing.mutable_operations_by_activity(),
+           "processing-activities/brp-bijhouding", 1500);
+  AddCount(processing.mutable_operations_by_activity(),
+           "processing-activities/parkeervergunning", 1000);
+
   AddFinding(&l, v1::COMPLIANCE_RULE_NO_OWNER, v1::FINDING_SEVERITY_HIGH, 25,
              {"datasets/a", "datasets/b"});
   AddFinding(&l, v1::COMPLIANCE_RULE_QUALITY_STALE, v1::FINDING_SEVERITY_MEDIUM,
              5, {"datasets/c"});
   AddFinding(&l, v1::COMPLIANCE_RULE_CONCEPT_TOO_LONG, v1::FINDING_SEVERITY_LOW,
              1, {"datasets/d"});
+  return l;
+}
+
+// SampleLandscape with a finding naming activities as its second (high)
+// finding: 3 activities on gerechtvaardigd belang, 2 of them named.
+v1::Landscape LandscapeWithActivityFinding() {
+  v1::Landscape l = SampleLandscape();
+  v1::ComplianceFinding* f =
+      AddFinding(&l, v1::COMPLIANCE_RULE_ACTIVITY_BASIS_NOT_ALLOWED,
+                 v1::FINDING_SEVERITY_HIGH, 3, {});
+  f->add_activities("processing-activities/cameratoezicht");
+  f->add_activities("processing-activities/nieuwsbrief");
+  // Most severe first: after NO_OWNER.
+  for (int i = l.findings_size() - 1; i > 1; --i) {
+    l.mutable_findings()->SwapElements(i, i - 1);
+  }
   return l;
 }
 
@@ -203,6 +234,11 @@ TEST(LandscapeReport, EmptyLandscapeRendersZeros) {
   EXPECT_THAT(html, HasSubstr("Geen bevindingen: alles is op orde."));
   EXPECT_THAT(html, HasSubstr("Geen gegevens."));
   EXPECT_THAT(html, Not(HasSubstr("<svg class=\"chart")));
+  EXPECT_EQ(Figure(html, "active_activities"), "0");
+  EXPECT_EQ(Figure(html, "ended_activities"), "0");
+  EXPECT_EQ(Figure(html, "operations"), "0");
+  EXPECT_THAT(html,
+              HasSubstr("<section id=\"processing\"><h2>Verwerkingen</h2>"));
 }
 
 // ---- Languages and labels ----
@@ -250,12 +286,13 @@ TEST(LandscapeReport, EveryRuleHasATitleAndFixInBothLanguages) {
 
 TEST(LandscapeReport, EnumKeysAreShownAsReadableLabels) {
   for (Language language : {Language::kDutch, Language::kEnglish}) {
-    const std::string html = RenderLandscapeHtml(SampleLandscape(), language);
+    const std::string html =
+        RenderLandscapeHtml(LandscapeWithActivityFinding(), language);
     for (absl::string_view prefix :
          {"HOSTING_KIND_", "CONFIDENTIALITY_", "REGISTRATION_TYPE_",
           "BASISREGISTRATIE_", "DATASET_STATUS_", "SPECIAL_CATEGORY_",
           "QUALITY_DIMENSION_", "COMPLIANCE_RULE_", "FINDING_SEVERITY_",
-          "MUNICIPAL_ROLE_"}) {
+          "MUNICIPAL_ROLE_", "LEGAL_BASIS_", "processing-activities/"}) {
       EXPECT_THAT(html, Not(HasSubstr(prefix)));
     }
     EXPECT_THAT(html, HasSubstr("SaaS"));
@@ -269,6 +306,14 @@ TEST(LandscapeReport, EnumKeysAreShownAsReadableLabels) {
             "Zeer geheim");
   EXPECT_EQ(EnumLabel(v1::QUALITY_DIMENSION_JUISTHEID, Language::kEnglish),
             "Accuracy");
+  EXPECT_EQ(EnumLabel(v1::LEGAL_BASIS_ALGEMEEN_BELANG_OPENBAAR_GEZAG,
+                      Language::kDutch),
+            "Publieke taak (e)");
+  EXPECT_EQ(
+      EnumLabel(v1::LEGAL_BASIS_GERECHTVAARDIGD_BELANG, Language::kEnglish),
+      "Legitimate interests (f)");
+  EXPECT_EQ(EnumLabel(v1::LEGAL_BASIS_UNSPECIFIED, Language::kDutch),
+            "(niet vastgelegd)");
   EXPECT_EQ(EnumLabel(*v1::HostingKind_descriptor(), "", Language::kDutch),
             "(niet vastgelegd)");
   // A value of a newer server is shown as it came.
@@ -296,6 +341,15 @@ TEST(LandscapeReport, HostileServerStringsAreEscaped) {
   AddFinding(&l, static_cast<v1::ComplianceRule>(99), v1::FINDING_SEVERITY_LOW,
              1, {absl::StrCat("datasets/", script)})
       ->set_fix(breakout);
+  AddFinding(&l,
+             v1::COMPLIANCE_RULE_SPECIAL_CATEGORIES_TRANSFER_WITHOUT_SAFEGUARDS,
+             v1::FINDING_SEVERITY_HIGH, 1, {})
+      ->add_activities(absl::StrCat("processing-activities/", breakout));
+  v1::ProcessingOverview& processing = *l.mutable_processing();
+  AddCount(processing.mutable_operations_by_activity(),
+           absl::StrCat("processing-activities/", script), 1);
+  AddCount(processing.mutable_by_legal_basis(), breakout,
+           1);  // A newer server.
   for (Language language : {Language::kDutch, Language::kEnglish}) {
     const std::string html = RenderLandscapeHtml(l, language);
     EXPECT_THAT(html, Not(HasSubstr("<script")));
@@ -304,6 +358,13 @@ TEST(LandscapeReport, HostileServerStringsAreEscaped) {
     EXPECT_THAT(html,
                 HasSubstr("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"));
   }
+  const std::string nl = RenderLandscapeHtml(l, Language::kDutch);
+  EXPECT_THAT(nl, HasSubstr("<title>&lt;script&gt;alert(1)&lt;/script&gt;: "
+                            "1</title>"));  // operations by activity
+  EXPECT_THAT(nl, HasSubstr("<td>&quot;&gt;&lt;img src=x "
+                            "onerror=alert(1)&gt;</td>"));  // activity finding
+  EXPECT_THAT(nl, HasSubstr("<title>&quot;&gt;&lt;img src=x "
+                            "onerror=alert(1)&gt;: 1</title>"));  // legal basis
   // The unknown rule's fix is the server's, escaped too.
   EXPECT_EQ(RuleFix(l.findings(3), Language::kDutch), breakout);
 }
@@ -348,9 +409,14 @@ TEST(LandscapeReport, EverySectionStartsAPrintedPage) {
       RenderLandscapeHtml(SampleLandscape(), Language::kDutch);
   EXPECT_THAT(html, HasSubstr("@media print"));
   EXPECT_THAT(html, HasSubstr("section { break-before: page; }"));
-  for (absl::string_view id : {"summary", "inventory", "cloud", "security",
-                               "quality", "basisregistraties", "findings"}) {
-    EXPECT_THAT(html, HasSubstr(absl::StrCat("id=\"", id, "\""))) << id;
+  size_t previous = 0;
+  for (absl::string_view id :
+       {"summary", "inventory", "cloud", "security", "quality",
+        "basisregistraties", "processing", "findings"}) {
+    const size_t at = html.find(absl::StrCat("<section id=\"", id, "\">"));
+    ASSERT_NE(at, std::string::npos) << id;
+    EXPECT_GT(at, previous) << id << " in its place";
+    previous = at;
   }
 }
 
@@ -371,6 +437,105 @@ TEST(LandscapeReport, FindingsTableNamesDatasetsAndTheRest) {
   EXPECT_THAT(html, HasSubstr("<td>a, b (+23 meer)</td>"));
   EXPECT_THAT(html, HasSubstr("<span class=\"sev sev-high\">Hoog</span>"));
   EXPECT_THAT(html, HasSubstr("<span class=\"sev sev-medium\">Middel</span>"));
+}
+
+TEST(LandscapeReport, FindingsNamingActivitiesListThem) {
+  const v1::Landscape l = LandscapeWithActivityFinding();
+  const std::string nl = RenderLandscapeHtml(l, Language::kDutch);
+  EXPECT_THAT(nl, HasSubstr("<td>Verwerking op gerechtvaardigd belang</td>"
+                            "<td class=\"num\">3</td>"
+                            "<td>cameratoezicht, nieuwsbrief (+1 meer)</td>"));
+  EXPECT_THAT(nl, HasSubstr("<th>Datasets of activiteiten</th>"));
+  // The finding naming datasets is as it was.
+  EXPECT_THAT(nl, HasSubstr("<td>a, b (+23 meer)</td>"));
+  // The first page counts activities, not datasets.
+  EXPECT_THAT(nl, HasSubstr("<strong>Verwerking op gerechtvaardigd belang"
+                            "</strong>: 3 verwerkingsactiviteiten. Baseer de "
+                            "verwerking op een publieke taak"));
+  const std::string en = RenderLandscapeHtml(l, Language::kEnglish);
+  EXPECT_THAT(en, HasSubstr("<td>cameratoezicht, nieuwsbrief (+1 more)</td>"));
+  EXPECT_THAT(en, HasSubstr("<th>Datasets or activities</th>"));
+  EXPECT_EQ(TopFindings(l, Language::kEnglish)[1],
+            "Processing on legitimate interest: 3 processing activities. Base "
+            "the processing on a public task or a legal obligation: a public "
+            "body may not rely on legitimate interest for its public tasks.");
+  // One activity, named by rule even without names.
+  v1::ComplianceFinding transfer;
+  transfer.set_rule(
+      v1::COMPLIANCE_RULE_SPECIAL_CATEGORIES_TRANSFER_WITHOUT_SAFEGUARDS);
+  transfer.set_count(1);
+  v1::Landscape one;
+  *one.add_findings() = transfer;
+  EXPECT_THAT(TopFindings(one, Language::kDutch)[0],
+              StartsWith("Bijzondere gegevens buiten de EER zonder waarborgen: "
+                         "1 verwerkingsactiviteit. "));
+  EXPECT_THAT(RenderLandscapeHtml(one, Language::kDutch),
+              HasSubstr("<td>(+1 meer)</td>"));
+}
+
+// ---- Processing: the register and its log ----
+
+TEST(LandscapeReport, ProcessingSectionShowsTheRegisterAndTheLog) {
+  const std::string nl =
+      RenderLandscapeHtml(SampleLandscape(), Language::kDutch);
+  EXPECT_EQ(Figure(nl, "active_activities"), "7");
+  EXPECT_EQ(Figure(nl, "ended_activities"), "1");
+  EXPECT_EQ(Figure(nl, "operations"), "2500");
+  EXPECT_THAT(nl,
+              HasSubstr("<section id=\"processing\"><h2>Verwerkingen</h2>"));
+  EXPECT_THAT(nl, HasSubstr("<span class=\"label\">Actieve "
+                            "verwerkingsactiviteiten</span><span "
+                            "class=\"detail\">in het register (AVG art. "
+                            "30)</span>"));
+  EXPECT_THAT(nl, HasSubstr("in het logboek, 2026-10-29 10:00 UTC – "
+                            "2026-11-28 10:00 UTC"));
+  EXPECT_THAT(nl, HasSubstr("<figcaption>Actieve activiteiten per grondslag "
+                            "(AVG art. 6)</figcaption>"));
+  EXPECT_THAT(nl, HasSubstr("<title>Wettelijke verplichting (c): 4</title>"));
+  EXPECT_THAT(nl, HasSubstr("<title>Publieke taak (e): 2</title>"));
+  EXPECT_THAT(nl, HasSubstr("<title>Gerechtvaardigd belang (f): 1</title>"));
+  // The activities by their short names, most operations first.
+  const size_t brp = nl.find("<title>brp-bijhouding: 1500</title>");
+  const size_t parkeren = nl.find("<title>parkeervergunning: 1000</title>");
+  ASSERT_NE(brp, std::string::npos);
+  ASSERT_NE(parkeren, std::string::npos);
+  EXPECT_LT(brp, parkeren);
+
+  const std::string en =
+      RenderLandscapeHtml(SampleLandscape(), Language::kEnglish);
+  EXPECT_THAT(en, HasSubstr("<section id=\"processing\"><h2>Processing</h2>"));
+  EXPECT_THAT(en, HasSubstr("<figcaption>Operations by activity</figcaption>"));
+  EXPECT_THAT(en, HasSubstr("<title>Legal obligation (c): 4</title>"));
+  EXPECT_THAT(en, HasSubstr("<title>Public task (e): 2</title>"));
+  EXPECT_THAT(en, HasSubstr("in the log, 2026-10-29 10:00 UTC – "
+                            "2026-11-28 10:00 UTC"));
+  EXPECT_EQ(Figure(en, "operations"), "2500");
+}
+
+TEST(LandscapeReport, ProcessingFiguresAreTheSameAsTheList) {
+  const v1::Landscape l = SampleLandscape();
+  for (Language language : {Language::kDutch, Language::kEnglish}) {
+    const std::string html = RenderLandscapeHtml(l, language);
+    const std::vector<KeyFigure> figures = ProcessingFigures(l, language);
+    ASSERT_EQ(figures.size(), 3u);
+    for (const KeyFigure& f : figures) {
+      EXPECT_EQ(Figure(html, f.id), f.value) << f.id;
+    }
+  }
+  EXPECT_EQ(ProcessingFigures(l, Language::kEnglish)[1].label,
+            "Ended processing activities");
+}
+
+TEST(LandscapeReport, ManyActivitiesAreSummedBeyondTwelve) {
+  v1::Landscape l;
+  for (int i = 0; i < 14; ++i) {
+    AddCount(l.mutable_processing()->mutable_operations_by_activity(),
+             absl::StrCat("processing-activities/a", i), 100 - i);
+  }
+  const std::string html = RenderLandscapeHtml(l, Language::kEnglish);
+  EXPECT_THAT(html, HasSubstr("<title>a10: 90</title>"));
+  EXPECT_THAT(html, Not(HasSubstr("<title>a11:")));
+  EXPECT_THAT(html, HasSubstr("<title>Other 3: 264</title>"));  // 89+88+87
 }
 
 TEST(LandscapeReport, ProvidersTableShowsSpreadShareQualityAndCoverage) {
@@ -494,6 +659,74 @@ TEST(FormatKeyFigures, PrintsFiguresAndTopFindings) {
               AllOf(HasSubstr("Datasets"), Not(HasSubstr("Top findings"))));
   EXPECT_THAT(text, HasSubstr("UTC (op basis van uw rechten)\n"
                               "Filter: geen (het hele landschap)\nKERNCIJFER"));
+}
+
+TEST(FormatKeyFigures, PrintsTheProcessingBlock) {
+  EXPECT_THAT(
+      FormatKeyFigures(SampleLandscape(), Language::kDutch),
+      HasSubstr(
+          "\n\n"
+          "VERWERKINGEN                        AANTAL  TOELICHTING\n"
+          "Actieve verwerkingsactiviteiten     7       in het register (AVG "
+          "art. 30)\n"
+          "  Wettelijke verplichting (c)       4       grondslag\n"
+          "  Publieke taak (e)                 2       grondslag\n"
+          "  Gerechtvaardigd belang (f)        1       grondslag\n"
+          "Beëindigde verwerkingsactiviteiten  1       niet meer uitgevoerd\n"
+          "Operaties in de periode             2500    in het logboek, "
+          "2026-10-29 10:00 UTC – 2026-11-28 10:00 UTC\n"
+          "  brp-bijhouding                    1500    60,0% van de "
+          "operaties\n"
+          "  parkeervergunning                 1000    40,0% van de "
+          "operaties\n"
+          "\nBelangrijkste bevindingen:\n"));
+  EXPECT_THAT(
+      FormatKeyFigures(SampleLandscape(), Language::kEnglish),
+      HasSubstr(
+          "PROCESSING                    COUNT  DETAIL\n"
+          "Active processing activities  7      in the register (GDPR art. "
+          "30)\n"
+          "  Legal obligation (c)        4      legal basis\n"
+          "  Public task (e)             2      legal basis\n"
+          "  Legitimate interests (f)    1      legal basis\n"
+          "Ended processing activities   1      no longer carried out\n"
+          "Operations in the period      2500   in the log, 2026-10-29 10:00 "
+          "UTC – 2026-11-28 10:00 UTC\n"
+          "  brp-bijhouding              1500   60.0% of the operations\n"
+          "  parkeervergunning           1000   40.0% of the operations\n"));
+  // An empty register: the figures, zero.
+  EXPECT_THAT(FormatKeyFigures({}, Language::kEnglish),
+              AllOf(HasSubstr("\nActive processing activities  0 "),
+                    HasSubstr("\nOperations in the period      0 ")));
+}
+
+TEST(FormatKeyFigures, FindingsNameTheirDatasetsOrActivities) {
+  const std::string text =
+      FormatKeyFigures(LandscapeWithActivityFinding(), Language::kDutch);
+  EXPECT_THAT(text,
+              HasSubstr("  1. Geen eigenaar vastgelegd: 25 datasets. Leg per "
+                        "dataset de eigenaar vast: het verantwoordelijke "
+                        "afdelingshoofd.\n"
+                        "     Betreft: a, b (+23 meer)\n"
+                        "  2. Verwerking op gerechtvaardigd belang: 3 "
+                        "verwerkingsactiviteiten. Baseer de verwerking op "
+                        "een publieke taak of wettelijke verplichting: een "
+                        "overheidsorgaan mag voor zijn publieke taken geen "
+                        "gerechtvaardigd belang gebruiken.\n"
+                        "     Betreft: cameratoezicht, nieuwsbrief (+1 meer)\n"
+                        "  3. "));
+  EXPECT_THAT(
+      FormatKeyFigures(LandscapeWithActivityFinding(), Language::kEnglish),
+      HasSubstr("\n     Concerns: cameratoezicht, nieuwsbrief (+1 more)\n"));
+  // Five names on a terminal; the report names all the server sent.
+  v1::Landscape many;
+  AddFinding(&many, v1::COMPLIANCE_RULE_NO_OWNER, v1::FINDING_SEVERITY_HIGH, 40,
+             {"datasets/d1", "datasets/d2", "datasets/d3", "datasets/d4",
+              "datasets/d5", "datasets/d6", "datasets/d7"});
+  EXPECT_THAT(FormatKeyFigures(many, Language::kDutch),
+              HasSubstr("\n     Betreft: d1, d2, d3, d4, d5 (+35 meer)\n"));
+  EXPECT_THAT(RenderLandscapeHtml(many, Language::kDutch),
+              HasSubstr("<td>d1, d2, d3, d4, d5, d6, d7 (+33 meer)</td>"));
 }
 
 TEST(FormatKeyFigures, AFilteredLandscapeSaysItIsASelection) {
