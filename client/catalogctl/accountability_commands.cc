@@ -9,6 +9,7 @@
 // to the server and shown nowhere but masked ("******653").
 #include <memory>
 #include <optional>
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -131,7 +132,18 @@ absl::StatusOr<std::vector<std::string>> WriteLetter(const SubjectOptions& o,
   return written;
 }
 
-absl::Status RunSubject(CommandContext& ctx, const SubjectOptions& o) {
+// `--id -`: the id is read from the first line of standard input, so that it
+// stays out of the shell history and the process list.
+absl::StatusOr<SubjectOptions> WithSubjectId(SubjectOptions o) {
+  if (o.id != "-") return o;
+  if (!std::getline(std::cin, o.id)) {
+    return client::UsageError("--id -: no id on standard input (one line)");
+  }
+  return o;
+}
+
+absl::Status RunSubject(CommandContext& ctx, const SubjectOptions& options) {
+  CATALOGCTL_ASSIGN_OR_RETURN(const SubjectOptions o, WithSubjectId(options));
   CATALOGCTL_ASSIGN_OR_RETURN(v1::GetSubjectAccountRequest request, BuildSubjectRequest(o));
   // Before the call, so that a missing Chromium costs no server work.
   report::PdfOptions pdf;
@@ -241,7 +253,9 @@ void RegisterSubject(CLI::App& processing, CommandRegistry& registry) {
       "-o json, and a letter to the resident (--html, --pdf)",
       [o](CommandContext& ctx) { return RunSubject(ctx, *o); });
   c->add_option("--id-type", o->id_type, "type of the id: BSN, KVK, or a URI")->required();
-  c->add_option("--id", o->id, "the data subject's id (shown only masked: ******653)")
+  c->add_option("--id", o->id,
+                "the data subject's id (shown only masked: ******653); - reads it from "
+                "standard input, keeping it out of the shell history")
       ->required();
   AddPeriodOptions(c, &o->period, "only operations");
   c->add_option("--page-size", o->page_size,

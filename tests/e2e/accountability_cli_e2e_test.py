@@ -264,6 +264,14 @@ class AccountabilityCommandsTest(LandscapeTestCase):
 
     # ---- processing subject ----
 
+    def test_subject_id_from_standard_input_stays_off_the_command_line(self):
+        from_stdin = self.run_ok("processing", "subject", "--id-type", "BSN", "--id", "-",
+                                 principal="privacy", stdin_text=BSN_RESIDENT + "\n")
+        self.assertEqual(from_stdin, self.privacy("processing", "subject", "--id-type", "BSN",
+                                                  "--id", BSN_RESIDENT))
+        self.run_fails(64, "processing", "subject", "--id-type", "BSN", "--id", "-",
+                       principal="privacy", stdin_text="")
+
     def test_subject_table_groups_operations_by_activity(self):
         L = self.L
         out = self.privacy("processing", "subject", "--id-type", "BSN", "--id", BSN_RESIDENT)
