@@ -8,16 +8,23 @@
 #                                         GetQualityReport latency
 #   scripts/bench.sh --landscape [args...] landscape_bench: GetLandscape at
 #                                         100k / 1M datasets
+#   scripts/bench.sh --processing [args...] processing_bench: OTLP ingest and
+#                                         inzage of the processing log against
+#                                         PostgreSQL (also
+#                                         scripts/bench-processing.sh)
 #   1. development certificates in <builddir>/bench-certs (if absent)
 #   2. cmake --build <builddir> --target <program> (configures first if the
 #      build directory does not exist yet)
 #   3. runs the program with any extra arguments passed through, saving its
 #      output in <builddir>/bench-results/; for --lineage with PostgreSQL
-#      between its two phases (see run_lineage below)
+#      between its two phases (see run_lineage below), for --processing with
+#      PostgreSQL running alongside (see run_processing below)
 # Method, targets and recorded results: docs/BENCHMARKS.md.
 # Environment: BUILD_DIR (default build/ in the repository root), JOBS
-# (parallel build jobs, default nproc), TMPDIR, KEEP_WORK (lineage: keep the
-# working directory).
+# (parallel build jobs, default nproc), TMPDIR, KEEP_WORK (lineage,
+# processing: keep the working directory), BUILD_LOCK (a lock file: the
+# build runs under flock on it, for build directories shared by several
+# people).
 set -euo pipefail
 
 # shellcheck source=lib/common.sh
@@ -37,6 +44,10 @@ case "${1:-}" in
     program=landscape_bench
     shift
     ;;
+  --processing)
+    program=processing_bench
+    shift
+    ;;
 esac
 
 case "${1:-}" in
@@ -47,6 +58,8 @@ Usage: scripts/bench.sh [catalog_bench arguments...]
        (scripts/bench-lineage.sh [lineage_bench arguments...] is the same)
        scripts/bench.sh --quality [quality_bench arguments...]
        scripts/bench.sh --landscape [landscape_bench arguments...]
+       scripts/bench.sh --processing [processing_bench arguments...]
+       (scripts/bench-processing.sh [processing_bench arguments...] is the same)
 
   e.g. scripts/bench.sh --datasets 100000 --seconds 5
        scripts/bench.sh --datasets 5000 --seconds 2 --only read
@@ -54,6 +67,8 @@ Usage: scripts/bench.sh [catalog_bench arguments...]
        scripts/bench-lineage.sh --datasets 20000 --rounds 3
        scripts/bench.sh --quality --measurements 500000 --datasets 1000
        scripts/bench.sh --landscape --datasets 100000
+       scripts/bench-processing.sh                    # 20 s ingest, 10M operations
+       scripts/bench-processing.sh --seconds 3 --operations 100000 --queries 200
 
 catalog_bench arguments (defaults in brackets):
   --datasets N [100000]  --seconds S [5]  --streams K [32]  --clients C [64]
@@ -74,14 +89,29 @@ quality_bench arguments (defaults in brackets):
   --report-calls C [2000]  --only bulk|report  --order interleaved|grouped
 
 landscape_bench arguments (defaults in brackets):
-  --datasets N [1000000]  --seed S [1]  --calls C [20]  --work DIR [fresh in $TMPDIR]
+  --datasets N [1000000]  --seed S [1]  --calls C [20]  --work DIR [fresh in \$TMPDIR]
+
+processing_bench arguments (defaults in brackets):
+  --clients C [8]  --spans S [512]  --seconds T [20]  --warmup W [3]
+  --floor-seconds F [10]  --no-floors  --operations N [10000000]
+  --per-subject P [10]  --checkpoints LIST [N/10,N/2]  --queries Q [2000]
+  --query-clients K [8]  --soak-queries M [20000]  --activities A [4]
+  --only ingest|inzage
+  The script starts PostgreSQL on 127.0.0.1 (a fresh cluster in the working
+  directory, TLS with the development certificates, client certificates of
+  the development CA required; synchronous_commit and fsync on as shipped)
+  and passes it to the program (--pg); the program runs the catalogd binary
+  of the same build directory. PostgreSQL is stopped and the working
+  directory removed at exit (about 8 GB at 10M operations: TMPDIR must
+  have room).
 
 Environment:
   BUILD_DIR  build directory (default build/ in the repository root)
   JOBS       parallel build jobs (default: nproc)
   TMPDIR     where the temporary data directories go (must be a real disk,
              not tmpfs; the lineage benchmark needs about 3 GB at 1M)
-  KEEP_WORK  lineage: set to 1 to keep the working directory
+  KEEP_WORK  lineage, processing: set to 1 to keep the working directory
+  BUILD_LOCK a lock file; when set, the build runs under flock on it
 EOF
     exit 0
     ;;
@@ -119,8 +149,16 @@ if [[ ! -f "$certs/ca.pem" ]]; then
   "$REPO_ROOT/scripts/gen-dev-certs.sh" "$certs"
 fi
 
-log "building $program in $build_dir ($jobs jobs)"
-cmake --build "$build_dir" --target "$program" -j"$jobs" || die "build of $program failed"
+if [[ "$program" == processing_bench ]] && ! pkg-config --exists libpq 2>/dev/null; then
+  die "processing_bench needs libpq (Debian: apt-get install libpq-dev), then reconfigure $build_dir"
+fi
+build=(cmake --build "$build_dir" --target "$program" -j"$jobs")
+if [[ -n "${BUILD_LOCK:-}" ]]; then
+  require_cmd flock "BUILD_LOCK needs flock (util-linux)"
+  build=(flock "$BUILD_LOCK" "${build[@]}")
+fi
+log "building $program in $build_dir ($jobs jobs${BUILD_LOCK:+, under flock $BUILD_LOCK})"
+"${build[@]}" || die "build of $program failed"
 bench="$build_dir/bin/$program"
 [[ -x "$bench" ]] || die "$bench was not produced"
 
@@ -130,7 +168,7 @@ out="$results/$program-$stamp.txt"
 json="$results/$program-$stamp.json"
 log "load before the run: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown) (2 cores: other builds or tests running now disturb the numbers)"
 
-# ---- lineage: PostgreSQL between the two phases of lineage_bench ----------
+# ---- PostgreSQL for lineage_bench and processing_bench ---------------------
 
 pg_bin=""
 pg_data=""
@@ -192,12 +230,17 @@ start_postgres() {
     >"$work/initdb.log" 2>&1 || die "initdb failed: see $work/initdb.log"
   # Memory for a fair comparison (the edges table and its indexes fit in
   # shared buffers); JIT off, as its compile time would be charged to
-  # every traversal. Everything else as Debian ships it.
+  # every traversal. Everything else as Debian ships it. The caller may
+  # set pg_setup (a function run between initdb and the start) and
+  # pg_extra_options (more server options).
+  if [[ -n "${pg_setup:-}" ]]; then
+    "$pg_setup"
+  fi
   local attempt
   for attempt in 1 2 3; do
     pg_port="$(free_port)"
     if as_postgres "$pg_bin/pg_ctl" -D "$pg_data" -l "$pg_data/server.log" -w -t 60 \
-      -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $pg_data -c shared_buffers=2GB -c work_mem=64MB -c jit=off" \
+      -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $pg_data -c shared_buffers=2GB -c work_mem=64MB -c jit=off ${pg_extra_options:-}" \
       start >/dev/null; then
       log "PostgreSQL on 127.0.0.1:$pg_port"
       return 0
@@ -246,9 +289,50 @@ run_lineage() {
   return "$rc"
 }
 
+# ---- processing: PostgreSQL alongside processing_bench ----------------------
+
+# PostgreSQL over TLS like catalogd (pg_setup of start_postgres): the
+# development server certificate, and on TCP client certificates of the
+# development CA required (then trust, as for lineage).
+pg_tls_setup() {
+  cp "$certs/server.pem" "$pg_data/server.crt"
+  cp "$certs/server.key" "$pg_data/server.key"
+  cp "$certs/ca.pem" "$pg_data/root.crt"
+  printf '%s\n' '# Written by scripts/bench.sh --processing.' \
+    'local   all all              trust' \
+    'hostssl all all 127.0.0.1/32 trust clientcert=verify-ca' >"$pg_data/pg_hba.conf"
+  if ((EUID == 0)); then
+    chown postgres:postgres "$pg_data/server.crt" "$pg_data/server.key" "$pg_data/root.crt" \
+      "$pg_data/pg_hba.conf"
+  fi
+  chmod 600 "$pg_data/server.key"
+}
+
+run_processing() {
+  work="$(mktemp -d "${TMPDIR:-/tmp}/processing-bench.XXXXXX")"
+  trap lineage_cleanup EXIT
+  log "working directory $work"
+  pg_setup=pg_tls_setup
+  pg_extra_options="-c ssl=on -c ssl_cert_file=server.crt -c ssl_key_file=server.key -c ssl_ca_file=root.crt"
+  start_postgres
+  local conninfo="host=127.0.0.1 port=$pg_port user=postgres dbname=postgres sslmode=verify-ca sslrootcert=$certs/ca.pem sslcert=$certs/application.pem sslkey=$certs/application.key"
+  local keep=()
+  if [[ "${KEEP_WORK:-0}" == 1 ]]; then
+    keep=(--keep)
+  fi
+  local rc=0
+  log "running: $bench --certs $certs --catalogd $build_dir/bin/catalogd --work $work/bench --pg '$conninfo' ${keep[*]} $*"
+  "$bench" --certs "$certs" --catalogd "$build_dir/bin/catalogd" --work "$work/bench" \
+    --pg "$conninfo" "${keep[@]}" "$@" 2>&1 | tee "$out" || rc=${PIPESTATUS[0]}
+  log "load after the run: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
+  return "$rc"
+}
+
 rc=0
 if [[ "$program" == lineage_bench ]]; then
   run_lineage "$@" || rc=$?
+elif [[ "$program" == processing_bench ]]; then
+  run_processing "$@" || rc=$?
 else
   log "running: $bench --certs $certs $*"
   "$bench" --certs "$certs" "$@" 2>&1 | tee "$out" || rc=${PIPESTATUS[0]}
