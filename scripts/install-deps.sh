@@ -33,6 +33,7 @@ BASE_PACKAGES=(
 )
 BENCH_PACKAGES=(
   postgresql # benchmark baseline
+  libpq-dev  # the benchmarks' PostgreSQL client (processing_bench)
 )
 BROWSER_PACKAGES=(
   # the landscape report: PDF and browser test (chromium), page counts
