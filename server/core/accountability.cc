@@ -14,6 +14,7 @@
 #include "api/resource_names.h"
 #include "server/core/dataset_validation.h"
 #include "server/core/processing_register.h"
+#include "server/core/register_reads.h"
 #include "server/core/request_rules.h"
 #include "server/core/visibility.h"
 
@@ -59,20 +60,6 @@ std::pair<std::string, int64_t> VersionOf(const std::string& version_name) {
   absl::StatusOr<std::pair<std::string, int64_t>> parsed =
       ParseActivityName(version_name, "activity");
   return parsed.ok() ? *parsed : std::make_pair(std::string(), int64_t{0});
-}
-
-// Every current activity of the register.
-absl::StatusOr<std::vector<ProcessingActivity>> AllActivities(const storage::CatalogStore& store) {
-  std::vector<ProcessingActivity> all;
-  std::string after;
-  for (;;) {
-    absl::StatusOr<std::vector<ProcessingActivity>> chunk =
-        store.ListProcessingActivities(after, kChunk);
-    if (!chunk.ok()) return chunk.status();
-    if (chunk->empty()) return all;
-    after = chunk->back().id();
-    for (ProcessingActivity& a : *chunk) all.push_back(std::move(a));
-  }
 }
 
 // The DELIVERY edges out of dataset `name` ("datasets/x").
@@ -313,46 +300,29 @@ absl::StatusOr<v1::ListDeliveriesResponse> Accountability::ListDeliveries(
   // Every delivery into a party, by edge name (parties are few; their
   // in-edges are the deliveries).
   std::vector<v1::Delivery> all;
-  std::string after_party;
-  for (;;) {
-    absl::StatusOr<std::vector<v1::ExternalParty>> parties = store_->ListParties(after_party, kChunk);
-    if (!parties.ok()) return parties.status();
-    if (parties->empty()) break;
-    after_party = parties->back().id();
-    for (const v1::ExternalParty& party : *parties) {
-      storage::EdgeQuery query;
-      query.node = api::PartyName(party.id());
-      query.out = false;
-      query.limit = kChunk;
-      for (;;) {
-        absl::StatusOr<storage::EdgePage> page = store_->ListEdges(query);
-        if (!page.ok()) return page.status();
-        for (const v1::LineageEdge& e : page->edges) {
-          if (!visibility.SeesResource(*store_, e.source())) continue;
-          storage::DatasetFacts facts;
-          store_->facts().Get(api::IdOf(e.source()), &facts);
-          v1::Delivery d;
-          d.set_edge(e.name());
-          d.set_dataset(e.source());
-          d.set_party(e.target());
-          d.set_party_title(party.name());
-          d.set_purpose(e.purpose());
-          d.set_legal_basis(e.legal_basis());
-          d.set_personal_data(facts.personal_data);
-          for (const ProcessingActivity& a : *activities) {
-            if (Contains(a.datasets(), e.source()) && Contains(a.recipient_parties(), e.target())) {
-              d.add_covering_activities(a.name());
-            }
+  absl::Status walked = ForEachDelivery(
+      *store_, [&](const v1::ExternalParty& party, const v1::LineageEdge& e) {
+        if (!visibility.SeesResource(*store_, e.source())) return;
+        storage::DatasetFacts facts;
+        store_->facts().Get(api::IdOf(e.source()), &facts);
+        v1::Delivery d;
+        d.set_edge(e.name());
+        d.set_dataset(e.source());
+        d.set_party(e.target());
+        d.set_party_title(party.name());
+        d.set_purpose(e.purpose());
+        d.set_legal_basis(e.legal_basis());
+        d.set_personal_data(facts.personal_data);
+        for (const ProcessingActivity& a : *activities) {
+          if (Contains(a.datasets(), e.source()) && Contains(a.recipient_parties(), e.target())) {
+            d.add_covering_activities(a.name());
           }
-          if (request.personal_data_only() && !d.personal_data()) continue;
-          if (request.uncovered_only() && d.covering_activities_size() > 0) continue;
-          all.push_back(std::move(d));
         }
-        if (page->next_cursor.empty()) break;
-        query.cursor = page->next_cursor;
-      }
-    }
-  }
+        if (request.personal_data_only() && !d.personal_data()) return;
+        if (request.uncovered_only() && d.covering_activities_size() > 0) return;
+        all.push_back(std::move(d));
+      });
+  if (!walked.ok()) return walked;
   std::sort(all.begin(), all.end(),
             [](const v1::Delivery& a, const v1::Delivery& b) { return a.edge() < b.edge(); });
   v1::ListDeliveriesResponse response;

@@ -7,14 +7,13 @@
 #include "absl/strings/str_cat.h"
 #include "api/resource_names.h"
 #include "server/core/landscape_catalog.h"
+#include "server/core/register_reads.h"
 
 namespace catalog::server {
 namespace {
 
 namespace v1 = ::catalog::v1;
 using v1::ProcessingActivity;
-
-constexpr size_t kChunk = 500;
 
 bool Active(const ProcessingActivity& a) {
   return a.status() != v1::PROCESSING_ACTIVITY_STATUS_ENDED;
@@ -42,35 +41,18 @@ absl::StatusOr<std::vector<std::string>> UnregisteredDeliveries(
     const storage::CatalogStore& store, const RegisterFacts& facts, const Visibility& visibility,
     const std::function<bool(const storage::DatasetFacts&)>& included) {
   std::vector<std::string> datasets;
-  std::string after;
-  for (;;) {
-    absl::StatusOr<std::vector<v1::ExternalParty>> parties = store.ListParties(after, kChunk);
-    if (!parties.ok()) return parties.status();
-    if (parties->empty()) break;
-    after = parties->back().id();
-    for (const v1::ExternalParty& party : *parties) {
-      storage::EdgeQuery query;
-      query.node = api::PartyName(party.id());
-      query.out = false;
-      query.limit = kChunk;
-      for (;;) {
-        absl::StatusOr<storage::EdgePage> page = store.ListEdges(query);
-        if (!page.ok()) return page.status();
-        for (const v1::LineageEdge& e : page->edges) {
-          storage::DatasetFacts f;
-          if (!store.facts().Get(api::IdOf(e.source()), &f) || !included(f) || !f.personal_data ||
-              !visibility.Sees(f)) {
-            continue;
-          }
-          if (!facts.covered_deliveries.contains(absl::StrCat(e.source(), "|", e.target()))) {
-            datasets.push_back(e.source());
-          }
+  absl::Status walked =
+      ForEachDelivery(store, [&](const v1::ExternalParty&, const v1::LineageEdge& e) {
+        storage::DatasetFacts f;
+        if (!store.facts().Get(api::IdOf(e.source()), &f) || !included(f) || !f.personal_data ||
+            !visibility.Sees(f)) {
+          return;
         }
-        if (page->next_cursor.empty()) break;
-        query.cursor = page->next_cursor;
-      }
-    }
-  }
+        if (!facts.covered_deliveries.contains(absl::StrCat(e.source(), "|", e.target()))) {
+          datasets.push_back(e.source());
+        }
+      });
+  if (!walked.ok()) return walked;
   std::sort(datasets.begin(), datasets.end());
   datasets.erase(std::unique(datasets.begin(), datasets.end()), datasets.end());
   return datasets;
@@ -80,15 +62,9 @@ absl::StatusOr<std::vector<std::string>> UnregisteredDeliveries(
 
 absl::StatusOr<RegisterFacts> LoadRegisterFacts(const storage::CatalogStore& store) {
   RegisterFacts facts;
-  std::string after;
-  for (;;) {
-    absl::StatusOr<std::vector<ProcessingActivity>> chunk =
-        store.ListProcessingActivities(after, kChunk);
-    if (!chunk.ok()) return chunk.status();
-    if (chunk->empty()) break;
-    after = chunk->back().id();
-    for (ProcessingActivity& a : *chunk) facts.activities.push_back(std::move(a));
-  }
+  absl::StatusOr<std::vector<ProcessingActivity>> activities = AllActivities(store);
+  if (!activities.ok()) return activities.status();
+  facts.activities = *std::move(activities);
   for (const ProcessingActivity& a : facts.activities) {
     if (!Active(a)) continue;
     for (const std::string& dataset : a.datasets()) {
