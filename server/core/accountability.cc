@@ -91,6 +91,37 @@ bool Contains(const google::protobuf::RepeatedPtrField<std::string>& list,
   return std::find(list.begin(), list.end(), value) != list.end();
 }
 
+// One page of the operations `query` selects (its index fields set), for a
+// request with page_size, page_token and the period [start_time, end_time):
+// the page, visible operations only, and the token of the next one. `shape`
+// names the listing in its page tokens.
+template <typename Request>
+absl::StatusOr<std::pair<storage::OperationPage, std::string>> OperationPageOf(
+    const storage::CatalogStore& store, const PageTokens& tokens,
+    const AccountabilityLimits& limits, const Request& request, const std::string& shape,
+    const Visibility& visibility, storage::OperationQuery query) {
+  absl::StatusOr<size_t> page_size =
+      ResolvePageSize(request.page_size(), limits.default_page_size, limits.max_page_size);
+  if (!page_size.ok()) return page_size.status();
+  if (absl::Status s = SetPeriod(request.start_time(), request.has_start_time(),
+                                 request.end_time(), request.has_end_time(), &query);
+      !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<Paging> paging = Paging::Open(
+      tokens,
+      absl::StrCat(shape, "|", absl::FormatTime(query.from), "|", absl::FormatTime(query.to)),
+      request.page_token());
+  if (!paging.ok()) return paging.status();
+  query.cursor = paging->position();
+  query.limit = *page_size;
+  query.visible = [&visibility](const ProcessingOperation& op) { return visibility.Sees(op); };
+  absl::StatusOr<storage::OperationPage> page = store.ListOperations(query);
+  if (!page.ok()) return page.status();
+  std::string next = paging->NextToken(page->next_cursor);
+  return std::make_pair(*std::move(page), std::move(next));
+}
+
 }  // namespace
 
 Accountability::Accountability(storage::CatalogStore* store, const ProcessingLog* log,
@@ -162,28 +193,14 @@ absl::StatusOr<v1::SubjectAccount> Accountability::GetSubjectAccount(
   if (id_type == "BSN" && !IsValidBsn(id)) {
     return FieldError("data_subject_id", "not a BSN (nine digits that pass the elfproef)");
   }
-  absl::StatusOr<size_t> page_size =
-      ResolvePageSize(request.page_size(), limits_.default_page_size, limits_.max_page_size);
-  if (!page_size.ok()) return page_size.status();
   storage::OperationQuery query;
   query.subject_hash = hash;
-  if (absl::Status s = SetPeriod(request.start_time(), request.has_start_time(),
-                                 request.end_time(), request.has_end_time(), &query);
-      !s.ok()) {
-    return s;
-  }
-  absl::StatusOr<Paging> paging =
-      Paging::Open(*tokens_,
-                   absl::StrCat("subject|", absl::BytesToHexString(hash), "|",
-                                absl::FormatTime(query.from), "|", absl::FormatTime(query.to)),
-                   request.page_token());
-  if (!paging.ok()) return paging.status();
-  query.cursor = paging->position();
-  query.limit = *page_size;
   const Visibility visibility(caller);
-  query.visible = [&visibility](const ProcessingOperation& op) { return visibility.Sees(op); };
-  absl::StatusOr<storage::OperationPage> page = store_->ListOperations(query);
-  if (!page.ok()) return page.status();
+  auto paged = OperationPageOf(*store_, *tokens_, limits_, request,
+                               absl::StrCat("subject|", absl::BytesToHexString(hash)),
+                               visibility, std::move(query));
+  if (!paged.ok()) return paged.status();
+  storage::OperationPage* page = &paged->first;
 
   v1::SubjectAccount account;
   account.set_operation_count(static_cast<int32_t>(page->operations.size()));
@@ -203,7 +220,7 @@ absl::StatusOr<v1::SubjectAccount> Accountability::GetSubjectAccount(
     if (!group.ok()) return group.status();
     *account.add_activities() = *std::move(group);
   }
-  account.set_next_page_token(paging->NextToken(page->next_cursor));
+  account.set_next_page_token(paged->second);
   return account;
 }
 
@@ -217,32 +234,20 @@ absl::StatusOr<v1::ListActivityOperationsResponse> Accountability::ListActivityO
   absl::StatusOr<ProcessingActivity> activity =
       store_->GetProcessingActivity(name->first, name->second);
   if (!activity.ok()) return activity.status();
-  absl::StatusOr<size_t> page_size =
-      ResolvePageSize(request.page_size(), limits_.default_page_size, limits_.max_page_size);
-  if (!page_size.ok()) return page_size.status();
   storage::OperationQuery query;
   query.activity_id = name->first;
   query.activity_version = static_cast<uint64_t>(name->second);
-  if (absl::Status s = SetPeriod(request.start_time(), request.has_start_time(),
-                                 request.end_time(), request.has_end_time(), &query);
-      !s.ok()) {
-    return s;
-  }
-  absl::StatusOr<Paging> paging = Paging::Open(
-      *tokens_,
-      absl::StrCat("activity-operations|", name->first, "|", name->second, "|",
-                   absl::FormatTime(query.from), "|", absl::FormatTime(query.to)),
-      request.page_token());
-  if (!paging.ok()) return paging.status();
-  query.cursor = paging->position();
-  query.limit = *page_size;
   const Visibility visibility(caller);
-  query.visible = [&visibility](const ProcessingOperation& op) { return visibility.Sees(op); };
-  absl::StatusOr<storage::OperationPage> page = store_->ListOperations(query);
-  if (!page.ok()) return page.status();
+  auto paged = OperationPageOf(
+      *store_, *tokens_, limits_, request,
+      absl::StrCat("activity-operations|", name->first, "|", name->second), visibility,
+      std::move(query));
+  if (!paged.ok()) return paged.status();
   v1::ListActivityOperationsResponse response;
-  for (ProcessingOperation& op : page->operations) *response.add_operations() = Shown(std::move(op));
-  response.set_next_page_token(paging->NextToken(page->next_cursor));
+  for (ProcessingOperation& op : paged->first.operations) {
+    *response.add_operations() = Shown(std::move(op));
+  }
+  response.set_next_page_token(paged->second);
   return response;
 }
 
