@@ -162,6 +162,26 @@ class ProcessingLogTest : public LineageServerTest {
     return out;
   }
 
+  void CreateParty(const std::string& id, const std::string& name, v1::PartyKind kind) {
+    v1::ExternalParty party;
+    party.set_id(id);
+    party.set_name(name);
+    party.set_kind(kind);
+    steward_->CreatePartyOk(party);
+  }
+
+  // A DELIVERY of dataset `dataset` to party `party` under a legal obligation.
+  void Deliver(const std::string& dataset, const std::string& party,
+               const std::string& purpose) {
+    v1::LineageEdge delivery;
+    delivery.set_source("datasets/" + dataset);
+    delivery.set_target("parties/" + party);
+    delivery.set_relation(v1::LINEAGE_RELATION_DELIVERY);
+    delivery.set_purpose(purpose);
+    delivery.set_legal_basis(v1::LEGAL_BASIS_WETTELIJKE_VERPLICHTING);
+    steward_->CreateEdgeOk(delivery);
+  }
+
   // The usual setting: dataset wmo-aanvragen used by activity wmo-aanvraag,
   // in force since 30 days.
   void CreateWmo() {
@@ -438,23 +458,9 @@ TEST_F(ProcessingLogTest, RetriedExportIsStoredOnceAndAConflictIsRefused) {
 
 TEST_F(ProcessingLogTest, InzageJoinsPurposeDatasetsPartiesAndDeliveries) {
   steward_->CreateDatasetOk(ValidDataset("wmo-aanvragen"));
-  v1::ExternalParty zorg;
-  zorg.set_id("zorgaanbieder-noord");
-  zorg.set_name("Zorgaanbieder Noord");
-  zorg.set_kind(v1::PARTY_KIND_KETENPARTNER);
-  steward_->CreatePartyOk(zorg);
-  v1::ExternalParty cak;
-  cak.set_id("cak");
-  cak.set_name("CAK");
-  cak.set_kind(v1::PARTY_KIND_OVERHEID);
-  steward_->CreatePartyOk(cak);
-  v1::LineageEdge delivery;
-  delivery.set_source("datasets/wmo-aanvragen");
-  delivery.set_target("parties/cak");
-  delivery.set_relation(v1::LINEAGE_RELATION_DELIVERY);
-  delivery.set_purpose("Eigen bijdrage vaststellen");
-  delivery.set_legal_basis(v1::LEGAL_BASIS_WETTELIJKE_VERPLICHTING);
-  steward_->CreateEdgeOk(delivery);
+  CreateParty("zorgaanbieder-noord", "Zorgaanbieder Noord", v1::PARTY_KIND_KETENPARTNER);
+  CreateParty("cak", "CAK", v1::PARTY_KIND_OVERHEID);
+  Deliver("wmo-aanvragen", "cak", "Eigen bijdrage vaststellen");
   v1::ProcessingActivity a = Activity("wmo-aanvraag", "wmo-aanvragen", absl::Hours(24));
   a.add_recipient_parties("parties/zorgaanbieder-noord");
   CreateActivity(a);
@@ -687,18 +693,8 @@ TEST_F(ProcessingLogTest, TheLandscapeShowsTheRegisterAndItsFindings) {
       << "no register kept here yet: the rule does not apply";
 
   steward_->CreateDatasetOk(PersonalDataset("wmo-aanvragen"));
-  v1::ExternalParty cak;
-  cak.set_id("cak");
-  cak.set_name("CAK");
-  cak.set_kind(v1::PARTY_KIND_OVERHEID);
-  steward_->CreatePartyOk(cak);
-  v1::LineageEdge delivery;
-  delivery.set_source("datasets/wmo-aanvragen");
-  delivery.set_target("parties/cak");
-  delivery.set_relation(v1::LINEAGE_RELATION_DELIVERY);
-  delivery.set_purpose("Eigen bijdrage");
-  delivery.set_legal_basis(v1::LEGAL_BASIS_WETTELIJKE_VERPLICHTING);
-  steward_->CreateEdgeOk(delivery);
+  CreateParty("cak", "CAK", v1::PARTY_KIND_OVERHEID);
+  Deliver("wmo-aanvragen", "cak", "Eigen bijdrage");
   CreateActivity(Activity("wmo-aanvraag", "wmo-aanvragen", absl::Hours(24)));
   v1::ProcessingActivity marketing = Activity("nieuwsbrief", "", absl::Hours(24));
   marketing.set_legal_basis(v1::LEGAL_BASIS_GERECHTVAARDIGD_BELANG);
