@@ -96,6 +96,28 @@ PreparedOperation Prepare(const OperationWrite& write) {
   return p;
 }
 
+// Puts the entries of `ops` into `batch` kind by kind, each kind in key
+// order. The memtable inserts a batch's entries one after the other, and
+// its skip list starts each search from where the previous insert ended:
+// in key order the next place is near, where interleaved kinds send every
+// insert across the whole list (the inserts are most of an operation's CPU).
+void PutSorted(std::vector<const PreparedOperation*> ops, rocksdb::ColumnFamilyHandle* cf,
+               rocksdb::WriteBatch* batch) {
+  using Field = std::string PreparedOperation::*;
+  static const std::string kEmpty;
+  const std::pair<Field, Field> kinds[] = {{&PreparedOperation::record_key, &PreparedOperation::record},
+                                           {&PreparedOperation::subject_key, nullptr},
+                                           {&PreparedOperation::activity_key, nullptr},
+                                           {&PreparedOperation::trace_key, &PreparedOperation::trace_value}};
+  for (const auto& [key, value] : kinds) {
+    std::sort(ops.begin(), ops.end(),
+              [key = key](const PreparedOperation* a, const PreparedOperation* b) {
+                return a->*key < b->*key;
+              });
+    for (const PreparedOperation* p : ops) batch->Put(cf, p->*key, value ? p->*value : kEmpty);
+  }
+}
+
 // Whether a stored operation is the same as a new one: everything but the
 // bookkeeping of its arrival (who exported it, when).
 bool SameOperation(ProcessingOperation stored, ProcessingOperation incoming) {
@@ -181,12 +203,7 @@ absl::StatusOr<std::vector<OperationOutcome>> CatalogStore::WriteOperations(
   absl::Status committed = impl_->Commit(
       0,
       [&](uint64_t, rocksdb::WriteBatch* batch) {
-        for (const PreparedOperation* p : to_write) {
-          batch->Put(cf, p->record_key, p->record);
-          batch->Put(cf, p->subject_key, rocksdb::Slice());
-          batch->Put(cf, p->activity_key, rocksdb::Slice());
-          batch->Put(cf, p->trace_key, p->trace_value);
-        }
+        PutSorted(to_write, cf, batch);
         MergeDayCounts(day_counts, cf, batch);
       },
       context);

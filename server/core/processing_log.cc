@@ -59,8 +59,59 @@ class ProcessingLog::Resolver {
  public:
   explicit Resolver(const storage::CatalogStore* store) : store_(store) {}
 
-  // The version `reference` names, or the one current at `start`.
-  absl::StatusOr<ProcessingActivity> Resolve(const std::string& reference, absl::Time start) {
+  // The version `reference` names, or the one current at `start` (owned by
+  // the resolver).
+  absl::StatusOr<const ProcessingActivity*> Resolve(const std::string& reference,
+                                                    absl::Time start) {
+    absl::StatusOr<const Reference*> ref = ReferenceOf(reference);
+    if (!ref.ok()) return ref.status();
+    const std::vector<ProcessingActivity>& versions = *(*ref)->versions;
+    const int64_t wanted = (*ref)->version;
+    const ProcessingActivity* found = nullptr;
+    for (const ProcessingActivity& v : versions) {
+      if (wanted != 0 ? v.version() == wanted : ValidFrom(v) <= start && start < ValidUntil(v)) {
+        found = &v;
+      }
+    }
+    const auto shown = [&] { return api::ActivityName(versions.front().id()); };
+    if (found == nullptr && wanted != 0) {
+      return AttributeError(dpl::kActivity, absl::StrCat(shown(), " has no version ", wanted));
+    }
+    if (found == nullptr) {
+      return AttributeError(dpl::kActivity,
+                        absl::StrCat(shown(), " was not in force at the operation's start ",
+                                     TimeText(start), " (its first version is valid from ",
+                                     TimeText(ValidFrom(versions.front())), ")"));
+    }
+    if (!(ValidFrom(*found) <= start && start < ValidUntil(*found))) {
+      return AttributeError(dpl::kActivity,
+          absl::StrCat(found->version_name(), " was not current at the operation's start ",
+                       TimeText(start), " (valid from ", TimeText(ValidFrom(*found)),
+                       found->has_valid_until()
+                           ? absl::StrCat(" until ", TimeText(ValidUntil(*found)))
+                           : std::string(),
+                       ")"));
+    }
+    if (found->status() == v1::PROCESSING_ACTIVITY_STATUS_ENDED) {
+      return AttributeError(dpl::kActivity,
+                        absl::StrCat(shown(), " was ended at ", TimeText(ValidFrom(*found)),
+                                     "; it accepts no operations that start later"));
+    }
+    return found;
+  }
+
+ private:
+  // A parsed activity reference: the activity's versions and the version
+  // named (0: the one current at the operation's start).
+  struct Reference {
+    const std::vector<ProcessingActivity>* versions;
+    int64_t version;
+  };
+
+  // The reference as parsed before, or parsed now.
+  absl::StatusOr<const Reference*> ReferenceOf(const std::string& reference) {
+    auto known = references_.find(reference);
+    if (known != references_.end()) return &known->second;
     const size_t at = absl::string_view(reference).find(api::kActivityCollection);
     if (at == std::string::npos) {
       return AttributeError(dpl::kActivity,
@@ -75,41 +126,9 @@ class ProcessingLog::Resolver {
     if (!name.ok()) return name.status();
     absl::StatusOr<const std::vector<ProcessingActivity>*> versions = VersionsOf(name->first);
     if (!versions.ok()) return versions.status();
-    const ProcessingActivity* found = nullptr;
-    for (const ProcessingActivity& v : **versions) {
-      if (name->second != 0 ? v.version() == name->second
-                            : ValidFrom(v) <= start && start < ValidUntil(v)) {
-        found = &v;
-      }
-    }
-    const std::string shown = api::ActivityName(name->first);
-    if (found == nullptr && name->second != 0) {
-      return AttributeError(dpl::kActivity, absl::StrCat(shown, " has no version ", name->second));
-    }
-    if (found == nullptr) {
-      return AttributeError(dpl::kActivity,
-                        absl::StrCat(shown, " was not in force at the operation's start ",
-                                     TimeText(start), " (its first version is valid from ",
-                                     TimeText(ValidFrom((*versions)->front())), ")"));
-    }
-    if (!(ValidFrom(*found) <= start && start < ValidUntil(*found))) {
-      return AttributeError(dpl::kActivity,
-          absl::StrCat(found->version_name(), " was not current at the operation's start ",
-                       TimeText(start), " (valid from ", TimeText(ValidFrom(*found)),
-                       found->has_valid_until()
-                           ? absl::StrCat(" until ", TimeText(ValidUntil(*found)))
-                           : std::string(),
-                       ")"));
-    }
-    if (found->status() == v1::PROCESSING_ACTIVITY_STATUS_ENDED) {
-      return AttributeError(dpl::kActivity,
-                        absl::StrCat(shown, " was ended at ", TimeText(ValidFrom(*found)),
-                                     "; it accepts no operations that start later"));
-    }
-    return *found;
+    return &references_.emplace(reference, Reference{*versions, name->second}).first->second;
   }
 
- private:
   absl::StatusOr<const std::vector<ProcessingActivity>*> VersionsOf(const std::string& id) {
     auto it = cache_.find(id);
     if (it != cache_.end()) return &it->second;
@@ -126,6 +145,7 @@ class ProcessingLog::Resolver {
 
   const storage::CatalogStore* store_;
   std::map<std::string, std::vector<ProcessingActivity>> cache_;
+  std::map<std::string, Reference> references_;
 };
 
 ProcessingLog::ProcessingLog(storage::CatalogStore* store, std::shared_ptr<const SubjectKey> key,
@@ -179,8 +199,9 @@ absl::StatusOr<storage::OperationWrite> ProcessingLog::Check(const OperationInpu
       !s.ok()) {
     return s;
   }
-  absl::StatusOr<ProcessingActivity> version = resolver.Resolve(in.activity, *in.start);
-  if (!version.ok()) return version.status();
+  absl::StatusOr<const ProcessingActivity*> resolved = resolver.Resolve(in.activity, *in.start);
+  if (!resolved.ok()) return resolved.status();
+  const ProcessingActivity* version = *resolved;
 
   storage::OperationWrite write;
   write.activity_id = version->id();

@@ -1,9 +1,10 @@
 #include "server/core/subject_key.h"
 
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/crypto.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -58,17 +59,73 @@ absl::StatusOr<SubjectKey> SubjectKey::Load(const std::string& path,
   return SubjectKey(std::move(key));
 }
 
+namespace {
+
+struct MdCtxFree {
+  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
+};
+using MdCtx = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
+
+}  // namespace
+
+struct SubjectKey::Pads {
+  MdCtx inner{EVP_MD_CTX_new()};
+  MdCtx outer{EVP_MD_CTX_new()};
+};
+
+namespace {
+
+constexpr size_t kSha256BlockBytes = 64;
+
+// Starts `ctx` as SHA-256 with `key` XOR `pad` (one block) absorbed.
+void AbsorbPaddedKey(EVP_MD_CTX* ctx, const unsigned char* key, unsigned char pad) {
+  unsigned char block[kSha256BlockBytes];
+  for (size_t i = 0; i < kSha256BlockBytes; ++i) block[i] = key[i] ^ pad;
+  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  EVP_DigestUpdate(ctx, block, sizeof(block));
+  OPENSSL_cleanse(block, sizeof(block));
+}
+
+// SHA-256 of `data` continued from the state `start`.
+void Continue(const EVP_MD_CTX* start, const void* data, size_t size, unsigned char* out) {
+  MdCtx ctx(EVP_MD_CTX_new());
+  unsigned int written = 0;
+  EVP_MD_CTX_copy_ex(ctx.get(), start);
+  EVP_DigestUpdate(ctx.get(), data, size);
+  EVP_DigestFinal_ex(ctx.get(), out, &written);
+}
+
+}  // namespace
+
+SubjectKey::SubjectKey(std::string key) {
+  // RFC 2104: a key longer than a block is hashed first; shorter ones are
+  // padded with zeros.
+  unsigned char block[kSha256BlockBytes] = {};
+  if (key.size() > kSha256BlockBytes) {
+    unsigned int written = 0;
+    EVP_Digest(key.data(), key.size(), block, &written, EVP_sha256(), nullptr);
+  } else {
+    std::copy(key.begin(), key.end(), block);
+  }
+  OPENSSL_cleanse(key.data(), key.size());
+  auto pads = std::make_shared<Pads>();
+  AbsorbPaddedKey(pads->inner.get(), block, 0x36);
+  AbsorbPaddedKey(pads->outer.get(), block, 0x5c);
+  OPENSSL_cleanse(block, sizeof(block));
+  pads_ = std::move(pads);
+}
+
 std::string SubjectKey::Hash(absl::string_view id_type, absl::string_view id) const {
   std::string message;
   message.reserve(id_type.size() + 1 + id.size());
   message.append(id_type.data(), id_type.size());
   message.push_back('\0');
   message.append(id.data(), id.size());
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()),
-       reinterpret_cast<const unsigned char*>(message.data()), message.size(), out, &size);
-  return std::string(reinterpret_cast<const char*>(out), size);
+  unsigned char inner[kHashBytes];
+  Continue(pads_->inner.get(), message.data(), message.size(), inner);
+  std::string out(kHashBytes, '\0');
+  Continue(pads_->outer.get(), inner, sizeof(inner), reinterpret_cast<unsigned char*>(out.data()));
+  return out;
 }
 
 std::string NormalizeIdType(absl::string_view id_type) {

@@ -12,6 +12,7 @@
 #ifndef CATALOG_SERVER_CORE_SUBJECT_KEY_H_
 #define CATALOG_SERVER_CORE_SUBJECT_KEY_H_
 
+#include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -29,13 +30,16 @@ class SubjectKey {
   // kMinKeyBytes; NOT_FOUND when it cannot be read.
   static absl::StatusOr<SubjectKey> Load(const std::string& path, const std::string& data_dir);
   // A key from bytes (tests, benchmarks).
-  explicit SubjectKey(std::string key) : key_(std::move(key)) {}
+  explicit SubjectKey(std::string key);
 
-  // HMAC-SHA256(key, id_type || 0x00 || id): kHashBytes bytes.
+  // HMAC-SHA256(key, id_type || 0x00 || id): kHashBytes bytes (RFC 2104).
   std::string Hash(absl::string_view id_type, absl::string_view id) const;
 
  private:
-  std::string key_;
+  // SHA-256 states with the inner and outer padded key absorbed, computed
+  // once: each hash copies them instead of re-keying (a fifth of the cost).
+  struct Pads;
+  std::shared_ptr<const Pads> pads_;
 };
 
 // The id type as it is hashed: surrounding white space removed, and a short
