@@ -545,8 +545,13 @@ absl::StatusOr<CheckReport> CatalogStore::Check() const {
     if (report.problems.size() < 1000) report.problems.push_back(std::move(text));
   };
 
+  // Entries below the oldest retained revision were pruned (retention):
+  // their absence is no problem.
+  absl::StatusOr<uint64_t> oldest = impl_->ReadChangeLogOldest(read);
+  if (!oldest.ok()) return oldest.status();
+
   // 1. Every dataset: its index entries exist, its newest revision entry and
-  //    its change-log entry match it.
+  //    its change-log entry (when retained) match it.
   std::unique_ptr<rocksdb::Iterator> it(
       impl_->db->NewIterator(read, impl_->cf(Cf::kDatasets)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
@@ -575,6 +580,7 @@ absl::StatusOr<CheckReport> CatalogStore::Check() const {
       problem(absl::StrCat("dataset ", key_id, ": newest revision entry does not match revision ",
                            dataset.revision()));
     }
+    if (static_cast<uint64_t>(dataset.revision()) < *oldest) continue;
     std::string entry_value;
     ChangeLogEntry entry;
     rocksdb::Status s = impl_->db->Get(
@@ -618,7 +624,16 @@ absl::StatusOr<CheckReport> CatalogStore::Check() const {
 
   // 3. Counts, and the change log is not ahead of the revision counter.
   it.reset(impl_->db->NewIterator(read, impl_->cf(Cf::kDatasetRevisions)));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) ++report.revisions;
+  int64_t retained_revisions = 0;  // Those whose change-log entry is retained.
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    ++report.revisions;
+    std::string revision_id;
+    uint64_t revision = 0;
+    if (ParseDatasetRevisionKey(it->key().ToStringView(), &revision_id, &revision) &&
+        revision >= *oldest) {
+      ++retained_revisions;
+    }
+  }
   int64_t dataset_changes = 0;
   it.reset(impl_->db->NewIterator(read, impl_->cf(Cf::kChangeLog)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
@@ -634,9 +649,10 @@ absl::StatusOr<CheckReport> CatalogStore::Check() const {
       ++dataset_changes;
     }
   }
-  if (report.revisions != dataset_changes) {
-    problem(absl::StrCat(report.revisions, " revision entries but ", dataset_changes,
-                         " dataset change-log entries"));
+  if (retained_revisions != dataset_changes) {
+    problem(absl::StrCat(retained_revisions, " revision entries but ", dataset_changes,
+                         " dataset change-log entries",
+                         *oldest > 1 ? absl::StrCat(" (from revision ", *oldest, " on)") : ""));
   }
 
   // 4. Quality: the monthly aggregates match the measurements.

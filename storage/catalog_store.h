@@ -541,6 +541,31 @@ class CatalogStore {
   // Recomputes the hash chain over the whole trail.
   absl::StatusOr<AuditVerification> VerifyAuditTrail() const;
 
+  // ---- Change log (change_log_store.cc) ----
+  // Every committed change has an entry, keyed by its global revision, in
+  // revision order without gaps from OldestChangeLogRevision() on. Older
+  // entries are removed by PruneChangeLog (retention); the first kept
+  // revision is recorded durably in the meta column family.
+
+  // Entries with revision >= from_revision, ascending, at most `limit`, from
+  // one snapshot. OUT_OF_RANGE ("the oldest available revision is N") when
+  // from_revision is below the oldest retained revision (pruned).
+  absl::StatusOr<std::vector<ChangeLogEntry>> ReadChangeLog(uint64_t from_revision,
+                                                            size_t limit) const;
+  // The first retained revision: 1 until something is pruned;
+  // LatestRevision() + 1 when everything committed so far was pruned.
+  uint64_t OldestChangeLogRevision() const;
+  // Removes the entries of changes made before `cutoff` (by change time;
+  // the scan stops at the first newer entry), through the Committer, with
+  // the new oldest revision in the same write. Revision histories of
+  // datasets are kept. Returns the oldest retained revision afterwards.
+  absl::StatusOr<uint64_t> PruneChangeLog(absl::Time cutoff);
+  // Returns the latest revision once it is above `revision`, or at
+  // `deadline`. Never delays writers (see RevisionNotifier).
+  uint64_t WaitForRevisionAfter(uint64_t revision, absl::Time deadline) const;
+  // Wakes every WaitForRevisionAfter now (shutdown of a waiting thread).
+  void WakeRevisionWaiters() const;
+
   // ---- Maintenance ----
 
   // Verifies every secondary-index entry against the records (both

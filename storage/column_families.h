@@ -64,6 +64,8 @@ inline constexpr std::array<ColumnFamilySpec, 17> kColumnFamilies = {{
 
 // Keys of the meta column family.
 inline constexpr std::string_view kMetaFormatVersion = "format_version";
+// First retained change-log revision (u64 big-endian); absent: 1.
+inline constexpr std::string_view kMetaChangeLogOldest = "change_log_oldest";
 // Prefix of store secrets ("secret/page-tokens").
 inline constexpr char kMetaSecretPrefix[] = "secret/";
 

@@ -65,10 +65,42 @@ void CountDatasetReads(const AuditEntry& entry, const std::vector<std::string>& 
   }
 }
 
+void RevisionNotifier::Publish(uint64_t revision) {
+  if (revision <= latest_.load()) return;
+  {
+    // Empty critical section: a waiter between its check and its wait
+    // cannot miss the notify.
+    std::lock_guard<std::mutex> lock(mutex_);
+    latest_.store(revision);
+  }
+  changed_.notify_all();
+}
+
+uint64_t RevisionNotifier::WaitForRevisionAfter(uint64_t revision, absl::Time deadline) const {
+  std::unique_lock<std::mutex> lock(mutex_);
+  const uint64_t generation = generation_;
+  auto done = [&] { return latest_.load() > revision || generation_ != generation; };
+  // In steps of at most an hour: an infinite deadline must not overflow the
+  // clock arithmetic of the condition variable.
+  for (absl::Time now = absl::Now(); !done() && now < deadline; now = absl::Now()) {
+    changed_.wait_for(lock, absl::ToChronoMilliseconds(std::min(deadline - now, absl::Hours(1))),
+                      done);
+  }
+  return latest_.load();
+}
+
+void RevisionNotifier::WakeAll() const {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++generation_;
+  }
+  changed_.notify_all();
+}
+
 Committer::Committer(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* audit_cf,
                      rocksdb::ColumnFamilyHandle* reads_cf, Position start)
     : db_(db), audit_cf_(audit_cf), reads_cf_(reads_cf), position_(std::move(start)),
-      last_revision_(position_.revision) {
+      last_revision_(position_.revision), notifier_(position_.revision) {
   if (position_.audit_hash.empty()) position_.audit_hash = GenesisHash();
   thread_ = std::thread([this] { Run(); });
 }
@@ -134,6 +166,9 @@ void Committer::Run() {
     }
     space_.notify_all();
     const absl::Status status = WriteGroup(group);
+    // Outside the lock, before the writers return: a feed that is woken
+    // finds the group in the change log.
+    if (status.ok()) notifier_.Publish(last_revision_.load());
     for (Queued& queued : group) {
       if (queued.done != nullptr) queued.done->set_value(status);
     }

@@ -34,6 +34,8 @@
 #include <rocksdb/write_batch.h>
 
 #include "absl/status/status.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "storage/proto/records.pb.h"
 
 namespace catalog::storage {
@@ -48,6 +50,29 @@ void CountDatasetReads(const AuditEntry& entry, const std::vector<std::string>& 
 
 // The merge operator of counters: u64 big-endian sums.
 std::shared_ptr<rocksdb::MergeOperator> NewCounterMergeOperator();
+
+// The last committed revision, published after each group write, and a way
+// to wait for the next one. Writers never wait for readers: Publish is one
+// atomic store and a notify (the mutex is only held by waiters between
+// checks, never across anything slow). Thread-safe.
+class RevisionNotifier {
+ public:
+  explicit RevisionNotifier(uint64_t start) : latest_(start) {}
+  uint64_t latest() const { return latest_.load(); }
+  // Called by the Committer after a group is written, outside its lock.
+  void Publish(uint64_t revision);
+  // Returns the latest revision once it is above `revision`, or at
+  // `deadline` (then possibly still <= `revision`).
+  uint64_t WaitForRevisionAfter(uint64_t revision, absl::Time deadline) const;
+  // Wakes every waiter now (at shutdown); they return the latest revision.
+  void WakeAll() const;
+
+ private:
+  std::atomic<uint64_t> latest_;
+  mutable std::mutex mutex_;
+  mutable std::condition_variable changed_;
+  mutable uint64_t generation_ = 0;  // Guarded by mutex_; bumped by WakeAll.
+};
 
 class Committer {
  public:
@@ -102,6 +127,9 @@ class Committer {
 
   // The last committed revision.
   uint64_t last_revision() const { return last_revision_.load(); }
+  // Published after each group write (change feeds, the search indexer).
+  const RevisionNotifier& notifier() const { return notifier_; }
+  RevisionNotifier& notifier() { return notifier_; }
   // Writes made (groups of requests), for tests.
   uint64_t groups() const { return groups_.load(); }
 
@@ -123,6 +151,7 @@ class Committer {
   Position position_;  // Only the committer thread touches it.
   std::atomic<uint64_t> last_revision_;
   std::atomic<uint64_t> groups_{0};
+  RevisionNotifier notifier_;
 
   std::mutex mutex_;
   std::condition_variable ready_;  // Work queued, or stopping.

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <functional>
 #include <iterator>
 #include <memory>
@@ -112,6 +113,13 @@ struct CatalogStore::Impl {
   // calls never write the same operation at once (processing_log_store.cc).
   std::mutex operations_mutex;
   std::unordered_set<std::string> operations_in_flight;  // Guarded by it.
+
+  // First retained change-log revision (change_log_store.cc); mirrors
+  // meta/change_log_oldest, read in the snapshot where it matters.
+  std::atomic<uint64_t> change_log_oldest{1};
+
+  // meta/change_log_oldest as seen by `read` (1 when absent).
+  absl::StatusOr<uint64_t> ReadChangeLogOldest(const rocksdb::ReadOptions& read) const;
 
   rocksdb::ColumnFamilyHandle* cf(Cf id) const {
     return handles[static_cast<size_t>(id)];
@@ -348,6 +356,12 @@ struct CatalogStore::Impl {
     if (it->Valid() && !ParseChangeLogKey(it->key().ToStringView(), &position.revision)) {
       return absl::DataLossError("change log key is corrupt");
     }
+    // When retention pruned every entry, the revision goes on from the
+    // first one not yet written.
+    absl::StatusOr<uint64_t> oldest = ReadChangeLogOldest(rocksdb::ReadOptions());
+    if (!oldest.ok()) return oldest.status();
+    change_log_oldest.store(*oldest);
+    position.revision = std::max(position.revision, *oldest - 1);
     it.reset(db->NewIterator(rocksdb::ReadOptions(), cf(Cf::kAudit)));
     it->SeekToLast();
     if (!it->status().ok()) return FromRocksStatus(it->status(), "reading audit trail");

@@ -75,6 +75,8 @@ absl::StatusOr<TerugmeldingPage> ListUnder(rocksdb::DB* db, rocksdb::ColumnFamil
 absl::Status CatalogStore::Impl::CheckTerugmeldingen(
     const rocksdb::ReadOptions& read, CheckReport* report,
     const std::function<void(std::string)>& problem) const {
+  absl::StatusOr<uint64_t> oldest = ReadChangeLogOldest(read);  // Below it: pruned.
+  if (!oldest.ok()) return oldest.status();
   std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(read, cf(Cf::kTerugmeldingen)));
   const std::string records = TerugmeldingEntryPrefix(TerugmeldingEntry::kRecord);
   for (it->Seek(records); it->Valid() && it->key().starts_with(records); it->Next()) {
@@ -95,6 +97,7 @@ absl::Status CatalogStore::Impl::CheckTerugmeldingen(
              .ok()) {
       problem(absl::StrCat(name, ": reporter index entry missing"));
     }
+    if (static_cast<uint64_t>(record.revision()) < *oldest) continue;  // Pruned.
     std::string value;
     ChangeLogEntry entry;
     rocksdb::Status s = db->Get(read, cf(Cf::kChangeLog),
