@@ -6,6 +6,7 @@
 
 #include <xapian.h>
 
+#include "api/resource_names.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -331,7 +332,7 @@ uint64_t SearchIndex::applied_revision() const {
 absl::Status SearchIndex::Put(const v1::Dataset& dataset, const DocumentExtras& extras) {
   if (dataset.id().empty()) return absl::InvalidArgumentError("search index: dataset without id");
   Xapian::Document doc = BuildDocument(dataset, extras);
-  const std::string key = BooleanTerm(kUniquePrefix, DatasetResourceName(dataset.id()));
+  const std::string key = BooleanTerm(kUniquePrefix, api::DatasetName(dataset.id()));
   std::lock_guard<std::mutex> lock(mu_);
   return Guard("put", [&]() -> absl::Status {
     if (!writer_->in_transaction) {
@@ -344,7 +345,7 @@ absl::Status SearchIndex::Put(const v1::Dataset& dataset, const DocumentExtras& 
 }
 
 absl::Status SearchIndex::Remove(const std::string& dataset_id) {
-  const std::string key = BooleanTerm(kUniquePrefix, DatasetResourceName(dataset_id));
+  const std::string key = BooleanTerm(kUniquePrefix, api::DatasetName(dataset_id));
   std::lock_guard<std::mutex> lock(mu_);
   return Guard("remove", [&]() -> absl::Status {
     if (!writer_->in_transaction) {
@@ -399,7 +400,7 @@ absl::StatusOr<SearchResult> SearchIndex::Search(const SearchQuery& query) const
     std::vector<Xapian::docid> exact;
     if (!match_all && !whole.empty()) {
       const Xapian::Query exact_terms(
-          Xapian::Query::OP_OR, Term(kUniquePrefix, DatasetResourceName(whole)),
+          Xapian::Query::OP_OR, Term(kUniquePrefix, api::DatasetName(whole)),
           Term(kWholeTitlePrefix, whole));
       Xapian::Enquire exact_enquire(db);
       exact_enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, exact_terms, filter));

@@ -1,6 +1,7 @@
 #include "server/search/search_terms.h"
 
 #include "absl/strings/str_cat.h"
+#include "api/resource_names.h"
 #include "server/search/text_fold.h"
 
 namespace catalog::search {
@@ -70,10 +71,6 @@ const std::vector<TextField>& TextFields() {
   return kFields;
 }
 
-std::string DatasetResourceName(absl::string_view dataset_id) {
-  return absl::StrCat("datasets/", dataset_id);
-}
-
 std::string BooleanTerm(absl::string_view prefix, absl::string_view value) {
   std::string term = absl::StrCat(prefix, value);
   if (term.size() > kMaxTermBytes) term.resize(kMaxTermBytes);
@@ -84,7 +81,7 @@ std::string BoolValue(bool value) { return value ? "true" : "false"; }
 
 Xapian::Document BuildDocument(const v1::Dataset& dataset, const DocumentExtras& extras) {
   Xapian::Document doc;
-  const std::string name = DatasetResourceName(dataset.id());
+  const std::string name = api::DatasetName(dataset.id());
   doc.set_data(name);
 
   // Text fields, in TextFields() order of prefixes.

@@ -64,8 +64,6 @@ inline constexpr absl::string_view kFilterQuality = "XRQ";
 
 inline constexpr absl::string_view kDatasetKind = "dataset";
 
-// "datasets/" + id.
-std::string DatasetResourceName(absl::string_view dataset_id);
 // prefix + value, shortened to Xapian's term length limit (a longer value
 // cannot be filtered on exactly; none of the catalogue's are that long).
 std::string BooleanTerm(absl::string_view prefix, absl::string_view value);
