@@ -116,6 +116,7 @@ void RegisterProcessingCommands(CLI::App& app, CommandRegistry& registry);
 // Adds to the processing group (after RegisterProcessingCommands) and the
 // top-level `deliveries`.
 void RegisterAccountabilityCommands(CLI::App& app, CommandRegistry& registry);
+void RegisterWatchCommands(CLI::App& app, CommandRegistry& registry);
 
 // After a parse error: the problem with the command words of `args` (the
 // arguments after the program name), when there is one -- an unknown command

@@ -23,6 +23,7 @@ CatalogClient::CatalogClient(std::shared_ptr<grpc::Channel> channel,
       processing_stub_(v1::ProcessingService::NewStub(channel_)),
       accountability_stub_(v1::AccountabilityService::NewStub(channel_)),
       trace_stub_(opentelemetry::proto::collector::trace::v1::TraceService::NewStub(channel_)),
+      change_feed_stub_(v1::ChangeFeedService::NewStub(channel_)),
       options_(std::move(options)) {}
 
 // ---- ProcessingService ----

@@ -21,6 +21,7 @@
 #include "catalog/v1/accountability_service.grpc.pb.h"
 #include "catalog/v1/audit_service.grpc.pb.h"
 #include "catalog/v1/catalog_service.grpc.pb.h"
+#include "catalog/v1/change_feed_service.grpc.pb.h"
 #include "catalog/v1/landscape_service.grpc.pb.h"
 #include "catalog/v1/lineage_service.grpc.pb.h"
 #include "catalog/v1/processing_service.grpc.pb.h"
@@ -165,6 +166,20 @@ class CatalogClient {
       const std::function<bool(catalog::v1::Measurement*)>& next,
       int batch_size = kMaxBatchSize, bool validate_only = false);
 
+  // ChangeFeedService.WatchChanges, resumed after every interruption
+  // (definition in change_watch.cc): calls `on_response` for each
+  // response, heartbeats included, until it returns false (then OK) or the
+  // stream ends with an error that reconnecting cannot cure (OUT_OF_RANGE,
+  // INVALID_ARGUMENT, PERMISSION_DENIED, ...: returned). After UNAVAILABLE,
+  // CANCELLED or ABORTED (a restart, a stalled stream cut off) it
+  // reconnects from the last caught_up_revision + 1, waiting 0.2 s
+  // doubling to 5 s between attempts, at most `max_reconnects` times in a
+  // row without a response (-1: without limit).
+  absl::Status WatchChanges(
+      catalog::v1::WatchChangesRequest request,
+      const std::function<bool(const catalog::v1::WatchChangesResponse&)>& on_response,
+      int max_reconnects = -1);
+
   const ConnectionOptions& options() const { return options_; }
   catalog::v1::CatalogService::Stub& stub() { return *stub_; }
 
@@ -196,6 +211,7 @@ class CatalogClient {
   std::unique_ptr<catalog::v1::ProcessingService::Stub> processing_stub_;
   std::unique_ptr<catalog::v1::AccountabilityService::Stub> accountability_stub_;
   std::unique_ptr<opentelemetry::proto::collector::trace::v1::TraceService::Stub> trace_stub_;
+  std::unique_ptr<catalog::v1::ChangeFeedService::Stub> change_feed_stub_;
   ConnectionOptions options_;
 };
 

@@ -89,7 +89,8 @@ absl::Status LoadConfigFile(const std::string& path, ServerOptions* options,
       }
     } else if (key == "stale_after_days" || key == "concept_days" ||
                key == "handling_days_basisregistratie" ||
-               key == "handling_days_kernregistratie" || key == "handling_days_other") {
+               key == "handling_days_kernregistratie" || key == "handling_days_other" ||
+               key == "change_log_retention_days") {
       s = Assign(node, key, path, &number);
       if (s.ok() && (number <= 0 || number > kMaxDays)) {
         s = absl::InvalidArgumentError(absl::StrCat(path, ":", node.source().begin.line, ": ",
@@ -106,6 +107,7 @@ absl::Status LoadConfigFile(const std::string& path, ServerOptions* options,
           options->terugmelding.kernregistratie_period = days;
         }
         if (key == "handling_days_other") options->terugmelding.other_period = days;
+        if (key == "change_log_retention_days") options->change_feed.retention = days;
       }
     } else {
       s = absl::InvalidArgumentError(

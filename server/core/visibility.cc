@@ -104,16 +104,38 @@ bool Visibility::DatasetVisible(const storage::CatalogStore& store, absl::string
   return Sees(access);
 }
 
-bool Visibility::SeesResource(const storage::CatalogStore& store, absl::string_view name) const {
+template <typename DatasetRule>
+bool Visibility::ResourceVisible(absl::string_view name, const DatasetRule& visible) {
   if (absl::string_view id = SegmentAfter(name, api::kDatasetCollection); !id.empty()) {
-    return DatasetVisible(store, id);
+    return visible(id);
   }
   absl::string_view source = SegmentAfter(name, kLineageCollection);
   if (source.empty()) return true;  // Parties and other resources.
-  if (!DatasetVisible(store, source)) return false;
+  if (!visible(source)) return false;
   const absl::string_view target = name.substr(kLineageCollection.size() + source.size() + 1);
   const absl::string_view target_id = SegmentAfter(target, api::kDatasetCollection);
-  return target_id.empty() || DatasetVisible(store, target_id);
+  return target_id.empty() || visible(target_id);
+}
+
+bool Visibility::SeesResource(const storage::CatalogStore& store, absl::string_view name) const {
+  return ResourceVisible(name, [&](absl::string_view id) { return DatasetVisible(store, id); });
+}
+
+bool Visibility::DatasetVisibleAt(const storage::CatalogStore& store, absl::string_view id,
+                                  int64_t revision) const {
+  const std::string key(id);
+  for (int64_t at : {revision, revision - 1}) {
+    if (at <= 0) break;
+    absl::StatusOr<Dataset> then = store.GetDatasetAt(key, at);
+    if (then.ok()) return Sees(*then);
+  }
+  return Reaches(v1::Confidentiality_MAX);
+}
+
+bool Visibility::SeesResourceAt(const storage::CatalogStore& store, absl::string_view name,
+                                int64_t revision) const {
+  return ResourceVisible(
+      name, [&](absl::string_view id) { return DatasetVisibleAt(store, id, revision); });
 }
 
 absl::Status Visibility::CheckNamed(const storage::CatalogStore& store,

@@ -51,6 +51,14 @@ class Visibility {
   // catalogue counts as classified at the highest level (its marking is
   // gone with it), so only a caller cleared for everything sees its name.
   bool SeesResource(const storage::CatalogStore& store, absl::string_view name) const;
+  // The resource of a change committed at `revision` (a change-log entry's
+  // name, as above): visible when every dataset it names was visible at
+  // that revision, by its classification then (from the revision history;
+  // for a dataset deleted at that revision, the one before). A dataset not
+  // in the history then counts as classified at the highest level. The
+  // change feed's rule.
+  bool SeesResourceAt(const storage::CatalogStore& store, absl::string_view name,
+                      int64_t revision) const;
   // Whether a listing of datasets shows `dataset`: visible, and, when the
   // caller stated a purpose the policy requires, covered by it (see
   // CheckPurpose). A listing leaves out what the stated purpose does not
@@ -108,6 +116,11 @@ class Visibility {
                                     const catalog::v1::Dataset& dataset) const;
   void RedactFields(catalog::v1::Dataset* dataset) const;
   bool DatasetVisible(const storage::CatalogStore& store, absl::string_view id) const;
+  bool DatasetVisibleAt(const storage::CatalogStore& store, absl::string_view id,
+                        int64_t revision) const;
+  // SeesResource with `visible` deciding each dataset id.
+  template <typename DatasetRule>
+  static bool ResourceVisible(absl::string_view name, const DatasetRule& visible);
 
   const Caller& caller_;
 };

@@ -73,6 +73,7 @@ inline constexpr char kGetTrace[] = "/catalog.v1.AccountabilityService/GetTrace"
 inline constexpr char kListDeliveries[] = "/catalog.v1.AccountabilityService/ListDeliveries";
 inline constexpr char kPurgeExpiredOperations[] =
     "/catalog.v1.AccountabilityService/PurgeExpiredOperations";
+inline constexpr char kWatchChanges[] = "/catalog.v1.ChangeFeedService/WatchChanges";
 }  // namespace method
 
 struct MethodRule {

@@ -19,6 +19,7 @@
 #include "server/service/audit_service.h"
 #include "server/service/blocking_executor.h"
 #include "server/service/catalog_service.h"
+#include "server/service/change_feed_service.h"
 #include "server/service/landscape_service.h"
 #include "server/service/lineage_service.h"
 #include "server/service/accountability_service.h"
@@ -47,6 +48,7 @@ struct CatalogServer::Impl {
   std::unique_ptr<ProcessingRegister> processing;
   std::unique_ptr<ProcessingLog> processing_log;
   std::unique_ptr<Accountability> accountability;
+  std::unique_ptr<ChangeFeed> change_feed;
   std::unique_ptr<AuditRecorder> audit;
   std::unique_ptr<BlockingExecutor> executor;
   std::unique_ptr<CatalogServiceImpl> catalog_service;
@@ -59,6 +61,7 @@ struct CatalogServer::Impl {
   std::unique_ptr<LogboekServiceImpl> logboek_service;
   std::unique_ptr<OtlpTraceServiceImpl> otlp_service;
   std::unique_ptr<AccountabilityServiceImpl> accountability_service;
+  std::unique_ptr<ChangeFeedServiceImpl> change_feed_service;
   std::unique_ptr<grpc::Server> server;
   int port = 0;
   bool shut_down = false;
@@ -168,6 +171,10 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
   impl->accountability =
       std::make_unique<Accountability>(impl->store.get(), impl->processing_log.get(),
                                        options.accountability_limits, impl->page_tokens.get());
+  impl->change_feed =
+      std::make_unique<ChangeFeed>(impl->store.get(), impl->lineage.get(),
+                                   impl->terugmeldingen.get(), impl->processing.get(),
+                                   options.change_feed);
   impl->executor = std::make_unique<BlockingExecutor>(options.write_threads);
   impl->audit = std::make_unique<AuditRecorder>(impl->store.get());
   const ServiceDeps deps{impl->policy.get(), impl->audit.get(), impl->executor.get(),
@@ -188,6 +195,8 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
   impl->otlp_service = std::make_unique<OtlpTraceServiceImpl>(impl->processing_log.get(), deps);
   impl->accountability_service =
       std::make_unique<AccountabilityServiceImpl>(impl->accountability.get(), deps);
+  impl->change_feed_service =
+      std::make_unique<ChangeFeedServiceImpl>(impl->change_feed.get(), deps);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -203,6 +212,7 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
   builder.RegisterService(impl->logboek_service.get());
   builder.RegisterService(impl->otlp_service.get());
   builder.RegisterService(impl->accountability_service.get());
+  builder.RegisterService(impl->change_feed_service.get());
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options.max_concurrent_streams);
   // gRPC enables SO_REUSEPORT by default: a second server could then bind
   // the same port and receive part of the connections. Refuse instead.
@@ -216,6 +226,7 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", options.listen, " (address in use or not local?)"));
   }
+  impl->change_feed->Start();
   Impl* raw = impl.get();
   impl->policy_watcher =
       std::thread([raw, interval = options.policy_check_interval] { raw->WatchPolicy(interval); });
@@ -244,6 +255,9 @@ absl::Status CatalogServer::Shutdown(absl::Duration grace) {
   }
   impl_->watch_wake.notify_all();
   if (impl_->policy_watcher.joinable()) impl_->policy_watcher.join();
+  // Parked watch streams end (UNAVAILABLE, with where to resume) before the
+  // server waits for its calls.
+  impl_->change_feed->Stop();
   impl_->server->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   impl_->server->Wait();
   impl_->executor->Shutdown();

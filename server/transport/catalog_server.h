@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/core/accountability.h"
+#include "server/core/change_feed.h"
 #include "server/core/dataset_catalog.h"
 #include "server/core/landscape_catalog.h"
 #include "server/core/lineage_catalog.h"
@@ -70,6 +71,8 @@ struct ServerOptions {
   TerugmeldingOptions terugmelding;
   // Landscape overview: concept period, usage period, finding limits, clock.
   LandscapeOptions landscape;
+  // Change-log retention and stream pacing of WatchChanges.
+  ChangeFeedOptions change_feed;
   // Threads that carry blocking (durable) writes; bounds the writes that can
   // share one WAL sync.
   int write_threads = 64;

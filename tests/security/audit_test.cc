@@ -22,6 +22,7 @@
 #include "absl/time/clock.h"
 #include "api/resource_names.h"
 #include "catalog/v1/accountability_service.grpc.pb.h"
+#include "catalog/v1/change_feed_service.grpc.pb.h"
 #include "catalog/v1/landscape_service.grpc.pb.h"
 #include "catalog/v1/processing_service.grpc.pb.h"
 #include "catalog/v1/quality_service.grpc.pb.h"
@@ -582,6 +583,15 @@ TEST_F(AuditTest, UnknownPrincipalIsDeniedEveryRpcAndAudited) {
     v1::Landscape landscape;
     statuses.push_back(v1::LandscapeService::NewStub(server_->Channel(kUnknownPrincipal))
                            ->GetLandscape(Context().get(), v1::GetLandscapeRequest(), &landscape));
+  }
+  {
+    namespace v1 = catalog::v1;
+    auto context = Context();
+    auto watch = v1::ChangeFeedService::NewStub(server_->Channel(kUnknownPrincipal))
+                     ->WatchChanges(context.get(), v1::WatchChangesRequest());
+    v1::WatchChangesResponse response;
+    EXPECT_FALSE(watch->Read(&response));
+    statuses.push_back(watch->Finish());
   }
   {
     namespace v1 = catalog::v1;

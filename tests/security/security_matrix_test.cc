@@ -26,6 +26,7 @@
 #include "absl/time/clock.h"
 #include "api/resource_names.h"
 #include "catalog/v1/accountability_service.grpc.pb.h"
+#include "catalog/v1/change_feed_service.grpc.pb.h"
 #include "catalog/v1/landscape_service.grpc.pb.h"
 #include "catalog/v1/processing_service.grpc.pb.h"
 #include "catalog/v1/quality_service.grpc.pb.h"
@@ -165,6 +166,7 @@ class SecurityMatrixTest : public ::testing::TestWithParam<MatrixCase> {
   void RunTerugmelding();
   void RunQuality();
   void RunLandscape();
+  void RunWatchChanges();
   void RunProcessing();
   void RunProcessingLog();
   // The target with an edge from an openbaar source into it, both created by
@@ -598,6 +600,36 @@ void SecurityMatrixTest::RunQuality() {
   ExpectStatus(status, ReadCode());
 }
 
+// The change feed delivers the target's creation exactly when the caller
+// may see it, and never names a hidden one.
+void SecurityMatrixTest::RunWatchChanges() {
+  namespace v1 = catalog::v1;
+  CreateTarget();
+  v1::WatchChangesRequest request;
+  request.set_from_revision(1);
+  request.set_include_state(true);
+  auto context = Context();
+  auto watch = v1::ChangeFeedService::NewStub(server_->Channel(who_.name))
+                   ->WatchChanges(context.get(), request);
+  v1::WatchChangesResponse response;
+  const bool read = watch->Read(&response);  // Everything so far: one response.
+  if (read) context->TryCancel();
+  const grpc::Status status = watch->Finish();
+  if (!allowed_) {
+    ExpectStatus(status, StatusCode::PERMISSION_DENIED);
+    return;
+  }
+  ASSERT_TRUE(read) << status.error_message();
+  bool named = false;
+  for (const v1::Change& change : response.changes()) {
+    named = named || change.resource() == api::DatasetName(id_);
+  }
+  EXPECT_EQ(named, visible_);
+  if (!visible_) {
+    EXPECT_EQ(response.DebugString().find(id_), std::string::npos) << "never named when hidden";
+  }
+}
+
 // The landscape counts the datasets at the target's level exactly when the
 // caller may see them, and never names a hidden one.
 void SecurityMatrixTest::RunLandscape() {
@@ -923,6 +955,7 @@ TEST_P(SecurityMatrixTest, OutcomeFollowsTheIntendedPolicyAndClearance) {
   if (absl::StartsWith(method_, "/catalog.v1.TerugmeldingService/")) return RunTerugmelding();
   if (absl::StartsWith(method_, "/catalog.v1.QualityService/")) return RunQuality();
   if (method_ == m::kGetLandscape) return RunLandscape();
+  if (method_ == m::kWatchChanges) return RunWatchChanges();
   if (absl::StartsWith(method_, "/catalog.v1.ProcessingService/")) return RunProcessing();
   if (method_ == m::kLogboekExport || method_ == m::kOtlpTraceExport ||
       absl::StartsWith(method_, "/catalog.v1.AccountabilityService/")) {
