@@ -40,6 +40,7 @@ concept_days = 14
 handling_days_basisregistratie = 7
 handling_days_kernregistratie = 15
 handling_days_other = 40
+change_log_retention_days = 400
 openlineage_stub_confidentiality = "zaakvertrouwelijk"
 )")
                   .ok());
@@ -53,6 +54,7 @@ openlineage_stub_confidentiality = "zaakvertrouwelijk"
   EXPECT_EQ(options_.terugmelding.basisregistratie_period, absl::Hours(24 * 7));
   EXPECT_EQ(options_.terugmelding.kernregistratie_period, absl::Hours(24 * 15));
   EXPECT_EQ(options_.terugmelding.other_period, absl::Hours(24 * 40));
+  EXPECT_EQ(options_.change_feed.retention, absl::Hours(24 * 400));
   EXPECT_EQ(options_.lineage_limits.stub_confidentiality,
             catalog::v1::CONFIDENTIALITY_ZAAKVERTROUWELIJK);
 }
@@ -62,6 +64,7 @@ TEST_F(ConfigTest, DefaultsStayWhenAKeyIsAbsent) {
   EXPECT_EQ(options_.quality.stale_after_days, 90);
   EXPECT_EQ(options_.terugmelding.basisregistratie_period, absl::Hours(24 * 5));
   EXPECT_EQ(options_.landscape.concept_period, absl::Hours(24 * 30));
+  EXPECT_EQ(options_.change_feed.retention, absl::Hours(24 * 90));
   EXPECT_EQ(options_.lineage_limits.stub_confidentiality, catalog::v1::CONFIDENTIALITY_INTERN);
 }
 
@@ -75,6 +78,7 @@ TEST_F(ConfigTest, BadFilesAreRefusedNamingLineAndKey) {
       {"stale_after_days = 0\n", ":1: stale_after_days must be 1..3650 days"},
       {"handling_days_basisregistratie = -5\n", "handling_days_basisregistratie must be 1..3650"},
       {"concept_days = 4000\n", "concept_days must be 1..3650 days"},
+      {"change_log_retention_days = 0\n", ":1: change_log_retention_days must be 1..3650 days"},
       {"write_threads = 0\n", "write_threads must be a positive number"},
       {"openlineage_stub_confidentiality = \"streng\"\n",
        ":1: openlineage_stub_confidentiality: unknown value \"streng\"; expected one of: "
