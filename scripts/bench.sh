@@ -6,6 +6,8 @@
 #                                         scripts/bench-lineage.sh)
 #   scripts/bench.sh --quality [args...]  quality_bench: bulk measurements,
 #                                         GetQualityReport latency
+#   scripts/bench.sh --watch [args...]    watch_bench: WatchChanges delivery
+#                                         delay under 1,000 writes/s
 #   scripts/bench.sh --landscape [args...] landscape_bench: GetLandscape at
 #                                         100k / 1M datasets
 #   scripts/bench.sh --processing [args...] processing_bench: OTLP ingest and
@@ -36,6 +38,10 @@ case "${1:-}" in
     program=lineage_bench
     shift
     ;;
+  --watch)
+    program=watch_bench
+    shift
+    ;;
   --quality)
     program=quality_bench
     shift
@@ -58,6 +64,7 @@ Usage: scripts/bench.sh [catalog_bench arguments...]
        (scripts/bench-lineage.sh [lineage_bench arguments...] is the same)
        scripts/bench.sh --quality [quality_bench arguments...]
        scripts/bench.sh --landscape [landscape_bench arguments...]
+       scripts/bench.sh --watch [watch_bench arguments...]
        scripts/bench.sh --processing [processing_bench arguments...]
        (scripts/bench-processing.sh [processing_bench arguments...] is the same)
 
@@ -67,6 +74,7 @@ Usage: scripts/bench.sh [catalog_bench arguments...]
        scripts/bench-lineage.sh --datasets 20000 --rounds 3
        scripts/bench.sh --quality --measurements 500000 --datasets 1000
        scripts/bench.sh --landscape --datasets 100000
+       scripts/bench.sh --watch --seconds 20          # 10 watchers, 1,000 writes/s
        scripts/bench-processing.sh                    # 20 s ingest, 10M operations
        scripts/bench-processing.sh --seconds 3 --operations 100000 --queries 200
 
