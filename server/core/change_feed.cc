@@ -104,8 +104,10 @@ void ChangeFeed::Stop() {
     stopping_ = true;
     parked.swap(parked_);
   }
-  store_->WakeRevisionWaiters();
-  if (thread_.joinable()) thread_.join();
+  if (thread_.joinable()) {  // Started: the store is still open.
+    store_->WakeRevisionWaiters();
+    thread_.join();
+  }
   for (const auto& wake : parked) wake();
 }
 
