@@ -29,7 +29,7 @@ BASE_PACKAGES=(
   # libraries
   libabsl-dev libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libtomlplusplus-dev
   # python test clients, process tools
-  python3 python3-grpcio python3-protobuf procps
+  python3 python3-grpcio python3-protobuf python3-rdflib procps
 )
 BENCH_PACKAGES=(
   postgresql # benchmark baseline

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <mutex>
 
+#include "api/dcat_profile.h"
 #include "api/personal_data_names.h"
 #include "api/resource_names.h"
 
@@ -91,6 +92,7 @@ void LandscapeFacts::PutDataset(const Dataset& d) {
   f->personal_data = d.personal_data().contains_personal_data();
   f->criminal_data = d.personal_data().criminal_data();
   f->legal_basis = d.personal_data().legal_basis() != 0;
+  f->dcat_incomplete = api::IsOpenData(d) && !api::MissingDcatProperties(d).empty();
   f->purposes = !d.personal_data().purposes().empty();
   f->publication_url = !d.openness().publication_url().empty();
   f->owner = !d.roles().owner().empty();

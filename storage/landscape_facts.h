@@ -59,6 +59,9 @@ struct DatasetFacts {
   bool inside_eea = false, processor_agreement = false, dpia_ref = false,
        exit_strategy = false, personal_data = false, criminal_data = false,
        legal_basis = false, purposes = false, publication_url = false, owner = false;
+  // Open data (api::IsOpenData) lacking a property DCAT-AP-NL 3.0 makes
+  // mandatory (api::MissingDcatProperties): left out of the DCAT export.
+  bool dcat_incomplete = false;
   // A schema field is marked as personal data, or its name looks like it
   // (api::LooksLikePersonalData).
   bool personal_fields = false;

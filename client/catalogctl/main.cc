@@ -32,7 +32,7 @@ constexpr RegisterFn kCommandGroups[] = {
     RegisterDatasetCommands, RegisterLineageCommands, RegisterPartyCommands,
     RegisterQualityCommands, RegisterReportCommands,  RegisterLandscapeCommands,
     RegisterProcessingCommands, RegisterAccountabilityCommands, RegisterAuditCommands,
-    RegisterWatchCommands,      RegisterDemoCommands,
+    RegisterWatchCommands,      RegisterExportCommands,         RegisterDemoCommands,
 };
 
 void AddGlobalOptions(CLI::App& app, GlobalOptions& globals) {

@@ -24,6 +24,7 @@ CatalogClient::CatalogClient(std::shared_ptr<grpc::Channel> channel,
       accountability_stub_(v1::AccountabilityService::NewStub(channel_)),
       trace_stub_(opentelemetry::proto::collector::trace::v1::TraceService::NewStub(channel_)),
       change_feed_stub_(v1::ChangeFeedService::NewStub(channel_)),
+      interop_stub_(v1::InteropService::NewStub(channel_)),
       options_(std::move(options)) {}
 
 // ---- ProcessingService ----
@@ -256,6 +257,11 @@ CatalogClient::ListMyTerugmeldingen(
 }
 
 // ---- LandscapeService ----
+
+absl::StatusOr<v1::ExportDcatResponse> CatalogClient::ExportDcat(
+    const v1::ExportDcatRequest& request) {
+  return Call(*interop_stub_, &v1::InteropService::Stub::ExportDcat, request);
+}
 
 absl::StatusOr<v1::Landscape> CatalogClient::GetLandscape(
     const v1::GetLandscapeRequest& request) {

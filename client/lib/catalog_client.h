@@ -22,6 +22,7 @@
 #include "catalog/v1/audit_service.grpc.pb.h"
 #include "catalog/v1/catalog_service.grpc.pb.h"
 #include "catalog/v1/change_feed_service.grpc.pb.h"
+#include "catalog/v1/interop_service.grpc.pb.h"
 #include "catalog/v1/landscape_service.grpc.pb.h"
 #include "catalog/v1/lineage_service.grpc.pb.h"
 #include "catalog/v1/processing_service.grpc.pb.h"
@@ -123,6 +124,10 @@ class CatalogClient {
   absl::StatusOr<catalog::v1::Landscape> GetLandscape(
       const catalog::v1::GetLandscapeRequest& request);
 
+  // InteropService.ExportDcat: the open data as DCAT-AP-NL 3.0.
+  absl::StatusOr<catalog::v1::ExportDcatResponse> ExportDcat(
+      const catalog::v1::ExportDcatRequest& request);
+
   // The RPCs of ProcessingService: the register of processing activities.
   // Errors as above.
   absl::StatusOr<catalog::v1::ProcessingActivity> CreateProcessingActivity(
@@ -212,6 +217,7 @@ class CatalogClient {
   std::unique_ptr<catalog::v1::AccountabilityService::Stub> accountability_stub_;
   std::unique_ptr<opentelemetry::proto::collector::trace::v1::TraceService::Stub> trace_stub_;
   std::unique_ptr<catalog::v1::ChangeFeedService::Stub> change_feed_stub_;
+  std::unique_ptr<catalog::v1::InteropService::Stub> interop_stub_;
   ConnectionOptions options_;
 };
 

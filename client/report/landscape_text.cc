@@ -122,6 +122,9 @@ constexpr KeyText kLabels[] = {
     {"COMPLIANCE_RULE_SPECIAL_CATEGORIES_TRANSFER_WITHOUT_SAFEGUARDS",
      {"Bijzondere gegevens buiten de EER zonder waarborgen",
       "Special categories outside the EEA without safeguards"}},
+    {"COMPLIANCE_RULE_DCAT_INCOMPLETE",
+     {"Open data onvolledig beschreven voor DCAT-AP-NL",
+      "Open data incompletely described for DCAT-AP-NL"}},
 };
 
 // What to do, per compliance rule.
@@ -204,6 +207,11 @@ constexpr KeyText kFixes[] = {
       "modelcontractbepalingen) of stop de doorgifte.",
       "Record the safeguards of every transfer outside the EEA (adequacy decision, standard "
       "contractual clauses) or stop the transfer."}},
+    {"COMPLIANCE_RULE_DCAT_INCOMPLETE",
+     {"Vul de verplichte DCAT-AP-NL-eigenschappen aan die catalogctl export dcat als "
+      "ontbrekend meldt (uitgever, maker, contactpunt, thema's, licentie, publicatie-URL).",
+      "Record the mandatory DCAT-AP-NL properties that catalogctl export dcat reports missing "
+      "(publisher, creator, contact point, themes, licence, publication URL)."}},
 };
 
 constexpr Text kNotRecorded = {"(niet vastgelegd)", "(not recorded)"};

@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include "absl/strings/str_cat.h"
+#include "api/dcat_profile.h"
 #include "api/enum_text.h"
 #include "catalog/v1/dataset.pb.h"
 
@@ -55,6 +56,16 @@ absl::Status LoadConfigFile(const std::string& path, ServerOptions* options,
       s = Assign(node, key, path, &options->crl_file);
     } else if (key == "policy") {
       s = Assign(node, key, path, &options->policy_file);
+    } else if (key == "dcat_base_iri") {
+      s = Assign(node, key, path, &options->dcat.base_iri);
+      if (s.ok() && !api::IsPublishableUrl(options->dcat.base_iri)) {
+        s = absl::InvalidArgumentError(absl::StrCat(path, ":", node.source().begin.line, ": ",
+                                                    key, " must be an http(s) URL"));
+      }
+    } else if (key == "dcat_catalog_title") {
+      s = Assign(node, key, path, &options->dcat.catalog_title);
+    } else if (key == "dcat_publisher") {
+      s = Assign(node, key, path, &options->dcat.publisher);
     } else if (key == "processing_subject_key_file") {
       s = Assign(node, key, path, &options->processing_subject_key_file);
     } else if (key == "client_ca") {

@@ -188,6 +188,11 @@ constexpr ComplianceRuleSpec kRules[] = {
        return in.f.confidentiality == v1::CONFIDENTIALITY_OPENBAAR &&
               (in.f.openness != v1::OPENNESS_LEVEL_OPEN || !in.f.publication_url);
      }},
+    {v1::COMPLIANCE_RULE_DCAT_INCOMPLETE, v1::FINDING_SEVERITY_LOW,
+     "Record the DCAT-AP-NL properties the open-data export reports missing (catalogctl "
+     "export dcat): publisher, creator, contact point, themes, access rights, description, "
+     "publication URL and a licence from the DCAT-AP-NL list.",
+     [](const RuleInput& in) { return in.f.dcat_incomplete; }},
     {v1::COMPLIANCE_RULE_PERSONAL_DATA_NOT_MARKED, v1::FINDING_SEVERITY_HIGH,
      "Check the fields named like personal data; mark the dataset (and the fields) as "
      "personal data with legal basis and purposes, or rename the fields.",

@@ -42,6 +42,8 @@ constexpr MethodRule kTable[] = {
     // The change feed shows each caller only what the visibility rule lets
     // them see, as the reads do.
     {method::kWatchChanges, kReaders},
+    // Open data only, and public by definition.
+    {method::kExportDcat, kReaders},
     // TerugmeldingService: terugmelden is every consumer's duty, and a
     // reporter may withdraw their own report; who may list and handle the
     // reports of a dataset depends on its domain (server/core/access.h,

@@ -74,6 +74,7 @@ inline constexpr char kListDeliveries[] = "/catalog.v1.AccountabilityService/Lis
 inline constexpr char kPurgeExpiredOperations[] =
     "/catalog.v1.AccountabilityService/PurgeExpiredOperations";
 inline constexpr char kWatchChanges[] = "/catalog.v1.ChangeFeedService/WatchChanges";
+inline constexpr char kExportDcat[] = "/catalog.v1.InteropService/ExportDcat";
 }  // namespace method
 
 struct MethodRule {

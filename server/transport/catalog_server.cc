@@ -20,6 +20,7 @@
 #include "server/service/blocking_executor.h"
 #include "server/service/catalog_service.h"
 #include "server/service/change_feed_service.h"
+#include "server/service/interop_service.h"
 #include "server/service/landscape_service.h"
 #include "server/service/lineage_service.h"
 #include "server/service/accountability_service.h"
@@ -49,6 +50,7 @@ struct CatalogServer::Impl {
   std::unique_ptr<ProcessingLog> processing_log;
   std::unique_ptr<Accountability> accountability;
   std::unique_ptr<ChangeFeed> change_feed;
+  std::unique_ptr<DcatExport> dcat;
   std::unique_ptr<AuditRecorder> audit;
   std::unique_ptr<BlockingExecutor> executor;
   std::unique_ptr<CatalogServiceImpl> catalog_service;
@@ -62,6 +64,7 @@ struct CatalogServer::Impl {
   std::unique_ptr<OtlpTraceServiceImpl> otlp_service;
   std::unique_ptr<AccountabilityServiceImpl> accountability_service;
   std::unique_ptr<ChangeFeedServiceImpl> change_feed_service;
+  std::unique_ptr<InteropServiceImpl> interop_service;
   std::unique_ptr<grpc::Server> server;
   int port = 0;
   bool shut_down = false;
@@ -175,6 +178,7 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
       std::make_unique<ChangeFeed>(impl->store.get(), impl->lineage.get(),
                                    impl->terugmeldingen.get(), impl->processing.get(),
                                    options.change_feed);
+  impl->dcat = std::make_unique<DcatExport>(impl->store.get(), options.dcat);
   impl->executor = std::make_unique<BlockingExecutor>(options.write_threads);
   impl->audit = std::make_unique<AuditRecorder>(impl->store.get());
   const ServiceDeps deps{impl->policy.get(), impl->audit.get(), impl->executor.get(),
@@ -197,6 +201,7 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
       std::make_unique<AccountabilityServiceImpl>(impl->accountability.get(), deps);
   impl->change_feed_service =
       std::make_unique<ChangeFeedServiceImpl>(impl->change_feed.get(), deps);
+  impl->interop_service = std::make_unique<InteropServiceImpl>(impl->dcat.get(), deps);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -213,6 +218,7 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
   builder.RegisterService(impl->otlp_service.get());
   builder.RegisterService(impl->accountability_service.get());
   builder.RegisterService(impl->change_feed_service.get());
+  builder.RegisterService(impl->interop_service.get());
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options.max_concurrent_streams);
   // gRPC enables SO_REUSEPORT by default: a second server could then bind
   // the same port and receive part of the connections. Refuse instead.

@@ -17,6 +17,7 @@
 #include "server/core/accountability.h"
 #include "server/core/change_feed.h"
 #include "server/core/dataset_catalog.h"
+#include "server/core/dcat_export.h"
 #include "server/core/landscape_catalog.h"
 #include "server/core/lineage_catalog.h"
 #include "server/core/processing_log.h"
@@ -73,6 +74,8 @@ struct ServerOptions {
   LandscapeOptions landscape;
   // Change-log retention and stream pacing of WatchChanges.
   ChangeFeedOptions change_feed;
+  // The DCAT-AP-NL export's catalogue IRI, title and publisher.
+  DcatOptions dcat;
   // Threads that carry blocking (durable) writes; bounds the writes that can
   // share one WAL sync.
   int write_threads = 64;

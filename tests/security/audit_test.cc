@@ -23,6 +23,7 @@
 #include "api/resource_names.h"
 #include "catalog/v1/accountability_service.grpc.pb.h"
 #include "catalog/v1/change_feed_service.grpc.pb.h"
+#include "catalog/v1/interop_service.grpc.pb.h"
 #include "catalog/v1/landscape_service.grpc.pb.h"
 #include "catalog/v1/processing_service.grpc.pb.h"
 #include "catalog/v1/quality_service.grpc.pb.h"
@@ -592,6 +593,9 @@ TEST_F(AuditTest, UnknownPrincipalIsDeniedEveryRpcAndAudited) {
     v1::WatchChangesResponse response;
     EXPECT_FALSE(watch->Read(&response));
     statuses.push_back(watch->Finish());
+    v1::ExportDcatResponse dcat;
+    statuses.push_back(v1::InteropService::NewStub(server_->Channel(kUnknownPrincipal))
+                           ->ExportDcat(Context().get(), v1::ExportDcatRequest(), &dcat));
   }
   {
     namespace v1 = catalog::v1;

@@ -63,6 +63,7 @@ inline constexpr ExpectedRule kExpectedAuthorization[] = {
     // The landscape overview: every person, counted for their clearance.
     {"/catalog.v1.LandscapeService/GetLandscape", "RSOADP-"},
     {"/catalog.v1.ChangeFeedService/WatchChanges", "RSOADP-"},
+    {"/catalog.v1.InteropService/ExportDcat", "RSOADP-"},
     // Terugmeldingen: every person's role may call every RPC (terugmelden is
     // every consumer's duty); who may handle which report is decided on the
     // data (server/core/terugmelding_catalog.h), not by this table.

@@ -27,6 +27,7 @@
 #include "api/resource_names.h"
 #include "catalog/v1/accountability_service.grpc.pb.h"
 #include "catalog/v1/change_feed_service.grpc.pb.h"
+#include "catalog/v1/interop_service.grpc.pb.h"
 #include "catalog/v1/landscape_service.grpc.pb.h"
 #include "catalog/v1/processing_service.grpc.pb.h"
 #include "catalog/v1/quality_service.grpc.pb.h"
@@ -167,6 +168,7 @@ class SecurityMatrixTest : public ::testing::TestWithParam<MatrixCase> {
   void RunQuality();
   void RunLandscape();
   void RunWatchChanges();
+  void RunExportDcat();
   void RunProcessing();
   void RunProcessingLog();
   // The target with an edge from an openbaar source into it, both created by
@@ -630,6 +632,20 @@ void SecurityMatrixTest::RunWatchChanges() {
   }
 }
 
+// The DCAT export holds open data only: the target (whatever its level) is
+// never in it, for any caller the policy lets call.
+void SecurityMatrixTest::RunExportDcat() {
+  namespace v1 = catalog::v1;
+  CreateTarget();
+  v1::ExportDcatResponse response;
+  const grpc::Status status = v1::InteropService::NewStub(server_->Channel(who_.name))
+                                  ->ExportDcat(Context().get(), v1::ExportDcatRequest(), &response);
+  ExpectStatus(status, allowed_ ? StatusCode::OK : StatusCode::PERMISSION_DENIED);
+  if (!status.ok()) return;
+  EXPECT_EQ(response.document().find(id_), std::string::npos) << "not open data";
+  EXPECT_EQ(response.omitted_size(), 0);
+}
+
 // The landscape counts the datasets at the target's level exactly when the
 // caller may see them, and never names a hidden one.
 void SecurityMatrixTest::RunLandscape() {
@@ -956,6 +972,7 @@ TEST_P(SecurityMatrixTest, OutcomeFollowsTheIntendedPolicyAndClearance) {
   if (absl::StartsWith(method_, "/catalog.v1.QualityService/")) return RunQuality();
   if (method_ == m::kGetLandscape) return RunLandscape();
   if (method_ == m::kWatchChanges) return RunWatchChanges();
+  if (method_ == m::kExportDcat) return RunExportDcat();
   if (absl::StartsWith(method_, "/catalog.v1.ProcessingService/")) return RunProcessing();
   if (method_ == m::kLogboekExport || method_ == m::kOtlpTraceExport ||
       absl::StartsWith(method_, "/catalog.v1.AccountabilityService/")) {
