@@ -21,7 +21,7 @@ BASE_PACKAGES=(
   # gRPC / protobuf
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   # storage and search
-  librocksdb-dev libxapian-dev
+  librocksdb-dev libxapian-dev libcsv-dev
   # memory allocator of catalogd
   libjemalloc-dev
   # tests and benchmarks

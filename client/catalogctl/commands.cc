@@ -209,7 +209,7 @@ absl::Status BadLinesStatus(const client::PassReport& report, absl::string_view 
 
 absl::Status RunJsonlLoad(CommandContext& ctx, const JsonlLoadOptions& options,
                           google::protobuf::Message* item, const JsonlLoadPass& pass) {
-  CATALOGCTL_ASSIGN_OR_RETURN(client::JsonlSource source, client::JsonlSource::Open(options.file));
+  CATALOGCTL_ASSIGN_OR_RETURN(client::JsonlSource source, client::JsonlSource::Open(options.file, pass.csv_base));
   auto run = [&](bool validate_only) {
     return client::RunPass(source, item, [&](const auto& next) { return pass.send(next, validate_only); });
   };

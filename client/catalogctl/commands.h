@@ -279,6 +279,8 @@ struct JsonlLoadPass {
       const std::function<bool(google::protobuf::Message*)>& next, bool validate_only)>
       send;
   std::function<std::string(nlohmann::ordered_json* json)> counts;
+  // Set for datasets: a ".csv" file is read as the CSV register onto these.
+  client::CsvBase csv_base;
 };
 
 // Runs a JSONL load of `item`s (the message type of a line) as `options`

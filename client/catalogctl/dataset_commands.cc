@@ -239,6 +239,16 @@ absl::Status RunLoad(CommandContext& ctx, const JsonlLoadOptions& o) {
     (*json)["failed"] = result.failed;
     return client::FormatBulkLoadResult(result, 0);
   };
+  // A CSV register row changes only its columns of the stored dataset.
+  pass.csv_base = [client](const std::string& id)
+      -> absl::StatusOr<std::optional<v1::Dataset>> {
+    v1::GetDatasetRequest request;
+    request.set_id(id);
+    absl::StatusOr<v1::Dataset> stored = client->GetDataset(request);
+    if (absl::IsNotFound(stored.status())) return std::nullopt;
+    if (!stored.ok()) return stored.status();
+    return *std::move(stored);
+  };
   v1::Dataset item;
   return RunJsonlLoad(ctx, o, &item, pass);
 }
@@ -347,8 +357,9 @@ void RegisterDatasetCommands(CLI::App& app, CommandRegistry& registry) {
     auto o = std::make_shared<JsonlLoadOptions>();
     CLI::App* c = registry.Add(
         *group, "load",
-        "Create or replace many datasets from JSONL (one Dataset per line); the whole file "
-        "is checked first and nothing is written if a line is bad",
+        "Create or replace many datasets from JSONL (one Dataset per line), or change them "
+        "from a CSV register (FILE.csv: the columns of dataset export --format csv); the "
+        "whole file is checked first and nothing is written if a line is bad",
         [o](CommandContext& ctx) { return RunLoad(ctx, *o); });
     AddJsonlLoadOptions(c, o.get(), "datasets");
   }

@@ -8,6 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "client/catalogctl/commands.h"
+#include "client/lib/csv_register.h"
+#include "client/lib/output.h"
 #include "client/report/report_output.h"
 
 namespace catalog::catalogctl {
@@ -39,6 +41,43 @@ absl::Status RunDcat(CommandContext& ctx, const DcatOptions& o) {
   });
 }
 
+struct RegisterOptions {
+  std::string format = "csv";
+  std::string file;
+};
+
+// Every dataset the caller may see, page by page, as CSV register lines or
+// JSONL.
+absl::Status RunDatasetExport(CommandContext& ctx, const RegisterOptions& o) {
+  CATALOGCTL_ASSIGN_OR_RETURN(client::CatalogClient * client, ctx.Client());
+  const bool csv = o.format == "csv";
+  std::string out = csv ? client::CsvHeaderLine() : "";
+  v1::ListDatasetsRequest request;
+  request.set_page_size(1000);
+  int64_t count = 0;
+  do {
+    CATALOGCTL_ASSIGN_OR_RETURN(v1::ListDatasetsResponse page, client->ListDatasets(request));
+    for (const v1::Dataset& dataset : page.datasets()) {
+      if (csv) {
+        CATALOGCTL_ASSIGN_OR_RETURN(std::string line, client::CsvLine(dataset));
+        out += line;
+      } else {
+        CATALOGCTL_ASSIGN_OR_RETURN(std::string line, client::ToCompactJson(dataset));
+        absl::StrAppend(&out, line, "\n");
+      }
+      ++count;
+    }
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty());
+  if (o.file.empty()) {
+    ctx.out() << out;
+    return absl::OkStatus();
+  }
+  CATALOGCTL_RETURN_IF_ERROR(report::WriteReportFile(o.file, out, "-f"));
+  ctx.err() << count << " datasets written to " << o.file << "\n";
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 void RegisterExportCommands(CLI::App& app, CommandRegistry& registry) {
@@ -52,6 +91,17 @@ void RegisterExportCommands(CLI::App& app, CommandRegistry& registry) {
   c->add_option("--format", o->format, "turtle or jsonld")
       ->check(CLI::IsMember({"turtle", "jsonld"}));
   c->add_option("-f,--file", o->file, "write the document to this file instead of stdout");
+
+  // dataset export: in the dataset group (registered before this one).
+  CLI::App* datasets = app.get_subcommand("dataset");
+  auto r = std::make_shared<RegisterOptions>();
+  CLI::App* e = registry.Add(
+      *datasets, "export",
+      "Every dataset you may see as a CSV register (';', UTF-8 with BOM, for Excel; the "
+      "columns of docs/CSV.md) or as JSONL; dataset load reads both back",
+      [r](CommandContext& ctx) { return RunDatasetExport(ctx, *r); });
+  e->add_option("--format", r->format, "csv or jsonl")->check(CLI::IsMember({"csv", "jsonl"}));
+  e->add_option("-f,--file", r->file, "write to this file instead of stdout");
 }
 
 }  // namespace catalog::catalogctl

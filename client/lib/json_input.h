@@ -47,9 +47,24 @@ absl::Status ParseDatasetJson(absl::string_view json, absl::string_view source,
 // ReadJsonFile for a Dataset.
 absl::StatusOr<catalog::v1::Dataset> ReadDatasetFile(const std::string& path);
 
+// A source of input items, one at a time, for the loads (jsonl_load.h):
+// JSONL, or the CSV register (csv_register.h).
+class ItemReader {
+ public:
+  virtual ~ItemReader() = default;
+  // The next item into `*message`: true when one was read, false at the
+  // end. INVALID_ARGUMENT "<name>:<line>: ..." for an item that cannot be
+  // read; reading may continue after it.
+  virtual absl::StatusOr<bool> Next(google::protobuf::Message* message) = 0;
+  // The line the last item read starts on (1-based), 0 before the first.
+  virtual int64_t line_number() const = 0;
+  // Whether the input itself could not be read (not a bad item).
+  virtual bool failed() const = 0;
+};
+
 // Reads JSONL: one message (a Dataset, a Measurement, ...) per line, blank
 // lines skipped.
-class JsonlReader {
+class JsonlReader final : public ItemReader {
  public:
   // Opens `path` ("-" for stdin). Errors as ReadInput.
   static absl::StatusOr<std::unique_ptr<JsonlReader>> Open(
@@ -71,12 +86,12 @@ class JsonlReader {
   // false at the end of the input. INVALID_ARGUMENT "<name>:<line>: ..." for
   // a line that is not a valid message of its type; reading may continue
   // after it.
-  absl::StatusOr<bool> Next(google::protobuf::Message* message);
+  absl::StatusOr<bool> Next(google::protobuf::Message* message) override;
 
   // Number of the last line read (1-based), 0 before the first.
-  int64_t line_number() const { return line_number_; }
+  int64_t line_number() const override { return line_number_; }
   // Whether the input itself could not be read (not a bad line).
-  bool failed() const { return in_->bad(); }
+  bool failed() const override { return in_->bad(); }
 
  private:
   std::unique_ptr<std::istream> owned_;  // The file, when opened by Open.

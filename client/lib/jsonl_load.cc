@@ -2,15 +2,25 @@
 
 #include <algorithm>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
 namespace catalog::client {
 
-absl::StatusOr<JsonlSource> JsonlSource::Open(const std::string& path) {
+absl::StatusOr<JsonlSource> JsonlSource::Open(const std::string& path, CsvBase csv_base) {
   JsonlSource source;
   source.path_ = path;
   source.name_ = path == kStdinName ? "<stdin>" : path;
-  if (path == kStdinName) {
+  if (absl::EndsWithIgnoreCase(path, ".csv")) {
+    if (csv_base == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ": CSV input is for datasets only (dataset load)"));
+    }
+    absl::StatusOr<std::string> content = ReadInput(path);
+    if (!content.ok()) return content.status();
+    source.content_ = std::make_shared<const std::string>(*std::move(content));
+    source.csv_base_ = std::move(csv_base);
+  } else if (path == kStdinName) {
     absl::StatusOr<std::string> content = ReadInput(path);
     if (!content.ok()) return content.status();
     source.content_ = std::make_shared<const std::string>(*std::move(content));
@@ -21,14 +31,24 @@ absl::StatusOr<JsonlSource> JsonlSource::Open(const std::string& path) {
   return source;
 }
 
-absl::StatusOr<std::unique_ptr<JsonlReader>> JsonlSource::Reader() const {
-  if (content_ == nullptr) return JsonlReader::Open(path_);
-  return JsonlReader::FromString(content_, name_);
+absl::StatusOr<std::unique_ptr<ItemReader>> JsonlSource::Reader() const {
+  if (csv_base_ != nullptr) {
+    absl::StatusOr<std::unique_ptr<CsvDatasetReader>> csv =
+        CsvDatasetReader::Open(*content_, name_, csv_base_);
+    if (!csv.ok()) return csv.status();
+    return std::unique_ptr<ItemReader>(*std::move(csv));
+  }
+  if (content_ == nullptr) {
+    absl::StatusOr<std::unique_ptr<JsonlReader>> file = JsonlReader::Open(path_);
+    if (!file.ok()) return file.status();
+    return std::unique_ptr<ItemReader>(*std::move(file));
+  }
+  return std::unique_ptr<ItemReader>(JsonlReader::FromString(content_, name_));
 }
 
 absl::StatusOr<PassReport> RunPass(const JsonlSource& source, google::protobuf::Message* item,
                                    const SendItems& send) {
-  absl::StatusOr<std::unique_ptr<JsonlReader>> reader = source.Reader();
+  absl::StatusOr<std::unique_ptr<ItemReader>> reader = source.Reader();
   if (!reader.ok()) return reader.status();
   PassReport report;
   std::vector<int64_t> lines;  // Of the items sent, by position.

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "client/lib/csv_register.h"
 #include "client/lib/json_input.h"
 
 namespace catalog::client {
@@ -46,19 +47,22 @@ struct PassReport {
   std::vector<LineProblem> problems;  // The first kMaxLineProblems, by line.
 };
 
-// A JSONL input that can be read more than once.
+// A JSONL input (or, for datasets, a CSV register: a file name ending in
+// ".csv") that can be read more than once.
 class JsonlSource {
  public:
   // NOT_FOUND when the file does not exist, INVALID_ARGUMENT when it cannot
-  // be read ("-" is standard input).
-  static absl::StatusOr<JsonlSource> Open(const std::string& path);
-  absl::StatusOr<std::unique_ptr<JsonlReader>> Reader() const;
+  // be read ("-" is standard input). `csv_base` reads a CSV register's rows
+  // onto the stored datasets; without it a ".csv" file is refused.
+  static absl::StatusOr<JsonlSource> Open(const std::string& path, CsvBase csv_base = nullptr);
+  absl::StatusOr<std::unique_ptr<ItemReader>> Reader() const;
   const std::string& name() const { return name_; }
 
  private:
   std::string path_;
   std::string name_;
-  std::shared_ptr<const std::string> content_;  // Standard input.
+  std::shared_ptr<const std::string> content_;  // Standard input, or the CSV file.
+  CsvBase csv_base_;  // Set for a CSV register.
 };
 
 // Reads `source` once. Lines that do not parse are problems; the items of
