@@ -61,6 +61,8 @@ class DatasetCatalog {
   // A dataset's history (and any earlier revision) is visible when its
   // newest state is; NOT_FOUND, as for a missing dataset, otherwise.
   absl::Status CheckHistoryVisible(const Caller& caller, const std::string& id) const;
+  // Whether writing `dataset` back would change nothing (see the .cc).
+  bool SameAsStored(const catalog::v1::Dataset& dataset) const;
   // Validates and checks one bulk item against the current state: a create
   // when absent, a conditional replace when present.
   absl::StatusOr<storage::DatasetWrite> PlanUpsert(

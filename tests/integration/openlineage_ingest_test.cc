@@ -228,6 +228,33 @@ TEST_F(OpenLineageIngestTest, StubConfidentialityIsConfigurable) {
   EXPECT_EQ(reader.GetDataset(kBrp, &hidden).error_code(), grpc::StatusCode::NOT_FOUND);
 }
 
+// A stub has no domain, which a write requires: writing it back unchanged
+// (a bulk load of an export) is accepted as unchanged, a change is refused.
+TEST_F(OpenLineageIngestTest, AStubWrittenBackUnchangedIsNotRefused) {
+  IngestOk(events_);
+  const Dataset stub = steward_->GetDatasetOk(kBrp);
+  ASSERT_TRUE(stub.domain().empty());
+  catalog::v1::UpsertDatasetsRequest request;
+  *request.add_datasets() = stub;
+  Dataset changed = stub;
+  changed.set_title("Ingezetenen (DWH)");
+  *request.add_datasets() = changed;
+  grpc::ClientContext context;
+  auto stream = catalog::v1::CatalogService::NewStub(server_->Channel("steward"))
+                    ->UpsertDatasets(&context);
+  ASSERT_TRUE(stream->Write(request));
+  stream->WritesDone();
+  catalog::v1::UpsertDatasetsResponse response;
+  ASSERT_TRUE(stream->Read(&response));
+  EXPECT_TRUE(IsOk(stream->Finish()));
+  ASSERT_EQ(response.results_size(), 2);
+  EXPECT_EQ(response.results(0).code(), 0) << response.results(0).message();
+  EXPECT_TRUE(response.results(0).unchanged());
+  EXPECT_EQ(response.results(1).code(), static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT));
+  EXPECT_THAT(response.results(1).message(), ::testing::HasSubstr("domain"));
+  EXPECT_EQ(steward_->GetDatasetOk(kBrp).revision(), stub.revision());
+}
+
 TEST_F(OpenLineageIngestTest, EventsInSeparateRequestsGiveTheSameEdges) {
   const IngestOpenLineageResponse first =
       IngestOk({events_[0]});  // START of the build run.
