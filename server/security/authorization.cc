@@ -39,6 +39,7 @@ constexpr MethodRule kTable[] = {
     {method::kListMeasurements, kReaders},
     {method::kGetQualityReport, kReaders},
     {method::kGetLandscape, kReaders},
+    {method::kSearchDatasets, kReaders},
     // TerugmeldingService: terugmelden is every consumer's duty, and a
     // reporter may withdraw their own report; who may list and handle the
     // reports of a dataset depends on its domain (server/core/access.h,

@@ -16,6 +16,7 @@
 #include "absl/time/time.h"
 #include "server/core/accountability.h"
 #include "server/core/dataset_catalog.h"
+#include "server/core/dataset_search.h"
 #include "server/core/landscape_catalog.h"
 #include "server/core/lineage_catalog.h"
 #include "server/core/processing_log.h"
@@ -70,6 +71,10 @@ struct ServerOptions {
   TerugmeldingOptions terugmelding;
   // Landscape overview: concept period, usage period, finding limits, clock.
   LandscapeOptions landscape;
+  // Search: the index's commit batching (DATA_DIR/search), the wait for
+  // min_revision and the snippet length.
+  SearchIndexerOptions search_indexer;
+  SearchLimits search;
   // Threads that carry blocking (durable) writes; bounds the writes that can
   // share one WAL sync.
   int write_threads = 64;
@@ -99,7 +104,8 @@ class CatalogServer {
   absl::Status ReloadPolicy();
 
   // Stops accepting calls, lets those in flight finish within `grace`
-  // (cancelling the rest), then closes the store. Idempotent.
+  // (cancelling the rest), stops the search indexer (committing what it
+  // applied), then closes the store. Idempotent.
   absl::Status Shutdown(absl::Duration grace = absl::Seconds(10));
 
  private:

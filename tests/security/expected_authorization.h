@@ -62,6 +62,7 @@ inline constexpr ExpectedRule kExpectedAuthorization[] = {
     {"/catalog.v1.QualityService/GetQualityReport", "RSOADP-"},
     // The landscape overview: every person, counted for their clearance.
     {"/catalog.v1.LandscapeService/GetLandscape", "RSOADP-"},
+    {"/catalog.v1.SearchService/SearchDatasets", "RSOADP-"},
     // Terugmeldingen: every person's role may call every RPC (terugmelden is
     // every consumer's duty); who may handle which report is decided on the
     // data (server/core/terugmelding_catalog.h), not by this table.
