@@ -23,6 +23,8 @@ constexpr size_t kBuildPage = 1000;
 // Longest idle wait for a new revision (bounds how long a missed wake-up at
 // Stop can delay it).
 constexpr absl::Duration kIdleWait = absl::Milliseconds(250);
+// Reads of an index that was committed under them, tried again.
+constexpr int kSearchRetries = 3;
 // Pause after a failure before trying again.
 constexpr absl::Duration kRetryPause = absl::Seconds(1);
 constexpr absl::string_view kMeasurements = "/measurements/";
@@ -145,7 +147,13 @@ SearchIndexer::~SearchIndexer() { Stop().IgnoreError(); }
 absl::StatusOr<search::SearchResult> SearchIndexer::Search(const search::SearchQuery& query) const {
   std::shared_lock<std::shared_mutex> lock(index_mu_);
   if (index_ == nullptr) return Unavailable();
-  return index_->Search(query);
+  absl::StatusOr<search::SearchResult> result = index_->Search(query);
+  // ABORTED: the index was committed twice while it was read; a fresh
+  // read sees the new commit.
+  for (int retry = 0; retry < kSearchRetries && absl::IsAborted(result.status()); ++retry) {
+    result = index_->Search(query);
+  }
+  return result;
 }
 
 uint64_t SearchIndexer::applied_revision() const {
@@ -179,6 +187,18 @@ absl::Status SearchIndexer::Stop() {
 }
 
 void SearchIndexer::Run() {
+  // A new index beside a store with content (the first start after an
+  // upgrade, or a deleted index): built from the datasets rather than
+  // replayed from the whole change log.
+  if (last_applied_ == 0 && store_->LatestRevision() > 0) {
+    spdlog::warn("msg=\"search index is empty; building it from the store\" latest_revision={}",
+                 store_->LatestRevision());
+    if (absl::Status built = Rebuild(); !built.ok()) {
+      spdlog::error("msg=\"search index build failed; catching up from the change log\" "
+                    "error=\"{}\"",
+                    std::string(built.message()));
+    }
+  }
   while (!stopping()) {
     absl::Status status = CatchUp();
     if (status.ok()) continue;
@@ -186,7 +206,7 @@ void SearchIndexer::Run() {
       spdlog::warn("msg=\"search index behind the pruned change log; rebuilding\" "
                    "applied_revision={} error=\"{}\"",
                    last_applied_, std::string(status.message()));
-      status = RebuildAfterPruning();
+      status = Rebuild();
       if (status.ok()) continue;
     }
     spdlog::error("msg=\"search indexer failed; retrying\" next_revision={} error=\"{}\"", next_,
@@ -263,7 +283,7 @@ absl::Status SearchIndexer::Commit(uint64_t revision) {
 }
 
 // Builds search.new while the old index keeps answering, then swaps it in.
-absl::Status SearchIndexer::RebuildAfterPruning() {
+absl::Status SearchIndexer::Rebuild() {
   const std::string dir = SearchIndexDir(data_dir_);
   absl::StatusOr<uint64_t> revision = BuildBeside(*store_, dir);
   if (!revision.ok()) return revision.status();

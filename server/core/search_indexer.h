@@ -15,7 +15,8 @@
 // the index's commit loses nothing (the change log still has it).
 //
 // When the change log was pruned past the applied revision (OUT_OF_RANGE),
-// the index is rebuilt from the store's current datasets (BuildSearchIndex)
+// or the index is empty while the store is not (first start with search),
+// the index is built from the store's current datasets (BuildSearchIndex)
 // into DATA_DIR/search.new and swapped in; this is logged.
 //
 // Thread-safe: Search and WaitForApplied may be called from any thread
@@ -88,12 +89,12 @@ class SearchIndexer {
   SearchIndexer(storage::CatalogStore* store, std::string data_dir, SearchIndexerOptions options,
                 std::unique_ptr<search::SearchIndex> index);
   void Run();
-  // Applies the entries from `next` on; false when stopped or failed.
+  // One round of reading, applying, committing or waiting.
   absl::Status CatchUp();
   absl::Status Apply(const std::vector<storage::ChangeLogEntry>& entries);
   absl::Status Reindex(const std::string& dataset_id);
   absl::Status Commit(uint64_t revision);
-  absl::Status RebuildAfterPruning();
+  absl::Status Rebuild();
   bool stopping() const;
 
   storage::CatalogStore* const store_;
