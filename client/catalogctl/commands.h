@@ -112,6 +112,7 @@ void RegisterPartyCommands(CLI::App& app, CommandRegistry& registry);
 void RegisterQualityCommands(CLI::App& app, CommandRegistry& registry);
 void RegisterReportCommands(CLI::App& app, CommandRegistry& registry);
 void RegisterLandscapeCommands(CLI::App& app, CommandRegistry& registry);
+void RegisterSearchCommands(CLI::App& app, CommandRegistry& registry);
 void RegisterProcessingCommands(CLI::App& app, CommandRegistry& registry);
 // Adds to the processing group (after RegisterProcessingCommands) and the
 // top-level `deliveries`.

@@ -31,8 +31,8 @@ using RegisterFn = void (*)(CLI::App&, CommandRegistry&);
 constexpr RegisterFn kCommandGroups[] = {
     RegisterDatasetCommands, RegisterLineageCommands, RegisterPartyCommands,
     RegisterQualityCommands, RegisterReportCommands,  RegisterLandscapeCommands,
-    RegisterProcessingCommands, RegisterAccountabilityCommands, RegisterAuditCommands,
-    RegisterDemoCommands,
+    RegisterSearchCommands,  RegisterProcessingCommands, RegisterAccountabilityCommands,
+    RegisterAuditCommands,   RegisterDemoCommands,
 };
 
 void AddGlobalOptions(CLI::App& app, GlobalOptions& globals) {
