@@ -71,7 +71,8 @@ std::string FormatSearch(const v1::SearchDatasetsResponse& response) {
       counts.push_back(absl::StrCat(value, "=", count));
     }
     std::sort(counts.begin(), counts.end());
-    absl::StrAppend(&text, facet.facet(), ": ", absl::StrJoin(counts, " "), "\n");
+    absl::StrAppend(&text, facet.facet(), ": ", counts.empty() ? "-" : absl::StrJoin(counts, " "),
+                    "\n");
   }
   return text;
 }
@@ -81,7 +82,8 @@ absl::Status RunSearch(CommandContext& ctx, const SearchOptions& o) {
   CATALOGCTL_ASSIGN_OR_RETURN(client::CatalogClient * client, ctx.Client());
   CATALOGCTL_ASSIGN_OR_RETURN(v1::SearchDatasetsResponse response,
                               client->SearchDatasets(request));
-  return PrintPage(ctx, response, "hits", [&] { return FormatSearch(response); });
+  return PrintPage(
+      ctx, response, "hits", [&] { return FormatSearch(response); }, /*has_all_flag=*/false);
 }
 
 }  // namespace
