@@ -124,8 +124,11 @@ absl::StatusOr<std::unique_ptr<SearchIndexer>> SearchIndexer::Start(
   if (!index.ok()) return index.status();
   std::unique_ptr<SearchIndexer> indexer(
       new SearchIndexer(store, data_dir, options, *std::move(index)));
+  const int64_t latest = store->LatestRevision();
   spdlog::info("msg=\"search index opened\" applied_revision={} latest_revision={}",
-               indexer->applied_, store->LatestRevision());
+               indexer->applied_, latest);
+  // Decided here, not in the thread: writes after Start are caught up.
+  indexer->build_first_ = indexer->applied_ == 0 && latest > 0;
   SearchIndexer* raw = indexer.get();
   indexer->thread_ = std::thread([raw] { raw->Run(); });
   return indexer;
@@ -190,7 +193,7 @@ void SearchIndexer::Run() {
   // A new index beside a store with content (the first start after an
   // upgrade, or a deleted index): built from the datasets rather than
   // replayed from the whole change log.
-  if (last_applied_ == 0 && store_->LatestRevision() > 0) {
+  if (build_first_) {
     spdlog::warn("msg=\"search index is empty; building it from the store\" latest_revision={}",
                  store_->LatestRevision());
     if (absl::Status built = Rebuild(); !built.ok()) {

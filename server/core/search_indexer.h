@@ -113,6 +113,9 @@ class SearchIndexer {
   bool stop_ = false;     // Guarded by state_mu_.
   absl::Status stop_status_;
 
+  // Set by Start: the index is empty and the store is not.
+  bool build_first_ = false;
+
   // Owned by the thread: the next revision to read and the uncommitted
   // changes.
   uint64_t next_ = 1;
