@@ -112,6 +112,7 @@ void RegisterPartyCommands(CLI::App& app, CommandRegistry& registry);
 void RegisterQualityCommands(CLI::App& app, CommandRegistry& registry);
 void RegisterReportCommands(CLI::App& app, CommandRegistry& registry);
 void RegisterLandscapeCommands(CLI::App& app, CommandRegistry& registry);
+void RegisterSearchCommands(CLI::App& app, CommandRegistry& registry);
 void RegisterProcessingCommands(CLI::App& app, CommandRegistry& registry);
 // Adds to the processing group (after RegisterProcessingCommands) and the
 // top-level `deliveries`.
@@ -207,18 +208,21 @@ absl::StatusOr<nlohmann::ordered_json> ListJson(
 
 // Prints a (merged) list response (`list_key`: the JSON name of its list,
 // e.g. "datasets"); in table mode the token of a next page, if any, goes to
-// stderr so that stdout stays the table.
+// stderr so that stdout stays the table (with a hint at --all when the
+// command has it).
 template <typename Response>
 absl::Status PrintPage(CommandContext& ctx, const Response& response,
                        const std::string& list_key,
-                       const std::function<std::string()>& table) {
+                       const std::function<std::string()>& table,
+                       bool has_all_flag = true) {
   CATALOGCTL_ASSIGN_OR_RETURN(nlohmann::ordered_json json,
                               ListJson(response, list_key));
   CATALOGCTL_RETURN_IF_ERROR(ctx.Print(json, table));
   if (ctx.output() == OutputFormat::kTable &&
       !response.next_page_token().empty()) {
     ctx.err() << "more follow: repeat with --page-token "
-              << response.next_page_token() << " (or use --all)\n";
+              << response.next_page_token()
+              << (has_all_flag ? " (or use --all)" : "") << "\n";
   }
   return absl::OkStatus();
 }

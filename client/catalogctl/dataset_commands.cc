@@ -10,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "client/catalogctl/commands.h"
+#include "client/catalogctl/dataset_filter_flags.h"
 #include "client/lib/bulk_loader.h"
 #include "client/lib/catalog_client.h"
 #include "client/lib/json_input.h"
@@ -62,22 +63,12 @@ absl::Status RunGet(CommandContext& ctx, const GetOptions& o) {
 // ---- list ----
 
 struct ListOptions {
-  std::string domain, registration_type, basisregistratie, hosting_kind,
-      provider, inside_eea, min_confidentiality, owner, tag, personal_data;
+  DatasetFilterFlags filter;
   std::string order = "id";
   int page_size = 0;
   std::string page_token;
   bool all = false;
 };
-
-// Sets `*field` from enum flag `text` unless it is empty.
-template <typename E>
-absl::Status SetEnumFilter(const std::string& text, absl::string_view flag,
-                           E* field) {
-  if (text.empty()) return absl::OkStatus();
-  CATALOGCTL_ASSIGN_OR_RETURN(*field, ParseEnumFlag<E>(text, flag));
-  return absl::OkStatus();
-}
 
 absl::StatusOr<v1::ListDatasetsRequest> BuildListRequest(const ListOptions& o) {
   v1::ListDatasetsRequest request;
@@ -90,38 +81,7 @@ absl::StatusOr<v1::ListDatasetsRequest> BuildListRequest(const ListOptions& o) {
   } else {
     request.set_order_by(v1::DATASET_ORDER_ID);
   }
-
-  v1::DatasetFilter& f = *request.mutable_filter();
-  f.set_domain(o.domain);
-  f.set_provider(o.provider);
-  f.set_owner(o.owner);
-  f.set_tag(o.tag);
-  v1::RegistrationType registration_type{};
-  v1::Basisregistratie basisregistratie{};
-  v1::HostingKind hosting_kind{};
-  v1::Confidentiality min_confidentiality{};
-  CATALOGCTL_RETURN_IF_ERROR(SetEnumFilter(
-      o.registration_type, "--registration-type", &registration_type));
-  CATALOGCTL_RETURN_IF_ERROR(SetEnumFilter(
-      o.basisregistratie, "--basisregistratie", &basisregistratie));
-  CATALOGCTL_RETURN_IF_ERROR(
-      SetEnumFilter(o.hosting_kind, "--hosting-kind", &hosting_kind));
-  CATALOGCTL_RETURN_IF_ERROR(SetEnumFilter(
-      o.min_confidentiality, "--min-confidentiality", &min_confidentiality));
-  f.set_registration_type(registration_type);
-  f.set_basisregistratie(basisregistratie);
-  f.set_hosting_kind(hosting_kind);
-  f.set_min_confidentiality(min_confidentiality);
-  if (!o.inside_eea.empty()) {
-    CATALOGCTL_ASSIGN_OR_RETURN(bool inside,
-                                ParseBoolFlag(o.inside_eea, "--inside-eea"));
-    f.set_inside_eea(inside);
-  }
-  if (!o.personal_data.empty()) {
-    CATALOGCTL_ASSIGN_OR_RETURN(
-        bool personal, ParseBoolFlag(o.personal_data, "--personal-data"));
-    f.set_contains_personal_data(personal);
-  }
+  CATALOGCTL_ASSIGN_OR_RETURN(*request.mutable_filter(), BuildDatasetFilter(o.filter));
   return request;
 }
 
@@ -288,20 +248,7 @@ void RegisterDatasetCommands(CLI::App& app, CommandRegistry& registry) {
     CLI::App* c =
         registry.Add(*group, "list", "List datasets, filtered",
                      [o](CommandContext& ctx) { return RunList(ctx, *o); });
-    c->add_option("--domain", o->domain, "domain (taakveld), exact");
-    c->add_option("--registration-type", o->registration_type,
-                  "basisregistratie|kernregistratie|sectorregistratie|overig");
-    c->add_option("--basisregistratie", o->basisregistratie,
-                  "brp, bag, bgt, woz, hr, brk, ...");
-    c->add_option("--hosting-kind", o->hosting_kind,
-                  "on_premises|government_cloud|public_cloud|saas");
-    c->add_option("--provider", o->provider, "hosting provider, exact");
-    c->add_option("--inside-eea", o->inside_eea, "true|false");
-    c->add_option("--min-confidentiality", o->min_confidentiality,
-                  "at least this marking, e.g. vertrouwelijk");
-    c->add_option("--owner", o->owner, "owner (roles.owner), exact");
-    c->add_option("--tag", o->tag, "has this tag");
-    c->add_option("--personal-data", o->personal_data, "true|false");
+    AddDatasetFilterFlags(c, &o->filter);
     c->add_option("--order", o->order, "id|updated|updated-asc")
         ->check(CLI::IsMember({"id", "updated", "updated-asc"}))
         ->capture_default_str();

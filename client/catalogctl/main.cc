@@ -31,8 +31,9 @@ using RegisterFn = void (*)(CLI::App&, CommandRegistry&);
 constexpr RegisterFn kCommandGroups[] = {
     RegisterDatasetCommands, RegisterLineageCommands, RegisterPartyCommands,
     RegisterQualityCommands, RegisterReportCommands,  RegisterLandscapeCommands,
-    RegisterProcessingCommands, RegisterAccountabilityCommands, RegisterAuditCommands,
-    RegisterWatchCommands,      RegisterExportCommands,         RegisterDemoCommands,
+    RegisterSearchCommands,  RegisterProcessingCommands, RegisterAccountabilityCommands,
+    RegisterAuditCommands,   RegisterWatchCommands,      RegisterExportCommands,
+    RegisterDemoCommands,
 };
 
 void AddGlobalOptions(CLI::App& app, GlobalOptions& globals) {

@@ -20,6 +20,7 @@ CatalogClient::CatalogClient(std::shared_ptr<grpc::Channel> channel,
       quality_stub_(v1::QualityService::NewStub(channel_)),
       terugmelding_stub_(v1::TerugmeldingService::NewStub(channel_)),
       landscape_stub_(v1::LandscapeService::NewStub(channel_)),
+      search_stub_(v1::SearchService::NewStub(channel_)),
       processing_stub_(v1::ProcessingService::NewStub(channel_)),
       accountability_stub_(v1::AccountabilityService::NewStub(channel_)),
       trace_stub_(opentelemetry::proto::collector::trace::v1::TraceService::NewStub(channel_)),
@@ -267,6 +268,13 @@ absl::StatusOr<v1::Landscape> CatalogClient::GetLandscape(
     const v1::GetLandscapeRequest& request) {
   return Call(*landscape_stub_, &v1::LandscapeService::Stub::GetLandscape,
               request);
+}
+
+// ---- SearchService ----
+
+absl::StatusOr<v1::SearchDatasetsResponse> CatalogClient::SearchDatasets(
+    const v1::SearchDatasetsRequest& request) {
+  return Call(*search_stub_, &v1::SearchService::Stub::SearchDatasets, request);
 }
 
 absl::StatusOr<MeasurementLoadResult> CatalogClient::RecordMeasurements(

@@ -1,6 +1,6 @@
 // CatalogClient: the calls of catalogd's services (CatalogService,
 // AuditService, LineageService, QualityService, TerugmeldingService,
-// LandscapeService, ProcessingService, AccountabilityService) as functions
+// LandscapeService, SearchService, ProcessingService, AccountabilityService) as functions
 // returning absl::StatusOr, over one channel.
 // Every unary call gets a fresh context (deadline and purpose from
 // ConnectionOptions) and its gRPC status converted in one place.
@@ -24,6 +24,7 @@
 #include "catalog/v1/change_feed_service.grpc.pb.h"
 #include "catalog/v1/interop_service.grpc.pb.h"
 #include "catalog/v1/landscape_service.grpc.pb.h"
+#include "catalog/v1/search_service.grpc.pb.h"
 #include "catalog/v1/lineage_service.grpc.pb.h"
 #include "catalog/v1/processing_service.grpc.pb.h"
 #include "catalog/v1/quality_service.grpc.pb.h"
@@ -127,6 +128,11 @@ class CatalogClient {
   // InteropService.ExportDcat: the open data as DCAT-AP-NL 3.0.
   absl::StatusOr<catalog::v1::ExportDcatResponse> ExportDcat(
       const catalog::v1::ExportDcatRequest& request);
+  // The RPC of SearchService: full-text search over the datasets the caller
+  // may see. Errors as above (INVALID_ARGUMENT for a query that does not
+  // parse).
+  absl::StatusOr<catalog::v1::SearchDatasetsResponse> SearchDatasets(
+      const catalog::v1::SearchDatasetsRequest& request);
 
   // The RPCs of ProcessingService: the register of processing activities.
   // Errors as above.
@@ -213,6 +219,7 @@ class CatalogClient {
   std::unique_ptr<catalog::v1::QualityService::Stub> quality_stub_;
   std::unique_ptr<catalog::v1::TerugmeldingService::Stub> terugmelding_stub_;
   std::unique_ptr<catalog::v1::LandscapeService::Stub> landscape_stub_;
+  std::unique_ptr<catalog::v1::SearchService::Stub> search_stub_;
   std::unique_ptr<catalog::v1::ProcessingService::Stub> processing_stub_;
   std::unique_ptr<catalog::v1::AccountabilityService::Stub> accountability_stub_;
   std::unique_ptr<opentelemetry::proto::collector::trace::v1::TraceService::Stub> trace_stub_;

@@ -3,6 +3,8 @@
 //   catalogd serve ...   serve the catalogue (see config.h for the options)
 //   catalogd check ...   verify a data directory's indexes, revisions and
 //                        change log; exit 1 on any problem
+//   catalogd reindex ... rebuild the search index of a data directory (the
+//                        server must be stopped)
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -11,6 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include "server/catalogd/config.h"
+#include "server/core/search_indexer.h"
 #include "server/transport/catalog_server.h"
 #include "server/transport/logging.h"
 #include "storage/catalog_store.h"
@@ -56,11 +59,17 @@ int Serve(const ServerOptions& options) {
   return closed.ok() ? 0 : Fail(closed);
 }
 
-int Check(const std::string& data_dir) {
+// The store of `data_dir`, for the offline subcommands (fails while a
+// server holds it).
+absl::StatusOr<std::unique_ptr<catalog::storage::CatalogStore>> OpenStore(
+    const std::string& data_dir) {
   catalog::storage::StoreOptions store_options;
   store_options.path = data_dir;
-  absl::StatusOr<std::unique_ptr<catalog::storage::CatalogStore>> store =
-      catalog::storage::CatalogStore::Open(store_options);
+  return catalog::storage::CatalogStore::Open(store_options);
+}
+
+int Check(const std::string& data_dir) {
+  absl::StatusOr<std::unique_ptr<catalog::storage::CatalogStore>> store = OpenStore(data_dir);
   if (!store.ok()) return Fail(store.status());
   absl::StatusOr<catalog::storage::CheckReport> report = (*store)->Check();
   absl::Status closed = (*store)->Close();
@@ -76,6 +85,21 @@ int Check(const std::string& data_dir) {
   std::cout << (report->ok() ? "check passed" : "check FAILED") << std::endl;
   if (!closed.ok()) return Fail(closed);
   return report->ok() ? 0 : 1;
+}
+
+// Builds DATA_DIR/search.new from the store's current datasets and renames
+// it over DATA_DIR/search.
+int Reindex(const std::string& data_dir) {
+  absl::StatusOr<std::unique_ptr<catalog::storage::CatalogStore>> store = OpenStore(data_dir);
+  if (!store.ok()) return Fail(store.status());
+  absl::StatusOr<uint64_t> revision = catalog::server::RebuildSearchIndex(**store, data_dir);
+  const size_t datasets = (*store)->facts().size();
+  absl::Status closed = (*store)->Close();
+  if (!revision.ok()) return Fail(revision.status());
+  if (!closed.ok()) return Fail(closed);
+  std::cout << "search index rebuilt: datasets: " << datasets
+            << "\napplied revision: " << *revision << std::endl;
+  return 0;
 }
 
 }  // namespace
@@ -111,6 +135,11 @@ int main(int argc, char** argv) {
   CLI::App* check = app.add_subcommand("check", "Verify the indexes and history of a data directory");
   check->add_option("--data-dir", check_dir, "data directory")->required();
 
+  std::string reindex_dir;
+  CLI::App* reindex = app.add_subcommand(
+      "reindex", "Rebuild the search index of a data directory (the server must be stopped)");
+  reindex->add_option("--data-dir", reindex_dir, "data directory")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -121,6 +150,10 @@ int main(int argc, char** argv) {
   if (*check) {
     catalog::server::SetUpLogging("warn");
     return Check(check_dir);
+  }
+  if (*reindex) {
+    catalog::server::SetUpLogging("warn");
+    return Reindex(reindex_dir);
   }
 
   if (!config_file.empty()) {

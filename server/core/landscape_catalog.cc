@@ -306,8 +306,8 @@ Mean Tally::AddQuality(const DatasetFacts& f, int64_t now_micros, int64_t stale_
       if (domain_means == nullptr) domain_means = &by_domain[f.domain];
       (*domain_means)[d.dimension].Add(d.latest);
     }
+    if (BelowNorm(d)) *any_below = true;
     if (!d.has_norm) continue;
-    if (d.measured && d.latest < d.norm) *any_below = true;
     if (!d.measured || now_micros - d.latest_micros > stale_micros) *any_stale = true;
   }
   if (overall.n > 0) overall_scores.Add(overall.value());

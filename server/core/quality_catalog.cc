@@ -38,6 +38,23 @@ absl::Duration StalePeriod(const QualityOptions& options) {
   return absl::Hours(24) * options.stale_after_days;
 }
 
+bool ScoreBelowNorm(double score, double norm) { return score < norm; }
+
+bool BelowNorm(const storage::DimensionFacts& dimension) {
+  return dimension.has_norm && dimension.measured &&
+         ScoreBelowNorm(dimension.latest, dimension.norm);
+}
+
+absl::StatusOr<bool> AnyBelowNorm(const storage::CatalogStore& store, const v1::Dataset& dataset) {
+  for (const v1::QualityNorm& norm : dataset.quality_norms()) {
+    absl::StatusOr<std::optional<Measurement>> latest =
+        store.LatestMeasurement(dataset.id(), norm.dimension());
+    if (!latest.ok()) return latest.status();
+    if (latest->has_value() && ScoreBelowNorm((*latest)->score(), norm.target())) return true;
+  }
+  return false;
+}
+
 QualityCatalog::QualityCatalog(storage::CatalogStore* store, QualityOptions options,
                                const PageTokens* tokens, OpenTerugmeldingenFn open_terugmeldingen)
     : store_(store),
@@ -218,7 +235,7 @@ absl::StatusOr<v1::QualityReport> QualityCatalog::Report(
     if (latest->has_value()) {
       const Measurement& m = **latest;
       *q->mutable_latest() = m;
-      q->set_meets_norm(q->has_norm() && m.score() >= q->norm());
+      q->set_meets_norm(q->has_norm() && !ScoreBelowNorm(m.score(), q->norm()));
       const absl::Duration age = std::max(absl::ZeroDuration(), now - AbslTime(m.measured_at()));
       q->set_age_seconds(absl::ToInt64Seconds(age));
       q->set_stale(age > StalePeriod(options_));

@@ -46,6 +46,18 @@ struct QualityOptions {
 // dimension is stale.
 absl::Duration StalePeriod(const QualityOptions& options);
 
+// The norm rule: a score below its dimension's norm. One rule for the
+// quality report (meets_norm), the landscape's finding and the search
+// index's quality facet.
+bool ScoreBelowNorm(double score, double norm);
+// A dimension of the landscape facts with a norm and a latest score below it.
+bool BelowNorm(const storage::DimensionFacts& dimension);
+// Whether a normed dimension of `dataset` has its latest measurement below
+// the norm, read from the store's records (which the change log is
+// consistent with; the facts follow each commit a moment later).
+absl::StatusOr<bool> AnyBelowNorm(const storage::CatalogStore& store,
+                                  const catalog::v1::Dataset& dataset);
+
 class QualityCatalog {
  public:
   // `store`, `tokens` and what `open_terugmeldingen` uses must outlive this

@@ -92,6 +92,16 @@ bool Visibility::Lists(const Dataset& dataset) const {
          !dataset.personal_data().contains_personal_data() || Declares(dataset, stated);
 }
 
+std::vector<v1::Confidentiality> Visibility::SearchFilter() const {
+  std::vector<v1::Confidentiality> levels;
+  const google::protobuf::EnumDescriptor* descriptor = v1::Confidentiality_descriptor();
+  for (int i = 0; i < descriptor->value_count(); ++i) {
+    const int number = descriptor->value(i)->number();
+    if (Reaches(number)) levels.push_back(static_cast<v1::Confidentiality>(number));
+  }
+  return levels;
+}
+
 bool Visibility::SeesReaders() const {
   return caller_.grant.HasAny(Bit(Role::kAuditor) | Bit(Role::kAdmin));
 }

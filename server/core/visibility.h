@@ -18,6 +18,7 @@
 #define CATALOG_SERVER_CORE_VISIBILITY_H_
 
 #include <string>
+#include <vector>
 #include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
@@ -69,6 +70,10 @@ class Visibility {
   bool Sees(const catalog::v1::ProcessingOperation& operation) const;
   // Per-principal read counts are audit data: auditors and admins.
   bool SeesReaders() const;
+  // The confidentiality markings the caller sees, for the search index's
+  // filter (search::SearchQuery::visible_levels): the rule applied inside
+  // the query, so that hidden datasets are in no total, facet or hit.
+  std::vector<catalog::v1::Confidentiality> SearchFilter() const;
 
   // ---- Named datasets and presentation ----
 

@@ -404,7 +404,7 @@ absl::StatusOr<SearchResult> SearchIndex::Search(const SearchQuery& query) const
           Term(kWholeTitlePrefix, whole));
       Xapian::Enquire exact_enquire(db);
       exact_enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, exact_terms, filter));
-      exact_enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+      exact_enquire.set_sort_by_value(kIdSlot, /*reverse=*/false);
       Xapian::MSet exact_set = exact_enquire.get_mset(0, 10);
       for (auto it = exact_set.begin(); it != exact_set.end(); ++it) exact.push_back(*it);
       // An exact match counts once, among the matches.
@@ -413,6 +413,8 @@ absl::StatusOr<SearchResult> SearchIndex::Search(const SearchQuery& query) const
 
     Xapian::Enquire enquire(db);
     enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, text, filter));
+    // Ties by id, not by document number (see search_terms.h).
+    enquire.set_sort_by_relevance_then_value(kIdSlot, /*reverse=*/false);
     std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
     if (query.count_facets) {
       for (int slot = 0; slot < kFacetCount; ++slot) {

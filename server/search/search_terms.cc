@@ -144,6 +144,7 @@ Xapian::Document BuildDocument(const v1::Dataset& dataset, const DocumentExtras&
   value(Facet::kContainsPersonalData, BoolValue(personal));
   value(Facet::kStatus, EnumValue(v1::DatasetStatus_descriptor(), dataset.status()));
   value(Facet::kQualityBelowNorm, BoolValue(extras.quality_below_norm));
+  doc.add_value(kIdSlot, dataset.id());
   return doc;
 }
 

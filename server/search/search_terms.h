@@ -17,7 +17,10 @@
 //   replace key, also the exact-id lookup), "XT" + normalized whole title
 //   (NormalizeWhole, the exact-title lookup), "XK" + kind, "XC" + confidentiality number (visibility), and
 //   one per structured filter (kFilter*).
-// - Values: one slot per Facet, holding the facet's display value.
+// - Values: one slot per Facet, holding the facet's display value, and
+//   kIdSlot holding the dataset id: hits of equal weight are ordered by it,
+//   so that an index built afresh ranks exactly as one built incrementally
+//   (Xapian would otherwise break ties by document number).
 #ifndef CATALOG_SERVER_SEARCH_SEARCH_TERMS_H_
 #define CATALOG_SERVER_SEARCH_SEARCH_TERMS_H_
 
@@ -31,6 +34,9 @@
 #include "server/search/search_index.h"
 
 namespace catalog::search {
+
+// The value slot of the dataset id (after the facets' slots).
+inline constexpr Xapian::valueno kIdSlot = kFacetCount;
 
 // wdf_inc of title and id terms (other fields: 1).
 inline constexpr Xapian::termcount kStrongWdf = 5;

@@ -44,6 +44,7 @@ constexpr MethodRule kTable[] = {
     {method::kWatchChanges, kReaders},
     // Open data only, and public by definition.
     {method::kExportDcat, kReaders},
+    {method::kSearchDatasets, kReaders},
     // TerugmeldingService: terugmelden is every consumer's duty, and a
     // reporter may withdraw their own report; who may list and handle the
     // reports of a dataset depends on its domain (server/core/access.h,

@@ -41,6 +41,8 @@ inline constexpr char kRecordMeasurements[] = "/catalog.v1.QualityService/Record
 inline constexpr char kListMeasurements[] = "/catalog.v1.QualityService/ListMeasurements";
 inline constexpr char kGetQualityReport[] = "/catalog.v1.QualityService/GetQualityReport";
 inline constexpr char kGetLandscape[] = "/catalog.v1.LandscapeService/GetLandscape";
+// SearchService.
+inline constexpr char kSearchDatasets[] = "/catalog.v1.SearchService/SearchDatasets";
 // TerugmeldingService.
 inline constexpr char kFileTerugmelding[] = "/catalog.v1.TerugmeldingService/FileTerugmelding";
 inline constexpr char kGetTerugmelding[] = "/catalog.v1.TerugmeldingService/GetTerugmelding";

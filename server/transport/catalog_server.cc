@@ -27,6 +27,7 @@
 #include "server/service/processing_log_service.h"
 #include "server/service/processing_service.h"
 #include "server/service/quality_service.h"
+#include "server/service/search_service.h"
 #include "server/service/terugmelding_service.h"
 #include "server/transport/logging.h"
 #include "server/transport/tls.h"
@@ -38,6 +39,7 @@ struct CatalogServer::Impl {
   // Declaration order is destruction order in reverse: the gRPC server goes
   // first, then the services, the executor and finally the store.
   std::unique_ptr<storage::CatalogStore> store;
+  std::unique_ptr<SearchIndexer> indexer;
   std::unique_ptr<PolicyStore> policy;
   std::unique_ptr<PageTokens> page_tokens;
   std::unique_ptr<DatasetCatalog> catalog;
@@ -51,6 +53,7 @@ struct CatalogServer::Impl {
   std::unique_ptr<Accountability> accountability;
   std::unique_ptr<ChangeFeed> change_feed;
   std::unique_ptr<DcatExport> dcat;
+  std::unique_ptr<DatasetSearch> search;
   std::unique_ptr<AuditRecorder> audit;
   std::unique_ptr<BlockingExecutor> executor;
   std::unique_ptr<CatalogServiceImpl> catalog_service;
@@ -65,6 +68,7 @@ struct CatalogServer::Impl {
   std::unique_ptr<AccountabilityServiceImpl> accountability_service;
   std::unique_ptr<ChangeFeedServiceImpl> change_feed_service;
   std::unique_ptr<InteropServiceImpl> interop_service;
+  std::unique_ptr<SearchServiceImpl> search_service;
   std::unique_ptr<grpc::Server> server;
   int port = 0;
   bool shut_down = false;
@@ -151,6 +155,16 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
       impl->store->GetOrCreateSecret("page-tokens", PageTokens::kKeySize);
   if (!token_key.ok()) return token_key.status();
   impl->page_tokens = std::make_unique<PageTokens>(*std::move(token_key));
+  absl::StatusOr<std::unique_ptr<SearchIndexer>> indexer =
+      SearchIndexer::Start(impl->store.get(), options.data_dir, options.search_indexer);
+  if (!indexer.ok()) {
+    impl->store->Close().IgnoreError();
+    return indexer.status();
+  }
+  impl->indexer = *std::move(indexer);
+  impl->search = std::make_unique<DatasetSearch>(impl->store.get(), impl->indexer.get(),
+                                                 options.limits, options.search,
+                                                 impl->page_tokens.get());
   impl->catalog = std::make_unique<DatasetCatalog>(impl->store.get(), options.limits,
                                                    impl->page_tokens.get());
   impl->audit_queries = std::make_unique<AuditQueries>(impl->store.get(), options.limits,
@@ -202,6 +216,7 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
   impl->change_feed_service =
       std::make_unique<ChangeFeedServiceImpl>(impl->change_feed.get(), deps);
   impl->interop_service = std::make_unique<InteropServiceImpl>(impl->dcat.get(), deps);
+  impl->search_service = std::make_unique<SearchServiceImpl>(impl->search.get(), deps);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -219,6 +234,7 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
   builder.RegisterService(impl->accountability_service.get());
   builder.RegisterService(impl->change_feed_service.get());
   builder.RegisterService(impl->interop_service.get());
+  builder.RegisterService(impl->search_service.get());
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options.max_concurrent_streams);
   // gRPC enables SO_REUSEPORT by default: a second server could then bind
   // the same port and receive part of the connections. Refuse instead.
@@ -228,6 +244,7 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
   impl->server = builder.BuildAndStart();
   if (impl->server == nullptr || impl->port == 0) {
     impl->executor->Shutdown();
+    impl->indexer->Stop().IgnoreError();
     impl->store->Close().IgnoreError();
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", options.listen, " (address in use or not local?)"));
@@ -267,9 +284,12 @@ absl::Status CatalogServer::Shutdown(absl::Duration grace) {
   impl_->server->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   impl_->server->Wait();
   impl_->executor->Shutdown();
+  absl::Status indexed = impl_->indexer->Stop();
   absl::Status closed = impl_->store->Close();
-  spdlog::info("msg=\"catalogd stopped\" store_closed={}", closed.ok());
-  return closed;
+  spdlog::info("msg=\"catalogd stopped\" store_closed={} search_index_committed={}{}", closed.ok(),
+               indexed.ok(),
+               indexed.ok() ? "" : absl::StrCat(" error=", LogQuoted(indexed.message())));
+  return closed.ok() ? indexed : closed;
 }
 
 }  // namespace catalog::server

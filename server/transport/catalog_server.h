@@ -18,6 +18,7 @@
 #include "server/core/change_feed.h"
 #include "server/core/dataset_catalog.h"
 #include "server/core/dcat_export.h"
+#include "server/core/dataset_search.h"
 #include "server/core/landscape_catalog.h"
 #include "server/core/lineage_catalog.h"
 #include "server/core/processing_log.h"
@@ -76,6 +77,10 @@ struct ServerOptions {
   ChangeFeedOptions change_feed;
   // The DCAT-AP-NL export's catalogue IRI, title and publisher.
   DcatOptions dcat;
+  // Search: the index's commit batching (DATA_DIR/search), the wait for
+  // min_revision and the snippet length.
+  SearchIndexerOptions search_indexer;
+  SearchLimits search;
   // Threads that carry blocking (durable) writes; bounds the writes that can
   // share one WAL sync.
   int write_threads = 64;
@@ -105,7 +110,8 @@ class CatalogServer {
   absl::Status ReloadPolicy();
 
   // Stops accepting calls, lets those in flight finish within `grace`
-  // (cancelling the rest), then closes the store. Idempotent.
+  // (cancelling the rest), stops the search indexer (committing what it
+  // applied), then closes the store. Idempotent.
   absl::Status Shutdown(absl::Duration grace = absl::Seconds(10));
 
  private:

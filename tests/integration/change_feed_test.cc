@@ -113,6 +113,7 @@ class ChangeFeedTest : public ::testing::Test {
     return names;
   }
 
+  std::unique_ptr<TempDir> dir_;
   std::unique_ptr<TestServer> server_;
   std::unique_ptr<LineageClient> admin_;
 };
@@ -306,9 +307,9 @@ TEST_F(ChangeFeedTest, DatasetRisingAboveClearanceIsDeliveredOnceAsDeletion) {
 
 TEST_F(ChangeFeedTest, PrunedRevisionsAreOutOfRange) {
   server_.reset();
-  TempDir dir;
+  dir_ = std::make_unique<TempDir>();  // Outlives the server (declared first).
   server::ServerOptions options;
-  options.data_dir = dir.path() + "/data";
+  options.data_dir = dir_->path() + "/data";
   Start(options);
   for (int i = 0; i < 3; ++i) admin_->CreateDatasetOk(ValidDataset(absl::StrCat("oud-", i)));
   server_.reset();
@@ -350,9 +351,9 @@ TEST_F(ChangeFeedTest, BadRequestsAndCallersAreRefused) {
 // is cut off after the stall timeout; the consumer resumes where it was.
 TEST_F(ChangeFeedTest, StalledConsumerDoesNotStallWritersAndIsCutOff) {
   server_.reset();
-  TempDir dir;
+  dir_ = std::make_unique<TempDir>();  // Outlives the server (declared first).
   server::ServerOptions options;
-  options.data_dir = dir.path() + "/data";
+  options.data_dir = dir_->path() + "/data";
   options.change_feed.stall_timeout = absl::Seconds(2);
   Start(options);
 

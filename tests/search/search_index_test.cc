@@ -289,6 +289,20 @@ TEST_F(SearchIndexTest, RemoveAndReplace) {
   EXPECT_EQ(Ids("parkeren"), std::vector<std::string>{"b"});
 }
 
+// Equal weights are ordered by id, not by the order the documents were
+// added, so a rebuilt index ranks as the incremental one did.
+TEST_F(SearchIndexTest, EqualWeightsRankById) {
+  PutAll({Make("c-drie", "Riool noord", ""), Make("a-een", "Riool noord", ""),
+          Make("b-twee", "Riool noord", "")});
+  const std::vector<std::string> by_id = {"a-een", "b-twee", "c-drie"};
+  EXPECT_EQ(Ids("riool"), by_id);
+  EXPECT_EQ(Ids("riool noord"), by_id) << "exact title matches too";
+  ASSERT_TRUE(index_->Put(Make("a-een", "Riool noord", "")).ok());  // A new document number.
+  ASSERT_TRUE(index_->Commit(2).ok());
+  EXPECT_EQ(Ids("riool"), by_id);
+  EXPECT_EQ(Ids("riool noord"), by_id);
+}
+
 TEST_F(SearchIndexTest, BadSyntaxIsInvalidArgument) {
   PutAll({Make("a", "Woz", "")});
   for (const std::string text : {"woz AND", "OR woz", "\"woz waarde", "(woz", "woz)"}) {

@@ -27,6 +27,7 @@
 #include "catalog/v1/landscape_service.grpc.pb.h"
 #include "catalog/v1/processing_service.grpc.pb.h"
 #include "catalog/v1/quality_service.grpc.pb.h"
+#include "catalog/v1/search_service.grpc.pb.h"
 #include "logboek/v1/logboek.grpc.pb.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h"
 #include "server/core/subject_key.h"
@@ -584,6 +585,9 @@ TEST_F(AuditTest, UnknownPrincipalIsDeniedEveryRpcAndAudited) {
     v1::Landscape landscape;
     statuses.push_back(v1::LandscapeService::NewStub(server_->Channel(kUnknownPrincipal))
                            ->GetLandscape(Context().get(), v1::GetLandscapeRequest(), &landscape));
+    v1::SearchDatasetsResponse found;
+    statuses.push_back(v1::SearchService::NewStub(server_->Channel(kUnknownPrincipal))
+                           ->SearchDatasets(Context().get(), v1::SearchDatasetsRequest(), &found));
   }
   {
     namespace v1 = catalog::v1;

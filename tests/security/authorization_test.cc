@@ -264,6 +264,7 @@ TEST(ExpectedAuthorization, CoversEveryRpcOfTheServicesExactlyOnce) {
         "catalog.v1.LineageService", "catalog.v1.TerugmeldingService",
         "catalog.v1.QualityService", "catalog.v1.LandscapeService",
         "catalog.v1.ChangeFeedService", "catalog.v1.InteropService",
+        "catalog.v1.SearchService",
         "catalog.v1.ProcessingService", "catalog.v1.AccountabilityService",
         "logboek.v1.LogboekService",
         "opentelemetry.proto.collector.trace.v1.TraceService"}) {

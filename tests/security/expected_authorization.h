@@ -64,6 +64,7 @@ inline constexpr ExpectedRule kExpectedAuthorization[] = {
     {"/catalog.v1.LandscapeService/GetLandscape", "RSOADP-"},
     {"/catalog.v1.ChangeFeedService/WatchChanges", "RSOADP-"},
     {"/catalog.v1.InteropService/ExportDcat", "RSOADP-"},
+    {"/catalog.v1.SearchService/SearchDatasets", "RSOADP-"},
     // Terugmeldingen: every person's role may call every RPC (terugmelden is
     // every consumer's duty); who may handle which report is decided on the
     // data (server/core/terugmelding_catalog.h), not by this table.

@@ -31,6 +31,7 @@
 #include "catalog/v1/landscape_service.grpc.pb.h"
 #include "catalog/v1/processing_service.grpc.pb.h"
 #include "catalog/v1/quality_service.grpc.pb.h"
+#include "catalog/v1/search_service.grpc.pb.h"
 #include "logboek/v1/logboek.grpc.pb.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h"
 #include "server/security/authorization.h"
@@ -169,6 +170,7 @@ class SecurityMatrixTest : public ::testing::TestWithParam<MatrixCase> {
   void RunLandscape();
   void RunWatchChanges();
   void RunExportDcat();
+  void RunSearch();
   void RunProcessing();
   void RunProcessingLog();
   // The target with an edge from an openbaar source into it, both created by
@@ -262,6 +264,33 @@ void SecurityMatrixTest::RunListDatasets() {
   ASSERT_TRUE(IsOk(status));
   EXPECT_EQ(response.datasets_size(), visible_ ? 1 : 0);
   EXPECT_TRUE(response.next_page_token().empty());
+}
+
+// Search finds the target (by its id, once the index has it) exactly when
+// the caller may see it; a hidden one is in no total, facet or hit.
+void SecurityMatrixTest::RunSearch() {
+  namespace v1 = catalog::v1;
+  CreateTarget();
+  Dataset stored;
+  ASSERT_TRUE(IsOk(AdminGet(id_, &stored)));
+  v1::SearchDatasetsRequest request;
+  request.set_query(id_);
+  request.mutable_filter()->set_tag(id_);
+  request.set_facets(true);
+  request.set_min_revision(stored.revision());
+  v1::SearchDatasetsResponse response;
+  const grpc::Status status = v1::SearchService::NewStub(server_->Channel(who_.name))
+                                  ->SearchDatasets(Context().get(), request, &response);
+  if (!allowed_) return ExpectStatus(status, StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(IsOk(status));
+  EXPECT_EQ(response.total(), visible_ ? 1 : 0);
+  EXPECT_EQ(response.hits_size(), visible_ ? 1 : 0);
+  if (!visible_) {
+    EXPECT_EQ(response.DebugString().find(id_), std::string::npos) << "never named when hidden";
+    for (const v1::FacetCounts& facet : response.facets()) {
+      EXPECT_TRUE(facet.counts().empty()) << facet.facet();
+    }
+  }
 }
 
 void SecurityMatrixTest::RunListDatasetRevisions() {
@@ -973,6 +1002,7 @@ TEST_P(SecurityMatrixTest, OutcomeFollowsTheIntendedPolicyAndClearance) {
   if (method_ == m::kGetLandscape) return RunLandscape();
   if (method_ == m::kWatchChanges) return RunWatchChanges();
   if (method_ == m::kExportDcat) return RunExportDcat();
+  if (method_ == m::kSearchDatasets) return RunSearch();
   if (absl::StartsWith(method_, "/catalog.v1.ProcessingService/")) return RunProcessing();
   if (method_ == m::kLogboekExport || method_ == m::kOtlpTraceExport ||
       absl::StartsWith(method_, "/catalog.v1.AccountabilityService/")) {
