@@ -14,6 +14,9 @@
 #                                         inzage of the processing log against
 #                                         PostgreSQL (also
 #                                         scripts/bench-processing.sh)
+#   scripts/bench.sh --search [args...]   search_bench: SearchDatasets at 1M
+#                                         datasets against PostgreSQL full
+#                                         text (also scripts/bench-search.sh)
 #   1. development certificates in <builddir>/bench-certs (if absent)
 #   2. cmake --build <builddir> --target <program> (configures first if the
 #      build directory does not exist yet)
@@ -54,6 +57,10 @@ case "${1:-}" in
     program=processing_bench
     shift
     ;;
+  --search)
+    program=search_bench
+    shift
+    ;;
 esac
 
 case "${1:-}" in
@@ -67,6 +74,8 @@ Usage: scripts/bench.sh [catalog_bench arguments...]
        scripts/bench.sh --watch [watch_bench arguments...]
        scripts/bench.sh --processing [processing_bench arguments...]
        (scripts/bench-processing.sh [processing_bench arguments...] is the same)
+       scripts/bench.sh --search [search_bench arguments...]
+       (scripts/bench-search.sh [search_bench arguments...] is the same)
 
   e.g. scripts/bench.sh --datasets 100000 --seconds 5
        scripts/bench.sh --datasets 5000 --seconds 2 --only read
@@ -77,6 +86,8 @@ Usage: scripts/bench.sh [catalog_bench arguments...]
        scripts/bench.sh --watch --seconds 20          # 10 watchers, 1,000 writes/s
        scripts/bench-processing.sh                    # 20 s ingest, 10M operations
        scripts/bench-processing.sh --seconds 3 --operations 100000 --queries 200
+       scripts/bench-search.sh                        # 1M datasets (about 25 min)
+       scripts/bench-search.sh --datasets 100000 --seconds 3
 
 catalog_bench arguments (defaults in brackets):
   --datasets N [100000]  --seconds S [5]  --streams K [32]  --clients C [64]
@@ -112,6 +123,15 @@ processing_bench arguments (defaults in brackets):
   of the same build directory. PostgreSQL is stopped and the working
   directory removed at exit (about 8 GB at 10M operations: TMPDIR must
   have room).
+
+search_bench arguments (defaults in brackets):
+  --datasets N [1000000]  --seed S [1]  --seconds S [5]  --rounds R [3]
+  --clients LIST [1,8]  --reindex  --lag-max-seconds T [3600]
+  The script starts PostgreSQL as for --processing (TLS, client certificates
+  required) and passes it to the program (--pg); the program bulk-loads
+  catalogd in process (search indexer running), loads the same datasets into
+  PostgreSQL (COPY, tsvector 'dutch', GIN) and measures the same 50 queries
+  on both. About 4 GB in TMPDIR at 1M.
 
 Environment:
   BUILD_DIR  build directory (default build/ in the repository root)
@@ -157,7 +177,7 @@ if [[ ! -f "$certs/ca.pem" ]]; then
   "$REPO_ROOT/scripts/gen-dev-certs.sh" "$certs"
 fi
 
-if [[ "$program" == processing_bench ]] && ! pkg-config --exists libpq 2>/dev/null; then
+if [[ "$program" == processing_bench || "$program" == search_bench ]] && ! pkg-config --exists libpq 2>/dev/null; then
   die "processing_bench needs libpq (Debian: apt-get install libpq-dev), then reconfigure $build_dir"
 fi
 build=(cmake --build "$build_dir" --target "$program" -j"$jobs")
@@ -336,11 +356,35 @@ run_processing() {
   return "$rc"
 }
 
+# ---- search: PostgreSQL alongside search_bench -------------------------------
+
+run_search() {
+  work="$(mktemp -d "${TMPDIR:-/tmp}/search-bench.XXXXXX")"
+  trap lineage_cleanup EXIT
+  log "working directory $work"
+  pg_setup=pg_tls_setup
+  pg_extra_options="-c ssl=on -c ssl_cert_file=server.crt -c ssl_key_file=server.key -c ssl_ca_file=root.crt"
+  start_postgres
+  local conninfo="host=127.0.0.1 port=$pg_port user=postgres dbname=postgres sslmode=verify-ca sslrootcert=$certs/ca.pem sslcert=$certs/application.pem sslkey=$certs/application.key"
+  local keep=()
+  if [[ "${KEEP_WORK:-0}" == 1 ]]; then
+    keep=(--keep)
+  fi
+  local rc=0
+  log "running: $bench --certs $certs --work $work/bench --pg '$conninfo' ${keep[*]} $*"
+  "$bench" --certs "$certs" --work "$work/bench" --pg "$conninfo" "${keep[@]}" "$@" 2>&1 |
+    tee "$out" || rc=${PIPESTATUS[0]}
+  log "load after the run: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
+  return "$rc"
+}
+
 rc=0
 if [[ "$program" == lineage_bench ]]; then
   run_lineage "$@" || rc=$?
 elif [[ "$program" == processing_bench ]]; then
   run_processing "$@" || rc=$?
+elif [[ "$program" == search_bench ]]; then
+  run_search "$@" || rc=$?
 else
   log "running: $bench --certs $certs $*"
   "$bench" --certs "$certs" "$@" 2>&1 | tee "$out" || rc=${PIPESTATUS[0]}
