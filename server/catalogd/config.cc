@@ -70,6 +70,8 @@ absl::Status LoadConfigFile(const std::string& path, ServerOptions* options,
       s = Assign(node, key, path, &options->processing_subject_key_file);
     } else if (key == "client_ca") {
       s = Assign(node, key, path, &options->client_ca);
+    } else if (key == "search_index") {
+      s = Assign(node, key, path, &options->search_indexer.enabled);
     } else if (key == "insecure_plaintext") {
       s = Assign(node, key, path, &options->insecure_plaintext);
     } else if (key == "log_level") {

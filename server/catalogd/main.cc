@@ -126,6 +126,10 @@ int main(int argc, char** argv) {
   CLI::Option* plaintext = serve->add_flag(
       "--insecure-plaintext", options.insecure_plaintext,
       "development only: no TLS, no client certificates; loopback addresses only");
+  CLI::Option* no_search_index = serve->add_flag_function(
+      "--no-search-index", [&options](int64_t) { options.search_indexer.enabled = false; },
+      "run without the search index: SearchDatasets answers UNAVAILABLE; the index catches up "
+      "from the change log at the next start with it");
   CLI::Option* level = serve->add_option("--log-level", log_level, "trace|debug|info|warn|error");
   CLI::Option* subject_key = serve->add_option(
       "--processing-subject-key", options.processing_subject_key_file,
@@ -182,6 +186,12 @@ int main(int argc, char** argv) {
     options.limits = from_file.limits;
     options.write_threads = from_file.write_threads;
     options.cert_refresh_seconds = from_file.cert_refresh_seconds;
+    options.quality = from_file.quality;
+    options.terugmelding = from_file.terugmelding;
+    options.landscape = from_file.landscape;
+    options.change_feed = from_file.change_feed;
+    options.dcat = from_file.dcat;
+    if (no_search_index->count() == 0) options.search_indexer = from_file.search_indexer;
   }
   catalog::server::SetUpLogging(log_level);
   return Serve(options);

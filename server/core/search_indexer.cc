@@ -102,8 +102,11 @@ absl::StatusOr<uint64_t> BuildBeside(const storage::CatalogStore& store, const s
   return BuildSearchIndex(store, BuildDirOf(dir));
 }
 
-absl::Status Unavailable() {
-  return absl::UnavailableError("search index is not open (a rebuild failed; see the log)");
+absl::Status Unavailable(bool enabled) {
+  return absl::UnavailableError(
+      enabled ? "search index is not open (a rebuild failed; see the log)"
+              : "search is disabled on this server (catalogd --no-search-index or "
+                "search_index = false)");
 }
 
 }  // namespace
@@ -119,6 +122,10 @@ absl::StatusOr<uint64_t> RebuildSearchIndex(const storage::CatalogStore& store,
 
 absl::StatusOr<std::unique_ptr<SearchIndexer>> SearchIndexer::Start(
     storage::CatalogStore* store, const std::string& data_dir, SearchIndexerOptions options) {
+  if (!options.enabled) {
+    spdlog::warn("msg=\"search index disabled\"");
+    return std::unique_ptr<SearchIndexer>(new SearchIndexer(store, data_dir, options, nullptr));
+  }
   absl::StatusOr<std::unique_ptr<search::SearchIndex>> index =
       search::SearchIndex::Open(SearchIndexDir(data_dir));
   if (!index.ok()) return index.status();
@@ -141,7 +148,7 @@ SearchIndexer::SearchIndexer(storage::CatalogStore* store, std::string data_dir,
       data_dir_(std::move(data_dir)),
       options_(options),
       index_(std::move(index)),
-      applied_(index_->applied_revision()),
+      applied_(index_ == nullptr ? 0 : index_->applied_revision()),
       next_(applied_ + 1),
       last_applied_(applied_) {}
 
@@ -149,7 +156,7 @@ SearchIndexer::~SearchIndexer() { Stop().IgnoreError(); }
 
 absl::StatusOr<search::SearchResult> SearchIndexer::Search(const search::SearchQuery& query) const {
   std::shared_lock<std::shared_mutex> lock(index_mu_);
-  if (index_ == nullptr) return Unavailable();
+  if (index_ == nullptr) return Unavailable(options_.enabled);
   absl::StatusOr<search::SearchResult> result = index_->Search(query);
   // ABORTED: the index was committed twice while it was read; a fresh
   // read sees the new commit.
@@ -167,7 +174,7 @@ uint64_t SearchIndexer::applied_revision() const {
 uint64_t SearchIndexer::WaitForApplied(uint64_t revision, absl::Time deadline) const {
   std::unique_lock<std::mutex> lock(state_mu_);
   applied_cv_.wait_until(lock, absl::ToChronoTime(deadline),
-                         [&] { return applied_ >= revision || stop_; });
+                         [&] { return applied_ >= revision || stop_ || !options_.enabled; });
   return applied_;
 }
 
@@ -264,7 +271,7 @@ absl::Status SearchIndexer::Apply(const std::vector<storage::ChangeLogEntry>& en
 absl::Status SearchIndexer::Reindex(const std::string& dataset_id) {
   absl::StatusOr<catalog::v1::Dataset> dataset = store_->GetDataset(dataset_id);
   std::shared_lock<std::shared_mutex> lock(index_mu_);
-  if (index_ == nullptr) return Unavailable();
+  if (index_ == nullptr) return Unavailable(options_.enabled);
   if (absl::IsNotFound(dataset.status())) return index_->Remove(dataset_id);
   if (!dataset.ok()) return dataset.status();
   return PutCurrent(*store_, index_.get(), *dataset);
@@ -273,7 +280,7 @@ absl::Status SearchIndexer::Reindex(const std::string& dataset_id) {
 absl::Status SearchIndexer::Commit(uint64_t revision) {
   {
     std::shared_lock<std::shared_mutex> lock(index_mu_);
-    if (index_ == nullptr) return Unavailable();
+    if (index_ == nullptr) return Unavailable(options_.enabled);
     if (absl::Status s = index_->Commit(revision); !s.ok()) return s;
   }
   pending_ = 0;

@@ -40,6 +40,11 @@
 namespace catalog::server {
 
 struct SearchIndexerOptions {
+  // false: no index is opened and no thread runs; Search answers
+  // UNAVAILABLE (catalogd --no-search-index, TOML search_index = false).
+  // The next start with the index catches up from the change log (or
+  // rebuilds when the log was pruned past it).
+  bool enabled = true;
   // Commit after this many applied changes...
   size_t commit_changes = 1000;
   // ... or this long after the first uncommitted change.

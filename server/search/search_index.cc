@@ -1,6 +1,7 @@
 #include "server/search/search_index.h"
 
 #include <algorithm>
+#include <atomic>
 #include <set>
 #include <utility>
 
@@ -46,7 +47,7 @@ namespace v1 = catalog::v1;
 constexpr char kRevisionKey[] = "applied_revision";
 // Longest query text accepted.
 constexpr size_t kMaxQueryBytes = 2048;
-// Terms a wildcard or partial word expands to at most (the most frequent).
+// Terms a wildcard expands to at most (the most frequent).
 constexpr Xapian::termcount kMaxExpansion = 200;
 
 // Runs `fn`, mapping Xapian's exceptions to statuses. `what` names the
@@ -127,7 +128,7 @@ std::string PrepareText(absl::string_view text) {
 
 constexpr unsigned kParseFlags =
     Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
-    Xapian::QueryParser::FLAG_PARTIAL | Xapian::QueryParser::FLAG_PURE_NOT |
+    Xapian::QueryParser::FLAG_PURE_NOT |
     Xapian::QueryParser::FLAG_BOOLEAN_ANY_CASE;
 
 Xapian::QueryParser MakeParser(const Xapian::Database& db, bool english) {
@@ -135,7 +136,7 @@ Xapian::QueryParser MakeParser(const Xapian::Database& db, bool english) {
   parser.set_database(db);
   parser.set_default_op(Xapian::Query::OP_AND);
   parser.set_max_expansion(kMaxExpansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
-                           Xapian::QueryParser::FLAG_WILDCARD | Xapian::QueryParser::FLAG_PARTIAL);
+                           Xapian::QueryParser::FLAG_WILDCARD);
   if (english) {
     // Only Z-prefixed English stems are indexed (search_terms.h).
     parser.set_stemmer(Xapian::Stem("english"));
@@ -231,19 +232,15 @@ Xapian::Query FilterQuery(const SearchQuery& query) {
   return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
 }
 
-bool DocHasTerm(const Xapian::Document& doc, const std::string& term) {
-  Xapian::TermIterator it = doc.termlist_begin();
-  it.skip_to(term);
-  return it != doc.termlist_end() && *it == term;
-}
-
 // The fields of `doc` that the query's matching terms come from, by the
 // terms' prefixes. A term without a field prefix (free text, or the English
-// pass's "XE") is looked up under each field's prefix in the document.
+// pass's "XE") is looked up under each field's prefix in the document: the
+// candidates are sorted and the document's term list is walked once.
 std::vector<std::string> MatchedFields(const Xapian::Enquire& enquire, Xapian::docid docid,
                                        const Xapian::Document& doc) {
   const std::vector<TextField>& fields = TextFields();
   std::vector<bool> matched(fields.size(), false);
+  std::vector<std::pair<std::string, size_t>> candidates;  // Term, field.
   for (auto it = enquire.get_matching_terms_begin(docid); it != enquire.get_matching_terms_end(docid);
        ++it) {
     const std::string& term = *it;
@@ -258,20 +255,46 @@ std::vector<std::string> MatchedFields(const Xapian::Enquire& enquire, Xapian::d
     if (english) prefix = prefix.substr(kEnglishPrefix.size());
     if (!english && !prefix.empty() && prefix.size() == rest.size()) continue;
     for (size_t i = 0; i < fields.size(); ++i) {
-      if (matched[i]) continue;
       if (!prefix.empty()) {
         if (prefix == fields[i].prefix) matched[i] = true;
-        continue;
+      } else {
+        candidates.emplace_back(absl::StrCat(stemmed ? "Z" : "", pass, fields[i].prefix, body), i);
       }
-      const std::string candidate = absl::StrCat(stemmed ? "Z" : "", pass, fields[i].prefix, body);
-      if (DocHasTerm(doc, candidate)) matched[i] = true;
     }
+  }
+  std::sort(candidates.begin(), candidates.end());
+  Xapian::TermIterator term = doc.termlist_begin();
+  for (const auto& [candidate, i] : candidates) {
+    if (matched[i]) continue;
+    term.skip_to(candidate);
+    if (term == doc.termlist_end()) break;
+    if (*term == candidate) matched[i] = true;
   }
   std::vector<std::string> out;
   for (size_t i = 0; i < fields.size(); ++i) {
     if (matched[i]) out.push_back(fields[i].path);
   }
   return out;
+}
+
+// Each index gets a number, so that a thread's cached reader is of this
+// index (a rebuilt index in the same directory is another SearchIndex).
+std::atomic<uint64_t> next_index_number{1};
+
+// The calling thread's reader of index `number` in `dir`, reopened at its
+// latest commit. Xapian objects are not thread-safe, so each thread keeps
+// its own; opening a glass database costs more than a small search.
+Xapian::Database& ThreadReader(uint64_t number, const std::string& dir) {
+  thread_local uint64_t cached_number = 0;
+  thread_local std::unique_ptr<Xapian::Database> cached;
+  if (cached == nullptr || cached_number != number) {
+    cached.reset();
+    cached = std::make_unique<Xapian::Database>(dir, Xapian::DB_BACKEND_GLASS);
+    cached_number = number;
+  } else {
+    cached->reopen();
+  }
+  return *cached;
 }
 
 }  // namespace
@@ -301,7 +324,10 @@ std::string Snippet(const SearchResult& result, const std::string& text, size_t 
 }
 
 SearchIndex::SearchIndex(std::string dir, std::unique_ptr<Writer> writer, uint64_t revision)
-    : dir_(std::move(dir)), writer_(std::move(writer)), revision_(revision) {}
+    : dir_(std::move(dir)),
+      number_(next_index_number.fetch_add(1)),
+      writer_(std::move(writer)),
+      revision_(revision) {}
 
 SearchIndex::~SearchIndex() {
   std::lock_guard<std::mutex> lock(mu_);
@@ -382,8 +408,8 @@ absl::Status SearchIndex::Commit(uint64_t applied_revision) {
 absl::StatusOr<SearchResult> SearchIndex::Search(const SearchQuery& query) const {
   if (absl::Status syntax = CheckSyntax(query.text); !syntax.ok()) return syntax;
   return Guard("search", [&]() -> absl::StatusOr<SearchResult> {
-    // A reader per call (see the header): thread-safe without a lock.
-    Xapian::Database db(dir_, Xapian::DB_BACKEND_GLASS);
+    // The thread's own reader (see the header): thread-safe without a lock.
+    Xapian::Database& db = ThreadReader(number_, dir_);
     SearchResult result;
     absl::StatusOr<uint64_t> revision = ParseRevision(db.get_metadata(kRevisionKey));
     if (!revision.ok()) return revision.status();

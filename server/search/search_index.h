@@ -3,7 +3,7 @@
 // source of truth; the index records the global revision it has applied in
 // the metadata key "applied_revision", committed in the same Xapian commit
 // as the documents, so documents and revision are durable and visible
-// together. See docs/SEARCH-DESIGN.md, "Search index".
+// together. See docs/ARCHITECTURE.md, "Search".
 //
 // Writes (Put, Remove, Commit) go to the one Xapian WritableDatabase, which
 // is single-writer: they are serialized by a mutex, and Xapian's lock makes
@@ -11,10 +11,10 @@
 // Put and Remove are buffered; readers see them only after Commit, and a
 // SearchIndex destroyed without Commit discards them.
 //
-// Search is thread-safe and runs concurrently with writes: each call opens
+// Search is thread-safe and runs concurrently with writes: each thread keeps
 // its own read-only Xapian::Database on the directory (Xapian objects are not
-// safe to share between threads; a glass open is a few file opens), so it
-// sees the last commit at the time of the call.
+// safe to share between threads), reopened at the start of each call, so a
+// call sees the last commit at the time of the call.
 //
 // Visibility: the caller passes the confidentiality levels it may see
 // (SearchQuery::visible_levels, from Visibility later); they are enforced
@@ -160,6 +160,7 @@ class SearchIndex {
   SearchIndex(std::string dir, std::unique_ptr<Writer> writer, uint64_t revision);
 
   const std::string dir_;
+  const uint64_t number_;  // Identifies this index to the threads' readers.
   mutable std::mutex mu_;  // Guards writer_ and revision_.
   std::unique_ptr<Writer> writer_;
   uint64_t revision_;

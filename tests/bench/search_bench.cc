@@ -644,6 +644,51 @@ int Main(int argc, char** argv) {
     std::fflush(stdout);
   }
 
+  auto bulk_load = [&](v1::CatalogService::Stub& stub, const std::string& to)
+      -> absl::StatusOr<client::BulkLoadResult> {
+    client::ConnectionOptions copts;
+    copts.server = to;
+    size_t next = 0;
+    return client::BulkLoad(
+        stub, copts,
+        [&](v1::Dataset* d) {
+          if (next >= serialized.size()) return false;
+          return d->ParseFromString(serialized[next++]);
+        },
+        500);
+  };
+
+  // ---- bulk load without the index (its own server and data directory) ----
+  double rate_without = 0;
+  {
+    server::ServerOptions plain;
+    plain.search_indexer.enabled = false;
+    const std::string plain_dir = o.work + "/data-without-index";
+    absl::StatusOr<std::unique_ptr<server::CatalogServer>> without =
+        StartBenchServer(o.certs, plain_dir, so.policy_file, o.work, 0, &plain);
+    if (!without.ok()) {
+      std::fprintf(stderr, "%s: cannot start catalogd without the index: %s\n", kProgram,
+                   without.status().ToString().c_str());
+      return 1;
+    }
+    const std::string plain_address = absl::StrCat("127.0.0.1:", (*without)->port());
+    std::unique_ptr<v1::CatalogService::Stub> stub =
+        v1::CatalogService::NewStub(Channel(plain_address, o.certs, 1000));
+    const Clock::time_point t0 = Clock::now();
+    absl::StatusOr<client::BulkLoadResult> result = bulk_load(*stub, plain_address);
+    const double seconds = SecondsSince(t0);
+    const int64_t stored = result.ok() ? result->created + result->replaced : 0;
+    rate_without = static_cast<double>(stored) / seconds;
+    std::printf("bulk load without the index: %lld stored in %.1f s = %.0f datasets/s\n",
+                static_cast<long long>(stored), seconds, rate_without);
+    std::fflush(stdout);
+    stub.reset();
+    (*without)->Shutdown(absl::Seconds(5)).IgnoreError();
+    without->reset();
+    std::filesystem::remove_all(plain_dir);
+    if (!result.ok() || stored != static_cast<int64_t>(serialized.size())) ok = false;
+  }
+
   // ---- bulk load with the indexer running, then its lag ----
   std::shared_ptr<grpc::Channel> load_channel = Channel(address, o.certs, 1000);
   std::unique_ptr<v1::CatalogService::Stub> catalog_stub = v1::CatalogService::NewStub(load_channel);
@@ -658,9 +703,6 @@ int Main(int argc, char** argv) {
   nlohmann::ordered_json load;
   double load_rate = 0, lag_seconds = -1;
   {
-    client::ConnectionOptions copts;
-    copts.server = address;
-    size_t next = 0;
     std::atomic<bool> loading{true};
     // The index's progress during the load, sampled every second.
     std::vector<std::pair<double, int64_t>> progress;
@@ -672,13 +714,7 @@ int Main(int argc, char** argv) {
       }
     });
     const double cpu0 = ProcessCpuSeconds();
-    absl::StatusOr<client::BulkLoadResult> result = client::BulkLoad(
-        *catalog_stub, copts,
-        [&](v1::Dataset* d) {
-          if (next >= serialized.size()) return false;
-          return d->ParseFromString(serialized[next++]);
-        },
-        500);
+    absl::StatusOr<client::BulkLoadResult> result = bulk_load(*catalog_stub, address);
     const double seconds = SecondsSince(start);
     const double cpu = ProcessCpuSeconds() - cpu0;
     loading = false;
@@ -735,7 +771,16 @@ int Main(int argc, char** argv) {
     nlohmann::ordered_json p = nlohmann::ordered_json::array();
     for (const auto& [t, k] : progress) p.push_back({Round(t, 10), k});
     load["index_progress"] = p;
-    load["without_index"] = "not measured: the server has no option to run without the indexer";
+    // Two ratios: the rate acknowledged while the indexer runs beside the
+    // load, and the rate until everything loaded is also searchable.
+    const double searchable_rate = static_cast<double>(stored) / (seconds + lag_seconds);
+    load["without_index_rate"] = Round(rate_without, 1);
+    load["ratio_acknowledged"] = Round(load_rate / rate_without, 1000);
+    load["ratio_until_searchable"] = Round(searchable_rate / rate_without, 1000);
+    std::printf("index cost: acknowledged %.0f / %.0f datasets/s = %.3f x; until searchable "
+                "%.0f / %.0f = %.3f x (target >= 0.8)\n",
+                load_rate, rate_without, load_rate / rate_without, searchable_rate, rate_without,
+                searchable_rate / rate_without);
   }
   serialized.clear();
   serialized.shrink_to_fit();
@@ -1043,8 +1088,14 @@ int Main(int argc, char** argv) {
                 has_pg ? absl::StrCat(Round(med(s.pg, cpu), 100), " ms (client + server)").c_str()
                        : "-");
   }
-  std::printf("| bulk load with the indexer | %.0f datasets/s | | | >= 0.8 x without (not measurable) |\n",
-              load_rate);
+  all_met = all_met && j["load"]["ratio_acknowledged"].get<double>() >= 0.8 &&
+            j["load"]["ratio_until_searchable"].get<double>() >= 0.8;
+  std::printf("| bulk load, acknowledged, indexer running | %.0f datasets/s | without index %.0f | %.3f "
+              "| >= 0.8 |\n",
+              load_rate, rate_without, j["load"]["ratio_acknowledged"].get<double>());
+  std::printf("| bulk load until searchable | %.0f datasets/s | without index %.0f | %.3f | >= 0.8 |\n",
+              j["load"]["ratio_until_searchable"].get<double>() * rate_without, rate_without,
+              j["load"]["ratio_until_searchable"].get<double>());
   std::printf("| index catch-up after the load | %.1f s | GIN %s | | |\n", lag_seconds,
               pg_json.contains("gin_seconds")
                   ? absl::StrCat(pg_json["gin_seconds"].get<double>(), " s").c_str()

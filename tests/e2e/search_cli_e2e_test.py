@@ -11,6 +11,7 @@ bad flags (usage).
 Run: python3 search_cli_e2e_test.py (through ctest, see tests/CMakeLists.txt).
 """
 
+import json
 import os
 import sys
 import unittest
@@ -22,6 +23,7 @@ import catalog_testlib as T  # noqa: E402
 import cli_e2e_test as E  # noqa: E402
 
 EXIT_INVALID_ARGUMENT = 3
+EXIT_UNAVAILABLE = 14
 
 
 class SearchCommandTest(E.CliTestCase):
@@ -90,6 +92,58 @@ class SearchCommandTest(E.CliTestCase):
             ["search", "x", "--hosting-kind", "wolk"],
             ["search", "x", "--quality-below-norm", "misschien"],
         ])
+
+
+class WithoutSearchIndexTest(unittest.TestCase):
+    """catalogd without the index (TOML search_index = false, or
+    --no-search-index): search answers UNAVAILABLE saying so, the other
+    TOML keys still reach the server, and a later start with the index
+    catches up with what was written without it."""
+
+    def setUp(self):
+        self.work_dir = T.make_temp_dir("no-search-index")
+        self.config = os.path.join(self.work_dir, "catalogd.toml")
+        with open(self.config, "w", encoding="utf-8") as f:
+            f.write('search_index = false\ndcat_catalog_title = "Catalogus van Testdorp"\n')
+        self.server = T.CatalogServer(self.work_dir, extra_args=["--config", self.config])
+
+    def tearDown(self):
+        self.server.stop()
+        T.remove_temp_dir(self.work_dir)
+
+    def ctl(self, *args):
+        return E.ctl(*args, *E.connection_flags(self.server.port))
+
+    def assert_search_unavailable(self):
+        result = self.ctl("search", "brandkranen")
+        self.assertEqual(result.returncode, EXIT_UNAVAILABLE, E.describe(result))
+        self.assertIn("search is disabled", result.stderr)
+
+    def test_disabled_then_caught_up(self):
+        self.server.start()
+        path = os.path.join(self.work_dir, "d.json")
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(T.dataset_json(T.make_dataset("brandkranen-zonder-index", title="Brandkranen")), f)
+        created = self.ctl("dataset", "create", "-f", path, "-o", "json")
+        self.assertEqual(created.returncode, 0, E.describe(created))
+        revision = json.loads(created.stdout)["revision"]
+        self.assert_search_unavailable()
+        dcat = self.ctl("export", "dcat")
+        self.assertEqual(dcat.returncode, 0, E.describe(dcat))
+        self.assertIn("Catalogus van Testdorp", dcat.stdout)  # the TOML reached the server
+        self.server.stop()
+
+        self.server.extra_args = []  # with the index: catches up from the change log
+        self.server.start()
+        found = self.ctl("search", "brandkraan", "--min-revision", str(revision), "-o", "json")
+        self.assertEqual(found.returncode, 0, E.describe(found))
+        self.assertEqual([hit["name"] for hit in json.loads(found.stdout)["hits"]],
+                         ["datasets/brandkranen-zonder-index"])
+        self.server.stop()
+
+        self.server.extra_args = ["--no-search-index"]
+        self.server.start()
+        self.assert_search_unavailable()
 
 
 if __name__ == "__main__":
