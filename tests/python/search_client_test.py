@@ -49,6 +49,22 @@ class SearchClientTest(T.ServerTestCase):
         ]
         cls.revision = max(T.create_dataset(cls.channel("steward"), d).revision
                            for d in datasets)
+        cls.wait_for_index()
+
+    @classmethod
+    def wait_for_index(cls, attempts=30):
+        """min_revision waits 1 s at most (DEADLINE_EXCEEDED after it): on a
+        loaded machine the indexer may need a few."""
+        stub = pb_grpc.SearchServiceStub(cls.channel("steward"))
+        request = pb.SearchDatasetsRequest(min_revision=cls.revision, page_size=1)
+        for _ in range(attempts):
+            try:
+                stub.SearchDatasets(request, timeout=TIMEOUT)
+                return
+            except grpc.RpcError as error:
+                if error.code() != grpc.StatusCode.DEADLINE_EXCEEDED:
+                    raise
+        raise AssertionError(f"the index did not reach revision {cls.revision}")
 
     def search(self, query, who="steward", **fields):
         stub = pb_grpc.SearchServiceStub(self.channel(who))
