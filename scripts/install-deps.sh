@@ -4,6 +4,10 @@
 #   scripts/install-deps.sh --with-bench     + benchmark baseline (postgresql)
 #   scripts/install-deps.sh --with-browser   + chromium, poppler-utils
 #   scripts/install-deps.sh --all            every group
+# Always, after the packages: the Node client test's npm packages
+# (tests/node/package-lock.json) with `npm ci`, when tests/node/node_modules
+# is missing or was installed from another lockfile. Node and npm come from
+# Debian (nodejs, npm) when the machine has no node yet.
 # To add a package, append it to the array of its group below; to add a
 # group, add an array and a line to PACKAGE_GROUPS.
 set -euo pipefail
@@ -48,7 +52,8 @@ usage() {
 Usage: scripts/install-deps.sh [--with-bench] [--with-browser] [--all]
 
 Installs the Debian 12 packages of the base group (always) and of the
-requested optional groups with apt-get, skipping installed packages.
+requested optional groups with apt-get, skipping installed packages; then
+the npm packages of tests/node (npm ci) unless they are up to date.
   --with-bench     also: ${BENCH_PACKAGES[*]}
   --with-browser   also: ${BROWSER_PACKAGES[*]}
   --all            every group
@@ -97,24 +102,54 @@ for g in "${PACKAGE_GROUPS[@]}"; do
   unset -n pkgs
 done
 
-((${#missing_all[@]} > 0)) || exit 0
-
-sudo=()
-if ((EUID != 0)); then
-  command -v sudo >/dev/null 2>&1 ||
-    die "not root and sudo is not available; run as root: apt-get install ${missing_all[*]}"
-  sudo=(sudo)
+# Node for the Node client test: Debian's nodejs and npm, unless the
+# machine already has a node and npm (of any origin).
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  log "node: installing: nodejs npm"
+  missing_all+=(nodejs npm)
 fi
-export DEBIAN_FRONTEND=noninteractive
-"${sudo[@]}" apt-get update ||
-  die "apt-get update failed (is the Debian package archive reachable?)"
-"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
-  apt-get install -y --no-install-recommends "${missing_all[@]}" ||
-  die "apt-get install failed for: ${missing_all[*]}"
 
-still_missing=()
-for p in "${missing_all[@]}"; do
-  is_installed "$p" || still_missing+=("$p")
-done
-((${#still_missing[@]} == 0)) || die "still not installed after apt-get: ${still_missing[*]}"
-log "installed ${#missing_all[@]} package(s)"
+# apt_install PACKAGE...: apt-get update and install (as root or with sudo),
+# then checks that every package is installed.
+apt_install() {
+  local sudo=()
+  if ((EUID != 0)); then
+    command -v sudo >/dev/null 2>&1 ||
+      die "not root and sudo is not available; run as root: apt-get install $*"
+    sudo=(sudo)
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update ||
+    die "apt-get update failed (is the Debian package archive reachable?)"
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y --no-install-recommends "$@" ||
+    die "apt-get install failed for: $*"
+
+  local still_missing=() p
+  for p in "$@"; do
+    is_installed "$p" || still_missing+=("$p")
+  done
+  ((${#still_missing[@]} == 0)) || die "still not installed after apt-get: ${still_missing[*]}"
+  log "installed $# package(s)"
+}
+
+# npm_install DIR: `npm ci` in DIR (its package-lock.json, no install
+# scripts) unless DIR/node_modules was installed from the same lockfile
+# (the lockfile's SHA-256 is kept in node_modules/.lockfile.sha256).
+npm_install() {
+  local dir="$1" stamp="$1/node_modules/.lockfile.sha256" sum
+  sum="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
+  if [[ -f "$stamp" && "$(cat "$stamp")" == "$sum" ]]; then
+    log "npm: ${dir#"$REPO_ROOT"/}/node_modules is up to date"
+    return 0
+  fi
+  log "npm: npm ci in ${dir#"$REPO_ROOT"/}"
+  (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund) ||
+    die "npm ci failed in $dir (is the npm registry reachable?)"
+  printf '%s\n' "$sum" >"$stamp"
+}
+
+if ((${#missing_all[@]} > 0)); then
+  apt_install "${missing_all[@]}"
+fi
+npm_install "$REPO_ROOT/tests/node"

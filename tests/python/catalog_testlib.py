@@ -38,6 +38,7 @@ import sys
 import tempfile
 import threading
 import time
+import unittest
 
 import grpc  # grpcio (Debian python3-grpcio), never build/python/grpc.
 from google.protobuf import json_format
@@ -326,6 +327,60 @@ def secure_channel(port, principal="steward", certs=None, ca=None, wait=True):
             channel.close()
             raise RuntimeError(f"no mTLS connection to 127.0.0.1:{port} as {principal}")
     return channel
+
+
+class ServerTestCase(unittest.TestCase):
+    """Tests sharing one catalogd (development policy, mutual TLS) started
+    in setUpClass; tearDownClass stops it (it must exit with 0) and runs
+    `catalogd check` on its data directory (it must pass). Subclasses get
+    channels per principal (`channel("admin")`), and assert_code.
+    `server_args`: extra catalogd flags."""
+
+    server_args = ()
+
+    @classmethod
+    def setUpClass(cls):
+        cls.work_dir = make_temp_dir(cls.__name__.lower())
+        cls.server = CatalogServer(cls.work_dir, extra_args=cls.server_args)
+        cls._channels = {}
+        cls.server.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        for channel in cls._channels.values():
+            channel.close()
+        code = cls.server.stop()
+        check = run_check(cls.server.data_dir)
+        remove_temp_dir(cls.work_dir)
+        if code != 0:
+            raise AssertionError(f"catalogd exited with {code} after SIGTERM")
+        if check.returncode != 0:
+            raise AssertionError(f"catalogd check failed:\n{check.stdout}{check.stderr}")
+
+    @classmethod
+    def channel(cls, principal="steward"):
+        """The channel of `principal` to the server (one per principal)."""
+        if principal not in cls._channels:
+            cls._channels[principal] = secure_channel(cls.server.port, principal)
+        return cls._channels[principal]
+
+    def assert_code(self, code, call, *args, detail=None):
+        """`call(*args)` fails with `code`; returns the error. `detail`: a
+        substring the message must contain (e.g. the field at fault)."""
+        with self.assertRaises(grpc.RpcError) as caught:
+            call(*args)
+        error = caught.exception
+        self.assertEqual(error.code(), code, f"details: {error.details()}")
+        if detail is not None:
+            self.assertIn(detail, error.details())
+        return error
+
+
+def create_dataset(channel, dataset, timeout=RPC_TIMEOUT):
+    """CatalogService.CreateDataset of `dataset` over `channel`: the stored
+    dataset."""
+    return catalog_stub(channel).CreateDataset(
+        catalog_service_pb2.CreateDatasetRequest(dataset=dataset), timeout=timeout)
 
 
 def catalog_stub(channel):

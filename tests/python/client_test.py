@@ -28,28 +28,12 @@ from catalog.v1 import dataset_pb2  # noqa: E402
 TIMEOUT = T.RPC_TIMEOUT
 
 
-class ClientTest(unittest.TestCase):
+class ClientTest(T.ServerTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.work_dir = T.make_temp_dir("client-test")
-        cls.server = T.CatalogServer(cls.work_dir)
-        cls.server.start()
-        cls.channel = T.secure_channel(cls.server.port, "steward")
-        cls.stub = T.catalog_stub(cls.channel)
-        cls.admin_channel = T.secure_channel(cls.server.port, "admin")
-        cls.admin = T.catalog_stub(cls.admin_channel)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.channel.close()
-        cls.admin_channel.close()
-        code = cls.server.stop()
-        check = T.run_check(cls.server.data_dir)
-        T.remove_temp_dir(cls.work_dir)
-        if code != 0:
-            raise AssertionError(f"catalogd exited with {code} after SIGTERM")
-        if check.returncode != 0:
-            raise AssertionError(f"catalogd check failed:\n{check.stdout}{check.stderr}")
+        super().setUpClass()
+        cls.stub = T.catalog_stub(cls.channel("steward"))
+        cls.admin = T.catalog_stub(cls.channel("admin"))
 
     # ---- helpers ----
 
@@ -59,17 +43,6 @@ class ClientTest(unittest.TestCase):
     def get(self, dataset_id, revision=0):
         return self.stub.GetDataset(pb.GetDatasetRequest(id=dataset_id, revision=revision),
                                     timeout=TIMEOUT)
-
-    def assert_code(self, code, call, *args, detail=None):
-        """`call(*args)` fails with `code`; returns the error. `detail`: a
-        substring the message must contain (e.g. the field at fault)."""
-        with self.assertRaises(grpc.RpcError) as caught:
-            call(*args)
-        error = caught.exception
-        self.assertEqual(error.code(), code, f"details: {error.details()}")
-        if detail is not None:
-            self.assertIn(detail, error.details())
-        return error
 
     # ---- tests ----
 
@@ -387,7 +360,7 @@ class ClientTest(unittest.TestCase):
             "grpc/health/v1/health_pb2.py is on no entry of sys.path "
             f"(PYTHONPATH={os.environ.get('PYTHONPATH', '')!r}); "
             "build the catalog_python_stubs target")
-        response = T.health_check(self.channel, health_pb2)
+        response = T.health_check(self.channel(), health_pb2)
         self.assertEqual(response.status, health_pb2.HealthCheckResponse.SERVING)
 
 
