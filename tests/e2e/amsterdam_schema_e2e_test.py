@@ -96,6 +96,14 @@ class AmsterdamSchemaImportTest(E.CliTestCase):
         again = self.run_json("import", "amsterdam-schema", tree)
         self.assertEqual([d["result"] for d in again["datasets"]], ["unchanged"] * 3, again)
         self.assertEqual(self.states(), before)
+        # One dataset folder, and one dataset.json, are the same datasets.
+        for one in (os.path.join(tree, "minimaal"),
+                    os.path.join(tree, "brandkranen", "dataset.json")):
+            single = self.run_json("import", "amsterdam-schema", one)
+            self.assertEqual([d["result"] for d in single["datasets"]], ["unchanged"], single)
+        text = self.run_ok("import", "amsterdam-schema", tree)
+        self.assertIn("3 datasets: 0 created, 0 updated, 3 unchanged, 0 failed", text)
+        self.assertEqual(self.states(), before)
 
         table = os.path.join(tree, "brandkranen", "brandkranen", "v1.json")
         with open(table, encoding="utf-8") as f:
