@@ -137,6 +137,14 @@ class AmsterdamSchemaImportTest(E.CliTestCase):
         doc["versions"]["v1"]["tables"] = "personen/v1"
         with open(path, "w", encoding="utf-8") as f:
             json.dump(doc, f)
+        # Amsterdam Schema sets no limit to a title; the catalogue does.
+        shutil.copytree(os.path.join(tree, "minimaal"), os.path.join(tree, "teLangeTitel"))
+        long_title = os.path.join(tree, "teLangeTitel", "dataset.json")
+        with open(long_title, encoding="utf-8") as f:
+            doc = json.load(f)
+        doc["title"] = "x" * 300
+        with open(long_title, "w", encoding="utf-8") as f:
+            json.dump(doc, f)
         result = E.ctl("import", "amsterdam-schema", tree, *self.flags)
         self.assertEqual(result.returncode, EXIT_FAILED_ITEMS, E.describe(result))
         self.assertIn(os.path.join(tree, "kapotteTabel", "personen", "v1.json") +
@@ -145,8 +153,10 @@ class AmsterdamSchemaImportTest(E.CliTestCase):
                       result.stderr)
         # brandkranen goes back to the fixture test_1 changed; the others
         # are as stored.
-        self.assertIn("5 datasets: 0 created, 1 updated, 2 unchanged, 2 failed", result.stdout)
-        for missing in ("kapotte-tabel", "verkeerd-type"):
+        self.assertIn(long_title + ": te-lange-titel: INVALID_ARGUMENT: dataset.title: at most 200",
+                      result.stderr)
+        self.assertIn("6 datasets: 0 created, 1 updated, 2 unchanged, 3 failed", result.stdout)
+        for missing in ("kapotte-tabel", "verkeerd-type", "te-lange-titel"):
             gone = E.ctl("dataset", "get", missing, *self.flags)
             self.assertNotEqual(gone.returncode, 0, E.describe(gone))
 
