@@ -131,12 +131,12 @@ void ReadTables(const Json& tables, const std::string& pointer, const std::strin
   for (size_t i = 0; i < tables.size(); ++i) {
     const std::string at = PointerTo(pointer, std::to_string(i));
     const Json& item = tables[i];
-    std::optional<std::string> ref =
-        item.is_object() ? dataset.String(item, at, "$ref") : std::nullopt;
-    if (!ref) {
-      ReadTable(dataset, item, at, auth, out);
+    if (!item.is_object() || !item.contains("$ref")) {
+      ReadTable(dataset, item, at, auth, out);  // Inline.
       continue;
     }
+    std::optional<std::string> ref = dataset.String(item, at, "$ref");
+    if (!ref) continue;
     std::optional<std::string> path = TableFile(dataset, *ref, PointerTo(at, "$ref"), dataset_dir);
     if (!path) continue;
     CheckedFile file = dataset.Sibling(*path);
