@@ -119,6 +119,7 @@ void RegisterProcessingCommands(CLI::App& app, CommandRegistry& registry);
 void RegisterAccountabilityCommands(CLI::App& app, CommandRegistry& registry);
 void RegisterWatchCommands(CLI::App& app, CommandRegistry& registry);
 void RegisterExportCommands(CLI::App& app, CommandRegistry& registry);
+void RegisterImportCommands(CLI::App& app, CommandRegistry& registry);
 
 // After a parse error: the problem with the command words of `args` (the
 // arguments after the program name), when there is one -- an unknown command

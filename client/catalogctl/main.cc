@@ -33,7 +33,7 @@ constexpr RegisterFn kCommandGroups[] = {
     RegisterQualityCommands, RegisterReportCommands,  RegisterLandscapeCommands,
     RegisterSearchCommands,  RegisterProcessingCommands, RegisterAccountabilityCommands,
     RegisterAuditCommands,   RegisterWatchCommands,      RegisterExportCommands,
-    RegisterDemoCommands,
+    RegisterImportCommands,  RegisterDemoCommands,
 };
 
 void AddGlobalOptions(CLI::App& app, GlobalOptions& globals) {
