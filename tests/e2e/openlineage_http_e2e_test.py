@@ -76,13 +76,14 @@ def request(port, method, path, body=None, principal=None, key=None, headers=Non
 
 
 def graph(port):
-    """Every edge as (source, target, job, state, column mappings) and the
+    """Every edge as (source, target, relation, process, last run, column
+    mappings) and the
     stub datasets, via gRPC as admin."""
     channel = T.secure_channel(port, "admin")
     try:
         stub = T.lineage_stub(channel)
         edges = sorted(
-            (e.source, e.target, e.job.namespace + "/" + e.job.name if e.HasField("job") else "",
+            (e.source, e.target, e.relation, e.process, str(e.last_run).replace("\n", " "),
              str(sorted((m.source_field, m.target_field) for m in e.column_mappings)))
             for e in T.list_edges(stub))
         datasets = sorted(d.id for d in T.list_all(
