@@ -33,6 +33,7 @@
 namespace catalog::testing {
 namespace {
 
+using server::ApiKeyDigest;
 using server::AuthorizationTable;
 using server::Authorize;
 using server::Bit;
