@@ -187,6 +187,19 @@ class OpenLineageHttpTest(unittest.TestCase):
         status, body, _ = self.post(fixture_events()[0], key=READER_KEY)
         self.assertEqual((status, body["code"]), (403, "PERMISSION_DENIED"), body)
 
+    def test_audited_as_the_grpc_method(self):
+        self.post(fixture_events()[0], key=STEWARD_KEY)
+        self.post(fixture_events()[0], key=READER_KEY)
+        channel = T.secure_channel(self.http_server.port, "auditor")
+        try:
+            events = T.list_audit_events(T.audit_stub(channel), method="IngestOpenLineage")
+        finally:
+            channel.close()
+        by_principal = {(e.principal, e.code) for e in events}
+        self.assertIn(("airflow", 0), by_principal, events)
+        self.assertIn(("reader", 7), by_principal, events)  # PERMISSION_DENIED
+        self.assertTrue(all(e.method.endswith("LineageService/IngestOpenLineage") for e in events))
+
     def test_client_certificate_required_by_default(self):
         with self.assertRaises((ssl.SSLError, ConnectionError, OSError)):
             self.post(fixture_events()[0], server=self.grpc_server, key=STEWARD_KEY)
