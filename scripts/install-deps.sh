@@ -26,6 +26,8 @@ BASE_PACKAGES=(
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   # storage and search
   librocksdb-dev libxapian-dev libcsv-dev
+  # HTTPS listener (OpenLineage HTTP transport)
+  libcpp-httplib-dev
   # memory allocator of catalogd
   libjemalloc-dev
   # tests and benchmarks

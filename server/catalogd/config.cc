@@ -68,6 +68,10 @@ absl::Status LoadConfigFile(const std::string& path, ServerOptions* options,
       s = Assign(node, key, path, &options->dcat.publisher);
     } else if (key == "processing_subject_key_file") {
       s = Assign(node, key, path, &options->processing_subject_key_file);
+    } else if (key == "http_listen") {
+      s = Assign(node, key, path, &options->http_listen);
+    } else if (key == "http_require_client_cert") {
+      s = Assign(node, key, path, &options->http_require_client_cert);
     } else if (key == "client_ca") {
       s = Assign(node, key, path, &options->client_ca);
     } else if (key == "search_index") {
@@ -87,7 +91,7 @@ absl::Status LoadConfigFile(const std::string& path, ServerOptions* options,
       }
       if (s.ok()) options->lineage_limits.stub_confidentiality = *level;
     } else if (key == "max_message_bytes" || key == "max_page_size" || key == "write_threads" ||
-               key == "cert_refresh_seconds") {
+               key == "cert_refresh_seconds" || key == "http_max_body_bytes") {
       s = Assign(node, key, path, &number);
       if (s.ok() && (number <= 0 || number > (1 << 30))) {
         s = absl::InvalidArgumentError(absl::StrCat(path, ":", node.source().begin.line, ": ",
@@ -98,6 +102,7 @@ absl::Status LoadConfigFile(const std::string& path, ServerOptions* options,
         if (key == "max_message_bytes") options->max_message_bytes = value;
         if (key == "max_page_size") options->limits.max_page_size = value;
         if (key == "write_threads") options->write_threads = value;
+        if (key == "http_max_body_bytes") options->http_max_body_bytes = static_cast<size_t>(value);
         if (key == "cert_refresh_seconds") options->cert_refresh_seconds = static_cast<unsigned>(value);
       }
     } else if (key == "stale_after_days" || key == "concept_days" ||

@@ -7,7 +7,8 @@
 //
 // A TOML file may set the same keys (listen, data_dir, tls_cert, tls_key,
 // client_ca, policy, insecure_plaintext, log_level, max_message_bytes,
-// max_page_size, write_threads, cert_refresh_seconds); flags given on the
+// max_page_size, write_threads, cert_refresh_seconds, http_listen,
+// http_require_client_cert, http_max_body_bytes); flags given on the
 // command line win over the file. Only the file sets the periods of the
 // domain rules, in days (1..3650): stale_after_days (a dimension without a
 // measurement for longer is stale; 90), handling_days_basisregistratie,

@@ -3,17 +3,21 @@
 //   catalogd serve ...   serve the catalogue (see config.h for the options)
 //   catalogd check ...   verify a data directory's indexes, revisions and
 //                        change log; exit 1 on any problem
+//   catalogd hash-api-key --principal NAME   read an API key on stdin, print
+//                        its [[api_key]] policy entry (digest only)
 //   catalogd reindex ... rebuild the search index of a data directory (the
 //                        server must be stopped)
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <iterator>
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
 #include "server/catalogd/config.h"
 #include "server/core/search_indexer.h"
+#include "server/security/api_key.h"
 #include "server/transport/catalog_server.h"
 #include "server/transport/logging.h"
 #include "storage/catalog_store.h"
@@ -47,7 +51,11 @@ int Serve(const ServerOptions& options) {
   absl::StatusOr<std::unique_ptr<catalog::server::CatalogServer>> server =
       catalog::server::CatalogServer::Start(options);
   if (!server.ok()) return Fail(server.status());
-  // Machine-readable readiness line for scripts and tests (port 0 -> real port).
+  // Machine-readable readiness lines for scripts and tests (port 0 -> real
+  // port); the HTTPS port first, so that it is known once the gRPC line is.
+  if ((*server)->http_port() != 0) {
+    std::printf("catalogd http listening on port %d\n", (*server)->http_port());
+  }
   std::printf("catalogd listening on port %d\n", (*server)->port());
   std::fflush(stdout);
   int signal = 0;
@@ -102,6 +110,21 @@ int Reindex(const std::string& data_dir) {
   return 0;
 }
 
+// Reads a key from stdin (one trailing newline dropped) and prints the
+// policy entry holding its digest; the key itself is never printed.
+int HashApiKey(const std::string& principal) {
+  std::string key((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+  if (!key.empty() && key.back() == '\n') key.pop_back();
+  if (!key.empty() && key.back() == '\r') key.pop_back();
+  if (absl::Status s = catalog::server::CheckNewApiKey(key); !s.ok()) {
+    std::cerr << "catalogd hash-api-key: " << s.message() << std::endl;
+    return 1;
+  }
+  std::cout << "[[api_key]]\nprincipal = \"" << principal << "\"\nsha256 = \""
+            << catalog::server::ApiKeyDigest(key) << "\"\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -135,6 +158,16 @@ int main(int argc, char** argv) {
       "--processing-subject-key", options.processing_subject_key_file,
       "key file for the subject-id hashes of the processing log (outside the data directory)");
 
+  CLI::Option* http_listen = serve->add_option(
+      "--http-listen", options.http_listen,
+      "host:port of the HTTPS listener (POST /api/v1/lineage); none when not given");
+
+  std::string key_principal;
+  CLI::App* hash_key = app.add_subcommand(
+      "hash-api-key", "Read an API key from stdin and print its [[api_key]] policy entry");
+  hash_key->add_option("--principal", key_principal, "principal the key authenticates")
+      ->required();
+
   std::string check_dir;
   CLI::App* check = app.add_subcommand("check", "Verify the indexes and history of a data directory");
   check->add_option("--data-dir", check_dir, "data directory")->required();
@@ -151,6 +184,7 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : kExitUsage;
   }
 
+  if (*hash_key) return HashApiKey(key_principal);
   if (*check) {
     catalog::server::SetUpLogging("warn");
     return Check(check_dir);
@@ -170,6 +204,9 @@ int main(int argc, char** argv) {
       return Fail(s);
     }
     if (listen->count() == 0) options.listen = from_file.listen;
+    if (http_listen->count() == 0) options.http_listen = from_file.http_listen;
+    options.http_require_client_cert = from_file.http_require_client_cert;
+    options.http_max_body_bytes = from_file.http_max_body_bytes;
     if (data_dir->count() == 0) options.data_dir = from_file.data_dir;
     if (cert->count() == 0) options.tls_cert = from_file.tls_cert;
     if (key->count() == 0) options.tls_key = from_file.tls_key;

@@ -818,8 +818,20 @@ absl::StatusOr<v1::IngestOpenLineageResponse> LineageCatalog::IngestOpenLineage(
     if (!event.ok()) return event.status();
     events.push_back(*std::move(event));
   }
+  return Ingest(events, caller);
+}
+
+absl::StatusOr<v1::IngestOpenLineageResponse> LineageCatalog::IngestOpenLineageEvent(
+    absl::string_view event, const Caller& caller) {
+  absl::StatusOr<openlineage::RunEvent> parsed = openlineage::ParseRunEvent(event, "event");
+  if (!parsed.ok()) return parsed.status();
+  return Ingest({*std::move(parsed)}, caller);
+}
+
+absl::StatusOr<v1::IngestOpenLineageResponse> LineageCatalog::Ingest(
+    const std::vector<openlineage::RunEvent>& events, const Caller& caller) {
   v1::IngestOpenLineageResponse response;
-  response.set_events(request.events_size());
+  response.set_events(static_cast<int32_t>(events.size()));
   absl::StatusOr<storage::LineageWrite> write =
       PlanOpenLineageIntake(*store_, caller, events, limits_.stub_confidentiality, &response);
   if (!write.ok()) return write.status();

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "catalog/v1/lineage_service.pb.h"
 #include "server/core/caller.h"
+#include "server/core/openlineage.h"
 #include "server/core/page_token.h"
 #include "storage/catalog_store.h"
 
@@ -65,8 +66,15 @@ class LineageCatalog {
 
   absl::StatusOr<catalog::v1::IngestOpenLineageResponse> IngestOpenLineage(
       const catalog::v1::IngestOpenLineageRequest& request, const Caller& caller);
+  // One event (JSON text), as the OpenLineage HTTP transport posts it to
+  // POST /api/v1/lineage: the same intake, problems named "event.<path>".
+  absl::StatusOr<catalog::v1::IngestOpenLineageResponse> IngestOpenLineageEvent(
+      absl::string_view event, const Caller& caller);
 
  private:
+  // The intake of parsed `events`, all or nothing.
+  absl::StatusOr<catalog::v1::IngestOpenLineageResponse> Ingest(
+      const std::vector<openlineage::RunEvent>& events, const Caller& caller);
   // Resolves, checks and authorizes an edge for writing; the edge comes back
   // normalized (resource names).
   absl::Status CheckEdge(const Caller& caller, catalog::v1::LineageEdge* edge) const;

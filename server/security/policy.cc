@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "api/enum_text.h"
+#include "server/security/api_key.h"
 
 namespace catalog::server {
 namespace {
@@ -56,6 +57,32 @@ absl::StatusOr<std::vector<std::string>> ParseStrings(const std::string& source,
     values.push_back(*value);
   }
   return values;
+}
+
+// One [[api_key]] table: (principal, sha256).
+absl::StatusOr<std::pair<std::string, std::string>> ParseApiKey(const std::string& source,
+                                                                const toml::node& node) {
+  const toml::table* table = node.as_table();
+  if (table == nullptr) return Invalid(source, node, "api_key must be [[api_key]] tables");
+  std::string principal, sha256;
+  for (const auto& [key, value] : *table) {
+    const std::string name(key.str());
+    std::optional<std::string> text = value.value<std::string>();
+    if (name != "principal" && name != "sha256") {
+      return Invalid(source, value, absl::StrCat("unknown key api_key.", name));
+    }
+    if (!text || text->empty()) return Invalid(source, value, name + " must be a string");
+    if (name == "sha256") {
+      if (absl::Status s = CheckApiKeyDigest(*text); !s.ok()) {
+        return Invalid(source, value, std::string(s.message()));
+      }
+    }
+    (name == "principal" ? principal : sha256) = *text;
+  }
+  if (principal.empty() || sha256.empty()) {
+    return Invalid(source, node, "an api_key needs principal and sha256");
+  }
+  return std::make_pair(principal, sha256);
 }
 
 int64_t FileStamp(const std::string& path) {
@@ -156,6 +183,19 @@ absl::StatusOr<std::shared_ptr<const Policy>> Policy::Parse(const std::string& t
         if (entry.roles == 0) return Invalid(source, grant_node, "a grant needs roles");
         policy->entries_.push_back(std::move(entry));
       }
+    } else if (key == "api_key") {
+      const toml::array* keys = node.as_array();
+      if (keys == nullptr) return Invalid(source, node, "api_key must be [[api_key]] tables");
+      for (const toml::node& key_node : *keys) {
+        absl::StatusOr<std::pair<std::string, std::string>> parsed = ParseApiKey(source, key_node);
+        if (!parsed.ok()) return parsed.status();
+        for (const ApiKey& known : policy->api_keys_) {
+          if (known.sha256 == parsed->second) {
+            return Invalid(source, key_node, "the same key (sha256) is listed twice");
+          }
+        }
+        policy->api_keys_.push_back({parsed->first, parsed->second});
+      }
     } else {
       return Invalid(source, node, absl::StrCat("unknown key ", std::string(key.str())));
     }
@@ -184,6 +224,17 @@ Grant Policy::Resolve(const Identity& identity) const {
   }
   grant.purpose_required = (grant.roles & purpose_required_for_) != 0;
   return grant;
+}
+
+std::string Policy::ApiKeyPrincipal(absl::string_view key) const {
+  const std::string digest = ApiKeyDigest(key);
+  std::string principal;
+  // Every key is compared, so that the time taken does not tell which
+  // matched.
+  for (const ApiKey& known : api_keys_) {
+    if (SameDigest(digest, known.sha256)) principal = known.principal;
+  }
+  return principal;
 }
 
 absl::StatusOr<std::unique_ptr<PolicyStore>> PolicyStore::Open(const std::string& path) {

@@ -21,6 +21,15 @@
 //   roles = ["reader"]
 //   clearance = "intern"
 //
+//   [[api_key]]
+//   principal = "airflow"        # who a request with this bearer key is
+//   sha256 = "9f86d0..."         # SHA-256 of the key, 64 hex characters
+//                                # (`catalogd hash-api-key` prints the entry)
+//
+// An API key (HTTP `Authorization: Bearer KEY`, the OpenLineage transport)
+// authenticates its principal, which then gets the grants naming it like a
+// certificate CN does. The policy holds only the digests of keys.
+//
 // A caller matching several grants gets the union of their roles and
 // domains and the highest of their clearances. A caller matching none is
 // denied everything (deny by default). Clearance defaults to openbaar.
@@ -94,7 +103,16 @@ class Policy {
 
   Grant Resolve(const Identity& identity) const;
 
+  // The principal of the API key `key` (compared by digest, in constant
+  // time, with every key of the policy); empty when no key matches.
+  std::string ApiKeyPrincipal(absl::string_view key) const;
+
  private:
+  struct ApiKey {
+    std::string principal;
+    std::string sha256;  // Lower-case hex.
+  };
+
   struct Entry {
     std::string principal;  // Exact match on CN or an alt name; empty: none.
     std::string group;      // Exact match on an OU; empty: none.
@@ -104,6 +122,7 @@ class Policy {
     std::set<std::string> domains;
   };
   std::vector<Entry> entries_;
+  std::vector<ApiKey> api_keys_;
   RoleSet purpose_required_for_ = 0;
 };
 

@@ -49,9 +49,9 @@ std::string NewRequestId() {
   return absl::StrFormat("%016x", random());
 }
 
-// Identities by certificate, so that a certificate is parsed once, not on
-// every call.
-Identity CachedIdentity(const std::string& pem) {
+}  // namespace
+
+Identity CertificateIdentity(const std::string& pem) {
   static std::mutex mutex;
   static auto* cache = new std::unordered_map<std::string, Identity>();
   {
@@ -67,6 +67,8 @@ Identity CachedIdentity(const std::string& pem) {
   return *identity;
 }
 
+namespace {
+
 Identity IdentityOf(const grpc::ServerContextBase& context) {
   std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
   if (auth == nullptr || !auth->IsPeerAuthenticated()) {
@@ -74,22 +76,27 @@ Identity IdentityOf(const grpc::ServerContextBase& context) {
   }
   std::vector<grpc::string_ref> pems = auth->FindPropertyValues(GRPC_X509_PEM_CERT_PROPERTY_NAME);
   if (pems.empty()) return Identity{kAnonymousPrincipal, {}, {}};
-  return CachedIdentity(std::string(pems.front().data(), pems.front().size()));
+  return CertificateIdentity(std::string(pems.front().data(), pems.front().size()));
 }
 
 }  // namespace
 
 Caller CallerFrom(const grpc::ServerContextBase& context, const char* method,
                   const ServiceDeps& deps) {
+  return CallerOf(IdentityOf(context), context.peer(), method,
+                  Metadata(context, kRequestIdHeader), Metadata(context, kPurposeHeader), deps);
+}
+
+Caller CallerOf(const Identity& identity, std::string peer, const char* method,
+                const std::string& request_id, const std::string& purpose,
+                const ServiceDeps& deps) {
   Caller caller;
-  const Identity identity = IdentityOf(context);
   caller.principal = identity.principal.empty() ? kAnonymousPrincipal : identity.principal;
   caller.grant = deps.policy->Current()->Resolve(identity);
-  caller.peer = context.peer();
+  caller.peer = std::move(peer);
   caller.method = method;
-  const std::string request_id = Metadata(context, kRequestIdHeader);
   caller.request_id = IsSafeRequestId(request_id) ? request_id : NewRequestId();
-  caller.purpose = Printable(Metadata(context, kPurposeHeader), kMaxPurposeLength);
+  caller.purpose = Printable(purpose, kMaxPurposeLength);
   if (deps.purpose_activity && !caller.purpose.empty()) {
     caller.purpose_activity = deps.purpose_activity(caller.purpose);
   }

@@ -44,6 +44,17 @@ struct ServiceDeps {
 Caller CallerFrom(const grpc::ServerContextBase& context, const char* method,
                   const ServiceDeps& deps);
 
+// The Caller of a call by `identity` (any transport): the policy's grant,
+// the request id when well-formed (else a new one), the purpose made
+// printable and looked up.
+Caller CallerOf(const Identity& identity, std::string peer, const char* method,
+                const std::string& request_id, const std::string& purpose,
+                const ServiceDeps& deps);
+
+// The identity of a verified client certificate (PEM), parsed once per
+// certificate (cached); empty when it does not parse.
+Identity CertificateIdentity(const std::string& pem);
+
 // The dataset resource names a request message refers to ("id",
 // "dataset.id", "datasets[].id"), for the audit entry of a call refused
 // before the core saw it.

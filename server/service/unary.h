@@ -14,10 +14,13 @@
 
 namespace catalog::server {
 
+// The call of any transport (gRPC here, HTTP in openlineage_http.cc):
+// authorizes caller.method from the table, runs `operation(caller)` into
+// `response`, audits the call and returns its outcome.
 template <typename Response, typename Operation>
-void RunAndFinish(const ServiceDeps& deps, grpc::ServerUnaryReactor* reactor,
-                  const Caller& caller, const google::protobuf::Message& request,
-                  Response* response, Operation& operation) {
+absl::Status RunCall(const ServiceDeps& deps, const Caller& caller,
+                     const google::protobuf::Message& request, Response* response,
+                     Operation& operation) {
   absl::Status status = Authorize(caller.method, caller.grant, caller.principal);
   if (!status.ok()) {
     for (std::string& name : ResourcesOf(request)) caller.audit->Concern(std::move(name));
@@ -27,7 +30,14 @@ void RunAndFinish(const ServiceDeps& deps, grpc::ServerUnaryReactor* reactor,
     if (result.ok()) *response = *std::move(result);
   }
   FinishCall(deps, caller, status);
-  reactor->Finish(ToGrpcStatus(status));
+  return status;
+}
+
+template <typename Response, typename Operation>
+void RunAndFinish(const ServiceDeps& deps, grpc::ServerUnaryReactor* reactor,
+                  const Caller& caller, const google::protobuf::Message& request,
+                  Response* response, Operation& operation) {
+  reactor->Finish(ToGrpcStatus(RunCall(deps, caller, request, response, operation)));
 }
 
 // For reads: runs `operation(caller)` on the calling (gRPC) thread.

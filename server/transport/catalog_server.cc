@@ -23,6 +23,8 @@
 #include "server/service/interop_service.h"
 #include "server/service/landscape_service.h"
 #include "server/service/lineage_service.h"
+#include "server/service/openlineage_http.h"
+#include "server/http/http_listener.h"
 #include "server/service/accountability_service.h"
 #include "server/service/processing_log_service.h"
 #include "server/service/processing_service.h"
@@ -69,7 +71,9 @@ struct CatalogServer::Impl {
   std::unique_ptr<ChangeFeedServiceImpl> change_feed_service;
   std::unique_ptr<InteropServiceImpl> interop_service;
   std::unique_ptr<SearchServiceImpl> search_service;
+  std::unique_ptr<OpenLineageHttp> openlineage_http;
   std::unique_ptr<grpc::Server> server;
+  std::unique_ptr<http::HttpListener> http;
   int port = 0;
   bool shut_down = false;
 
@@ -106,6 +110,10 @@ CatalogServer::~CatalogServer() {
 
 int CatalogServer::port() const { return impl_->port; }
 
+int CatalogServer::http_port() const {
+  return impl_->http == nullptr ? 0 : impl_->http->port();
+}
+
 absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
     const ServerOptions& options) {
   std::shared_ptr<grpc::ServerCredentials> credentials;
@@ -125,6 +133,10 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
          options.data_dir + "/tls-crl", options.cert_refresh_seconds});
     if (!tls.ok()) return tls.status();
     credentials = *std::move(tls);
+  }
+  if (options.insecure_plaintext && !options.http_listen.empty()) {
+    return absl::FailedPreconditionError(
+        "--http-listen serves HTTPS only; it cannot be combined with --insecure-plaintext");
   }
   if (options.data_dir.empty()) return absl::InvalidArgumentError("--data-dir is required");
   if (options.policy_file.empty()) {
@@ -249,14 +261,34 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", options.listen, " (address in use or not local?)"));
   }
+  if (!options.http_listen.empty()) {
+    impl->openlineage_http = std::make_unique<OpenLineageHttp>(impl->lineage.get(), deps);
+    http::HttpListenerOptions http_options{
+        options.http_listen, options.tls_cert, options.tls_key, options.client_ca,
+        options.crl_file, options.http_require_client_cert, options.http_max_body_bytes,
+        [](const http::HttpRequest& request, int status) {
+          spdlog::info("msg=\"http request\" method={} path={} status={} peer={}", request.method,
+                       LogQuoted(request.path), status, request.peer);
+        }};
+    absl::StatusOr<std::unique_ptr<http::HttpListener>> listener =
+        http::HttpListener::Start(http_options, impl->openlineage_http->Routes());
+    if (!listener.ok()) {
+      impl->server->Shutdown();
+      impl->executor->Shutdown();
+      impl->indexer->Stop().IgnoreError();
+      impl->store->Close().IgnoreError();
+      return listener.status();
+    }
+    impl->http = *std::move(listener);
+  }
   impl->change_feed->Start();
   Impl* raw = impl.get();
   impl->policy_watcher =
       std::thread([raw, interval = options.policy_check_interval] { raw->WatchPolicy(interval); });
   spdlog::info(
-      "msg=\"catalogd serving\" listen={} port={} data_dir={} tls={} policy={} revision={} "
+      "msg=\"catalogd serving\" listen={} port={} http_port={} data_dir={} tls={} policy={} revision={} "
       "processing_log={}",
-      options.listen, impl->port, options.data_dir, options.insecure_plaintext ? "off" : "mutual",
+      options.listen, impl->port, impl->http == nullptr ? 0 : impl->http->port(), options.data_dir, options.insecure_plaintext ? "off" : "mutual",
       options.policy_file, impl->store->LatestRevision(),
       subject_key != nullptr ? "on" : "off (no processing_subject_key_file)");
   return std::unique_ptr<CatalogServer>(new CatalogServer(std::move(impl)));
@@ -281,6 +313,7 @@ absl::Status CatalogServer::Shutdown(absl::Duration grace) {
   // Parked watch streams end (UNAVAILABLE, with where to resume) before the
   // server waits for its calls.
   impl_->change_feed->Stop();
+  if (impl_->http != nullptr) impl_->http->Stop();
   impl_->server->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   impl_->server->Wait();
   impl_->executor->Shutdown();

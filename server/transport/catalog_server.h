@@ -46,6 +46,15 @@ struct ServerOptions {
   // How often the policy file is checked for changes (it is also reloaded on
   // SIGHUP through ReloadPolicy()).
   absl::Duration policy_check_interval = absl::Seconds(2);
+  // The HTTPS listener (POST /api/v1/lineage, see server/http): host:port,
+  // empty for none; port 0 binds any free port (http_port() tells which).
+  // Same certificate, key, client CA and CRL as the gRPC port. With
+  // http_require_client_cert (the default) every connection must present a
+  // client certificate, and a bearer API key may name the principal on top;
+  // false: a request without certificate must bring an API key.
+  std::string http_listen;
+  bool http_require_client_cert = true;
+  size_t http_max_body_bytes = 1 << 20;
   // Development only: no TLS at all. Refused unless `listen` is loopback.
   bool insecure_plaintext = false;
   // Concurrent streams (calls) per client connection.
@@ -104,6 +113,8 @@ class CatalogServer {
 
   // The bound port.
   int port() const;
+  // The bound port of the HTTPS listener; 0 when there is none.
+  int http_port() const;
 
   // Re-reads the policy file (SIGHUP). A bad file is rejected with its error
   // and the current policy stays in force.

@@ -54,6 +54,8 @@ STOP_TIMEOUT = 20.0
 
 PRINCIPALS = ("admin", "steward", "reader", "auditor")
 _READY = re.compile(r"^catalogd listening on port (\d+)\s*$")
+# Printed before _READY when --http-listen is given.
+_HTTP_READY = re.compile(r"^catalogd http listening on port (\d+)\s*$")
 
 
 # ---- Environment ----
@@ -169,6 +171,7 @@ class CatalogServer:
         self.policy = dev_policy_path() if policy == "" else policy
         self.process = None
         self.port = None
+        self.http_port = None  # with --http-listen
         self.starts = 0
         self.log_path = None
 
@@ -220,6 +223,9 @@ class CatalogServer:
                 self.process = None
                 raise RuntimeError(
                     f"catalogd exited with {code} before listening\n{self.log_tail()}")
+            http_match = _HTTP_READY.match(line)
+            if http_match:
+                self.http_port = int(http_match.group(1))
             match = _READY.match(line)
             if match:
                 self.port = int(match.group(1))

@@ -24,6 +24,7 @@
 #include "catalog/v1/quality_service.pb.h"
 #include "logboek/v1/logboek.pb.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
+#include "server/security/api_key.h"
 #include "server/security/identity.h"
 #include "server/security/policy.h"
 #include "tests/security/expected_authorization.h"
@@ -32,6 +33,7 @@
 namespace catalog::testing {
 namespace {
 
+using server::ApiKeyDigest;
 using server::AuthorizationTable;
 using server::Authorize;
 using server::Bit;
@@ -630,6 +632,16 @@ constexpr BadPolicy kBadPolicies[] = {
     {"GrantArrayOfNonTables", "grant = [1, 2]\n", 1, "grant must be a table"},
     {"PurposeNotATable", "purpose = \"reader\"\n", 1,
      "[purpose] must be a table"},
+    {"ApiKeyDigestNotHex",
+     "[[api_key]]\nprincipal = \"airflow\"\nsha256 = \"secret-key\"\n", 3,
+     "64 lower-case hex"},
+    {"ApiKeyWithoutPrincipal", "[[api_key]]\nsha256 = \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"\n", 1,
+     "an api_key needs principal and sha256"},
+    {"ApiKeyUnknownKey",
+     "[[api_key]]\nprincipal = \"a\"\nkey = \"plain\"\n", 3, "unknown key api_key.key"},
+    {"ApiKeyTwice",
+     "[[api_key]]\nprincipal = \"a\"\nsha256 = \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"\n"
+     "[[api_key]]\nprincipal = \"b\"\nsha256 = \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"\n", 4, "listed twice"},
     {"TomlSyntaxError", "[[grant]]\nprincipal = \"a\nroles = [\"reader\"]\n", 2,
      ""},
 };
@@ -654,6 +666,22 @@ INSTANTIATE_TEST_SUITE_P(Errors, PolicyParseErrorTest,
                          [](const ::testing::TestParamInfo<BadPolicy>& info) {
                            return std::string(info.param.name);
                          });
+
+// ---- API keys ----
+
+TEST(PolicyApiKey, KeyResolvesToItsPrincipalByDigestOnly) {
+  const std::string key = "k-0123456789abcdef0123456789abcdef";
+  std::shared_ptr<const Policy> policy = ParseOk(absl::StrCat(
+      "[[api_key]]\nprincipal = \"airflow\"\nsha256 = \"", ApiKeyDigest(key), "\"\n"));
+  ASSERT_NE(policy, nullptr);
+  EXPECT_EQ(policy->ApiKeyPrincipal(key), "airflow");
+  EXPECT_EQ(policy->ApiKeyPrincipal(key + "x"), "");
+  EXPECT_EQ(policy->ApiKeyPrincipal(""), "");
+  EXPECT_EQ(policy->ApiKeyPrincipal(ApiKeyDigest(key)), "");  // The digest is no key.
+  // printf %s KEY | sha256sum gives the same digest.
+  EXPECT_EQ(ApiKeyDigest("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
 
 // ---- Resolve ----
 
