@@ -47,7 +47,7 @@ namespace v1 = catalog::v1;
 constexpr char kRevisionKey[] = "applied_revision";
 // Longest query text accepted.
 constexpr size_t kMaxQueryBytes = 2048;
-// Terms a wildcard expands to at most (the most frequent).
+// Terms a wildcard or partial word expands to at most (the most frequent).
 constexpr Xapian::termcount kMaxExpansion = 200;
 
 // Runs `fn`, mapping Xapian's exceptions to statuses. `what` names the
@@ -128,7 +128,7 @@ std::string PrepareText(absl::string_view text) {
 
 constexpr unsigned kParseFlags =
     Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
-    Xapian::QueryParser::FLAG_PURE_NOT |
+    Xapian::QueryParser::FLAG_PARTIAL | Xapian::QueryParser::FLAG_PURE_NOT |
     Xapian::QueryParser::FLAG_BOOLEAN_ANY_CASE;
 
 Xapian::QueryParser MakeParser(const Xapian::Database& db, bool english) {
@@ -136,7 +136,7 @@ Xapian::QueryParser MakeParser(const Xapian::Database& db, bool english) {
   parser.set_database(db);
   parser.set_default_op(Xapian::Query::OP_AND);
   parser.set_max_expansion(kMaxExpansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
-                           Xapian::QueryParser::FLAG_WILDCARD);
+                           Xapian::QueryParser::FLAG_WILDCARD | Xapian::QueryParser::FLAG_PARTIAL);
   if (english) {
     // Only Z-prefixed English stems are indexed (search_terms.h).
     parser.set_stemmer(Xapian::Stem("english"));
