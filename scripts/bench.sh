@@ -23,7 +23,7 @@
 #   3. runs the program with any extra arguments passed through, saving its
 #      output in <builddir>/bench-results/; for --lineage with PostgreSQL
 #      between its two phases (see run_lineage below), for --processing with
-#      PostgreSQL running alongside (see run_processing below)
+#      PostgreSQL running alongside (see run_with_postgres below)
 # Method, targets and recorded results: docs/BENCHMARKS.md.
 # Environment: BUILD_DIR (default build/ in the repository root), JOBS
 # (parallel build jobs, default nproc), TMPDIR, KEEP_WORK (lineage,
@@ -336,30 +336,14 @@ pg_tls_setup() {
   chmod 600 "$pg_data/server.key"
 }
 
-run_processing() {
-  work="$(mktemp -d "${TMPDIR:-/tmp}/processing-bench.XXXXXX")"
-  trap lineage_cleanup EXIT
-  log "working directory $work"
-  pg_setup=pg_tls_setup
-  pg_extra_options="-c ssl=on -c ssl_cert_file=server.crt -c ssl_key_file=server.key -c ssl_ca_file=root.crt"
-  start_postgres
-  local conninfo="host=127.0.0.1 port=$pg_port user=postgres dbname=postgres sslmode=verify-ca sslrootcert=$certs/ca.pem sslcert=$certs/application.pem sslkey=$certs/application.key"
-  local keep=()
-  if [[ "${KEEP_WORK:-0}" == 1 ]]; then
-    keep=(--keep)
-  fi
-  local rc=0
-  log "running: $bench --certs $certs --catalogd $build_dir/bin/catalogd --work $work/bench --pg '$conninfo' ${keep[*]} $*"
-  "$bench" --certs "$certs" --catalogd "$build_dir/bin/catalogd" --work "$work/bench" \
-    --pg "$conninfo" "${keep[@]}" "$@" 2>&1 | tee "$out" || rc=${PIPESTATUS[0]}
-  log "load after the run: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
-  return "$rc"
-}
+# ---- PostgreSQL alongside processing_bench and search_bench -----------------
 
-# ---- search: PostgreSQL alongside search_bench -------------------------------
-
-run_search() {
-  work="$(mktemp -d "${TMPDIR:-/tmp}/search-bench.XXXXXX")"
+# run_with_postgres NAME [program arguments...]: a fresh PostgreSQL over TLS
+# with client certificates required, passed to the program as --pg.
+run_with_postgres() {
+  local name="$1"
+  shift
+  work="$(mktemp -d "${TMPDIR:-/tmp}/$name-bench.XXXXXX")"
   trap lineage_cleanup EXIT
   log "working directory $work"
   pg_setup=pg_tls_setup
@@ -382,9 +366,9 @@ rc=0
 if [[ "$program" == lineage_bench ]]; then
   run_lineage "$@" || rc=$?
 elif [[ "$program" == processing_bench ]]; then
-  run_processing "$@" || rc=$?
+  run_with_postgres processing --catalogd "$build_dir/bin/catalogd" "$@" || rc=$?
 elif [[ "$program" == search_bench ]]; then
-  run_search "$@" || rc=$?
+  run_with_postgres search "$@" || rc=$?
 else
   log "running: $bench --certs $certs $*"
   "$bench" --certs "$certs" "$@" 2>&1 | tee "$out" || rc=${PIPESTATUS[0]}
